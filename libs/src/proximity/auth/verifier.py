@@ -1,0 +1,74 @@
+"""Access-token verification: the gateway and every service verify with this.
+
+Algorithms are pinned to asymmetric ones, so neither ``none`` nor an HMAC token signed with
+a public key can pass; the key must come from the JWKS by ``kid`` and match the algorithm.
+"""
+
+from __future__ import annotations
+
+import jwt
+
+from proximity.auth.claims import Claims
+from proximity.auth.jwks import JwksClient, JwksUnavailable
+from proximity.errors import ServiceUnavailable, Unauthenticated
+
+ALLOWED_ALGORITHMS = ("EdDSA", "ES256", "RS256")
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "tid", "aud"]
+
+
+class InvalidToken(Unauthenticated):
+    code = "eInvalidToken"
+    message = "The access token is missing, invalid or expired."
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """Seed 004 sends the token bare in ``Authorization``; ``Bearer <token>`` is accepted too."""
+    if not authorization:
+        return None
+    scheme, _, rest = authorization.strip().partition(" ")
+    if rest and scheme.lower() == "bearer":
+        return rest.strip() or None
+    return None if rest else scheme
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        jwks: JwksClient,
+        *,
+        audience: str,
+        issuer: str | None = None,
+        leeway: float = 5.0,
+    ) -> None:
+        self._jwks = jwks
+        self._audience = audience
+        self._issuer = issuer
+        self._leeway = leeway
+
+    async def verify(self, token: str) -> Claims:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as exc:
+            raise InvalidToken() from exc
+        algorithm, kid = header.get("alg"), header.get("kid")
+        if algorithm not in ALLOWED_ALGORITHMS or not isinstance(kid, str):
+            raise InvalidToken()
+        try:
+            key = await self._jwks.key(kid)
+        except JwksUnavailable as exc:
+            raise ServiceUnavailable("Token keys are unavailable; try again later.") from exc
+        if key is None or key.algorithm_name != algorithm:
+            raise InvalidToken()
+        try:
+            payload = jwt.decode(
+                token,
+                key.key,
+                algorithms=[algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": REQUIRED_CLAIMS + (["iss"] if self._issuer else [])},
+            )
+            return Claims.from_payload(payload)
+        except (jwt.InvalidTokenError, KeyError, TypeError, ValueError) as exc:
+            raise InvalidToken() from exc

@@ -1,0 +1,28 @@
+"""What every service's ``migrations/env.py`` runs: online migrations on a sync psycopg engine.
+
+A sync engine keeps ``alembic upgrade`` callable from inside a running event loop's thread
+pool as well as from the command line.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import MetaData, create_engine, pool
+
+
+def run_migrations(target_metadata: MetaData) -> None:
+    config = context.config
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("sqlalchemy.url is not set: run through proximity.db.migrate")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,0 +1,65 @@
+"""The one exception handler: domain errors, routing errors and crashes become the
+``{"errors": [{"code", "message"}]}`` envelope with the documented status."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from proximity import errors as e
+from proximity.http.responses import errors as error_response
+
+log = logging.getLogger(__name__)
+
+_BY_STATUS: dict[int, type[e.ProximityError]] = {
+    400: e.ProximityError,
+    401: e.Unauthenticated,
+    403: e.PermissionDenied,
+    404: e.RouteNotFound,
+    405: e.MethodNotAllowed,
+    406: e.NotAcceptable,
+    409: e.Conflict,
+    413: e.PayloadTooLarge,
+    415: e.UnsupportedMediaType,
+    429: e.TooManyRequests,
+    503: e.ServiceUnavailable,
+}
+
+
+def render(error: e.ProximityError, headers: Mapping[str, str] | None = None) -> Response:
+    item: dict[str, Any] = {"code": error.code, "message": error.message}
+    if isinstance(error, e.ValidationFailed) and error.fields:
+        item["fields"] = error.fields
+    return error_response(error.status, [item], headers=headers)
+
+
+async def on_proximity_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, e.ProximityError)
+    return render(exc)
+
+
+async def on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    kind = _BY_STATUS.get(exc.status_code)
+    error = kind() if kind else e.ProximityError(str(exc.detail), code=f"eHttp{exc.status_code}")
+    if kind is None:
+        error.status = exc.status_code
+    return render(error, headers=exc.headers)
+
+
+async def on_crash(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", extra={"path": request.url.path})
+    return error_response(500, [{"code": "eInternal", "message": "Internal server error."}])
+
+
+def exception_handlers() -> dict[Any, Callable[[Request, Exception], Any]]:
+    return {
+        e.ProximityError: on_proximity_error,
+        HTTPException: on_http_exception,
+        Exception: on_crash,
+    }

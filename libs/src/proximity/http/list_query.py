@@ -1,0 +1,101 @@
+"""Parsing of the seed 004 list parameters: ``ids[]``, ``keywords``, ``sort``, ``page``,
+``per_page``, ``include[]``. Bad values are a 400 ``eValidationError``, never a 500."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Literal
+
+from starlette.datastructures import QueryParams
+
+from proximity.errors import ValidationFailed
+
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_IDS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    field: str
+    direction: Literal["asc", "desc"]
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    ids: tuple[uuid.UUID, ...] = ()
+    keywords: str | None = None
+    sort: tuple[SortKey, ...] = ()
+    page: int = 0
+    per_page: int = DEFAULT_PER_PAGE
+    include: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def offset(self) -> int:
+        return self.page * self.per_page
+
+
+def _values(params: QueryParams, name: str) -> list[str]:
+    # Clients send both ``ids[]=a&ids[]=b`` and ``ids=a,b``.
+    raw = params.getlist(f"{name}[]") + params.getlist(name)
+    return [v.strip() for item in raw for v in item.split(",") if v.strip()]
+
+
+def _int(params: QueryParams, name: str, default: int, low: int, high: int | None) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationFailed(f"'{name}' must be an integer.", fields={name: "integer"}) from None
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ValidationFailed(f"'{name}' must be {bound}.", fields={name: "range"})
+    return value
+
+
+def parse_uuids(values: list[str], name: str) -> tuple[uuid.UUID, ...]:
+    try:
+        return tuple(uuid.UUID(v) for v in values)
+    except ValueError:
+        raise ValidationFailed(f"'{name}' must hold UUIDs.", fields={name: "uuid"}) from None
+
+
+def parse_list_query(
+    params: QueryParams,
+    *,
+    sortable: Collection[str],
+    default_sort: str = "+name",
+    includes: Collection[str] = (),
+    max_per_page: int = MAX_PER_PAGE,
+) -> ListQuery:
+    ids = _values(params, "ids")
+    if len(ids) > MAX_IDS:
+        raise ValidationFailed(f"At most {MAX_IDS} ids may be given.", fields={"ids": "too_many"})
+    sort: list[SortKey] = []
+    for token in _values(params, "sort") or [default_sort]:
+        # '+' in a query string arrives as a space.
+        direction: Literal["asc", "desc"] = "desc" if token.startswith("-") else "asc"
+        name = token.lstrip("+- ")
+        if name not in sortable:
+            allowed = ", ".join(sorted(sortable))
+            raise ValidationFailed(f"Cannot sort by '{name}'; use one of: {allowed}.", fields={"sort": name})
+        sort.append(SortKey(name, direction))
+    include = set(_values(params, "include"))
+    unknown = include - set(includes)
+    if unknown:
+        raise ValidationFailed(f"Unknown include '{sorted(unknown)[0]}'.", fields={"include": "unknown"})
+    keywords = (params.get("keywords") or "").strip() or None
+    if keywords is not None and len(keywords) > 200:
+        raise ValidationFailed("'keywords' is longer than 200 characters.", fields={"keywords": "too_long"})
+    return ListQuery(
+        ids=parse_uuids(ids, "ids"),
+        keywords=keywords,
+        sort=tuple(sort),
+        page=_int(params, "page", 0, 0, None),
+        per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, max_per_page),
+        include=frozenset(include),
+    )

@@ -1,0 +1,81 @@
+"""What a service's lifespan builds and tears down: engine, NATS, outbox relay, consumers.
+
+Nothing here runs at import time; ``open_runtime`` is entered from the app's lifespan, so a
+test can build an app against any database and broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from proximity.db.engine import build_engine, build_sessionmaker
+from proximity.db.unit_of_work import UnitOfWork
+from proximity.events.relay import OutboxRelay
+from proximity.events.streams import connect, ensure_stream
+from proximity.observability.health import ReadinessCheck
+from proximity.settings import ServiceSettings
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    nats: NATS
+    js: JetStreamContext
+    stream: str
+    relay: OutboxRelay
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker, on_commit=self.relay.wake)
+
+    async def _database_answers(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def _broker_answers(self) -> None:
+        if not self.nats.is_connected:
+            raise ConnectionError("NATS is not connected")
+        await self.nats.flush(timeout=1)
+
+    def readiness(self) -> Mapping[str, ReadinessCheck]:
+        return {"database": self._database_answers, "nats": self._broker_answers}
+
+
+StartConsumers = Callable[[Runtime], Awaitable[list[asyncio.Task[None]]]]
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(
+    settings: ServiceSettings, *, context: str, start_consumers: StartConsumers | None = None
+) -> AsyncIterator[Runtime]:
+    engine = build_engine(settings.database_url)
+    nc = await connect(settings.nats_url, name=settings.service_name)
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        js = nc.jetstream()
+        stream = await ensure_stream(js, context)
+        sessionmaker = build_sessionmaker(engine)
+        relay = OutboxRelay(sessionmaker, js)
+        runtime = Runtime(settings, engine, sessionmaker, nc, js, stream, relay, tasks)
+        if settings.events_enabled:
+            tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+            if start_consumers is not None:
+                tasks.extend(await start_consumers(runtime))
+        yield runtime
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await nc.drain()
+        await engine.dispose()

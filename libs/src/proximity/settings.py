@@ -1,0 +1,23 @@
+"""The settings every service shares; each service's own settings extend ``ServiceSettings``."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Read from the environment (``DATABASE_URL``, ``NATS_URL``, ``JWKS_URL``, ``PORT`` ...)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: str = "proximity"
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/proximity"
+    nats_url: str = "nats://127.0.0.1:4222"
+    jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    jwt_audience: str = "proximity"
+    jwt_issuer: str = "proximity-identity"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+    # Publishing outbox rows and consuming events can be switched off for one-shot tools.
+    events_enabled: bool = True
