@@ -6,10 +6,12 @@ a public key can pass; the key must come from the JWKS by ``kid`` and match the 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import jwt
 
 from proximity.auth.claims import Claims
-from proximity.auth.jwks import JwksClient, JwksUnavailable
+from proximity.auth.jwks import JwksUnavailable
 from proximity.errors import ServiceUnavailable, Unauthenticated
 
 ALLOWED_ALGORITHMS = ("EdDSA", "ES256", "RS256")
@@ -26,15 +28,21 @@ def bearer_token(authorization: str | None) -> str | None:
     if not authorization:
         return None
     scheme, _, rest = authorization.strip().partition(" ")
-    if rest and scheme.lower() == "bearer":
+    if scheme.lower() == "bearer":
         return rest.strip() or None
-    return None if rest else scheme
+    return None if rest or not scheme else scheme
+
+
+class KeySource(Protocol):
+    """Where verification keys come from: a ``JwksClient``, or identity's own key store."""
+
+    async def key(self, kid: str) -> jwt.PyJWK | None: ...
 
 
 class TokenVerifier:
     def __init__(
         self,
-        jwks: JwksClient,
+        jwks: KeySource,
         *,
         audience: str,
         issuer: str | None = None,

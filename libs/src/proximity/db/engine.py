@@ -25,6 +25,8 @@ def build_engine(url: str | URL, *, pool_size: int = 10, echo: bool = False) -> 
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
+        # Statement parameters (password hashes, token hashes) never reach error messages or logs.
+        hide_parameters=True,
         echo=echo,
     )
 

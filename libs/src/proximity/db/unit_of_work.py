@@ -46,12 +46,10 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
-        try:
-            await session.rollback()  # a no-op after commit
-        finally:
-            await session.close()
-            self._session = None
+        # close() rolls back whatever was not committed and detaches the loaded rows without
+        # expiring them (rollback() would), so a use case can still read what it loaded.
+        await self.session.close()
+        self._session = None
 
     def publish(self, event: Event) -> None:
         """Record ``event`` in the outbox; it is sent only if this unit of work commits."""

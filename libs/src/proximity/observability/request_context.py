@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
 # A client's own id is kept if it is a sane token; anything else is replaced.
-_VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:\-]{8,128}$")
+_VALID_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:\-]{8,128}")
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
 LATENCY = Histogram(
@@ -27,7 +27,7 @@ log = structlog.get_logger("access")
 
 def request_id_of(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
-        if name == REQUEST_ID_HEADER and _VALID_REQUEST_ID.match(value):
+        if name == REQUEST_ID_HEADER and _VALID_REQUEST_ID.fullmatch(value):
             return str(value.decode("ascii"))
     return str(uuid.uuid4())
 

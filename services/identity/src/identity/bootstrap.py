@@ -1,0 +1,29 @@
+"""The one place that wires identity's concrete parts together for the use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from identity.config import IdentitySettings
+from identity.services.signing_keys import SigningKeys
+from proximity.auth.verifier import TokenVerifier
+from proximity.db.unit_of_work import UnitOfWork
+from proximity.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Collaborators:
+    settings: IdentitySettings
+    runtime: Runtime
+    keys: SigningKeys
+    verifier: TokenVerifier
+
+    def unit_of_work(self) -> UnitOfWork:
+        return self.runtime.unit_of_work()
+
+
+async def wire(settings: IdentitySettings, runtime: Runtime) -> Collaborators:
+    keys = await SigningKeys.load(runtime.sessionmaker)
+    # identity verifies its own tokens from its key store: no HTTP round trip to itself.
+    verifier = TokenVerifier(keys, audience=settings.jwt_audience, issuer=settings.jwt_issuer)
+    return Collaborators(settings, runtime, keys, verifier)

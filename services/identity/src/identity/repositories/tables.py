@@ -1,0 +1,158 @@
+"""Identity's tables. Every tenant-owned row carries ``tenant_id``; queries filter on it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _at(*, nullable: bool = True, index: bool = False) -> Any:
+    if nullable:
+        return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=index))
+    return Field(default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False, index=index))
+
+
+class Tenant(SQLModel, table=True):
+    __tablename__ = "tenants"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=150)
+    version: int = 1
+    created_at: datetime = _at(nullable=False)
+    updated_at: datetime | None = _at()
+
+
+class Client(SQLModel, table=True):
+    """An application allowed to call the API for a tenant; its key is stored as a SHA-256 hash.
+
+    Client keys are 256-bit random strings, so a fast hash is enough to make a stolen table
+    useless, and it lets the key be found by an index lookup.
+    """
+
+    __tablename__ = "clients"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id", index=True)
+    name: str = Field(max_length=150)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _at(nullable=False)
+    revoked_at: datetime | None = _at()
+
+
+class DomainKey(SQLModel, table=True):
+    """A vanity domain (seed 004's ``dk``) that names the tenant it belongs to."""
+
+    __tablename__ = "domain_keys"
+
+    domain: str = Field(primary_key=True, max_length=253)
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id", index=True)
+    created_at: datetime = _at(nullable=False)
+
+
+class Party(SQLModel, table=True):
+    """A person known to the tenant: a user (can log in) or a contact."""
+
+    __tablename__ = "parties"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id", index=True)
+    base_type: str = Field(max_length=20)  # user | contact
+    first_name: str = Field(max_length=150)
+    last_name: str | None = Field(default=None, max_length=150)
+    email: str | None = Field(default=None, max_length=320)
+    version: int = 1
+    created_at: datetime = _at(nullable=False)
+    updated_at: datetime | None = _at()
+    suspended_at: datetime | None = _at()
+    deleted_at: datetime | None = _at()
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id", index=True)
+    party_id: uuid.UUID = Field(foreign_key="parties.id", unique=True)
+    is_system_admin: bool = False
+    allow_otp: bool = False
+    version: int = 1
+    created_at: datetime = _at(nullable=False)
+    updated_at: datetime | None = _at()
+    suspended_at: datetime | None = _at()
+    deleted_at: datetime | None = _at()
+
+
+class Identity(SQLModel, table=True):
+    """A way to name a user at login: an email address (unique per tenant)."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "value", name="uq_identities_tenant_kind_value"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id")
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True)
+    kind: str = Field(max_length=20)  # email
+    value: str = Field(max_length=320)  # normalised (lower-case) form
+    created_at: datetime = _at(nullable=False)
+
+
+class PasswordCredential(SQLModel, table=True):
+    """An Argon2id password hash and the lockout state that guards it."""
+
+    __tablename__ = "password_credentials"
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", primary_key=True)
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id", index=True)
+    password_hash: str = Field(max_length=255)
+    failed_attempts: int = 0
+    locked_until: datetime | None = _at()
+    changed_at: datetime = _at(nullable=False)
+
+
+class Session(SQLModel, table=True):
+    """A login: access tokens name it in ``sid``; revoking it ends all of its tokens."""
+
+    __tablename__ = "sessions"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id", index=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True)
+    created_at: datetime = _at(nullable=False)
+    expires_at: datetime = _at(nullable=False)
+    revoked_at: datetime | None = _at()
+    revoked_reason: str | None = Field(default=None, max_length=50)
+
+
+class RefreshToken(SQLModel, table=True):
+    """One refresh token of a session, by SHA-256 hash; ``used_at`` set once it is rotated."""
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (Index("ix_refresh_tokens_session", "session_id"),)
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    session_id: uuid.UUID = Field(foreign_key="sessions.id")
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id")
+    issued_at: datetime = _at(nullable=False)
+    used_at: datetime | None = _at()
+
+
+class SigningKey(SQLModel, table=True):
+    """A key identity signs access tokens with; the public half is served as JWKS."""
+
+    __tablename__ = "signing_keys"
+
+    kid: str = Field(primary_key=True, max_length=64)
+    algorithm: str = Field(max_length=20)
+    private_pem: str
+    public_jwk: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    created_at: datetime = _at(nullable=False)
+    retired_at: datetime | None = _at()

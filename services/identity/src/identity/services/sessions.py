@@ -1,0 +1,171 @@
+"""Use cases of a login session: log in, refresh (rotating), log out."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from identity.bootstrap import Collaborators
+from identity.domain.email_address import normalise_email
+from identity.domain.lockout import Lockout
+from identity.domain.refresh import RefreshVerdict, judge_refresh
+from identity.errors import InvalidCredentials, InvalidRefreshToken
+from identity.events import published
+from identity.repositories.people import login_candidate, user_with_party
+from identity.repositories.sessions import refresh_token_for_update, refresh_token_hash, session_in_tenant
+from identity.repositories.tables import RefreshToken, Session, User
+from identity.services.clients import resolve_client
+from identity.services.passwords import verify_password
+from proximity.auth.claims import Claims
+from proximity.db.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _active(user: User) -> bool:
+    return user.suspended_at is None and user.deleted_at is None
+
+
+def _issue(ctx: Collaborators, uow: UnitOfWork, user: User, session: Session) -> IssuedTokens:
+    """A new refresh token (stored hashed) and an access token for ``session``."""
+    refresh = secrets.token_urlsafe(32)
+    uow.session.add(
+        RefreshToken(
+            token_hash=refresh_token_hash(refresh), session_id=session.id, tenant_id=session.tenant_id
+        )
+    )
+    settings = ctx.settings
+    access = ctx.keys.sign(
+        {
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            "sub": str(user.id),
+            "pid": str(user.party_id),
+            "tid": str(user.tenant_id),
+            "sid": str(session.id),
+            # Effective permissions come from iam's events once that context exists.
+            "perms": [],
+            "adm": user.is_system_admin,
+            "typ": "access",
+        },
+        ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    return IssuedTokens(access, refresh, settings.access_token_ttl_seconds)
+
+
+def _revoke(uow: UnitOfWork, session: Session, reason: str) -> None:
+    if session.revoked_at is None:
+        session.revoked_at = _now()
+        session.revoked_reason = reason
+        uow.publish(published.session_revoked(session))
+
+
+async def login(ctx: Collaborators, *, client_key: str | None, email: str, password: str) -> IssuedTokens:
+    settings = ctx.settings
+    async with ctx.unit_of_work() as uow:
+        client = await resolve_client(uow.session, client_key)
+        # The credential row stays locked while the password is checked, so parallel guesses
+        # are counted one after another and cannot slip past the lockout.
+        found = await login_candidate(uow.session, client.tenant_id, normalise_email(email), for_update=True)
+        credential = found.credential if found else None
+        now = _now()
+        lockout = Lockout(credential.failed_attempts, credential.locked_until) if credential else Lockout()
+        # Always verified (against a dummy hash when nobody matches): the answer takes as long
+        # for an unknown email as for a wrong password.
+        password_ok = await verify_password(credential.password_hash if credential else None, password)
+        if found is None or credential is None or not password_ok or lockout.is_locked(now):
+            if credential is not None and not password_ok:
+                after = lockout.after_failure(
+                    now,
+                    threshold=settings.lockout_threshold,
+                    duration=timedelta(seconds=settings.lockout_seconds),
+                )
+                credential.failed_attempts, credential.locked_until = (
+                    after.failed_attempts,
+                    after.locked_until,
+                )
+                if after.is_locked(now) and not lockout.is_locked(now):
+                    uow.publish(
+                        published.user_locked(credential.user_id, credential.tenant_id, after.locked_until)
+                    )
+                await uow.commit()
+            raise InvalidCredentials()
+        user = found.user
+        if not _active(user):
+            raise InvalidCredentials()
+        credential.failed_attempts, credential.locked_until = 0, None
+        session = Session(
+            tenant_id=user.tenant_id,
+            user_id=user.id,
+            expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+        )
+        uow.session.add(session)
+        await uow.session.flush()
+        tokens = _issue(ctx, uow, user, session)
+        uow.publish(published.session_started(session))
+        await uow.commit()
+        return tokens
+
+
+async def refresh(ctx: Collaborators, *, client_key: str | None, refresh_token: str) -> IssuedTokens:
+    async with ctx.unit_of_work() as uow:
+        client = await resolve_client(uow.session, client_key)
+        found = await refresh_token_for_update(
+            uow.session, client.tenant_id, refresh_token_hash(refresh_token)
+        )
+        if found is None:
+            raise InvalidRefreshToken()
+        token, session = found
+        now = _now()
+        verdict = judge_refresh(
+            token_used_at=token.used_at,
+            session_revoked_at=session.revoked_at,
+            session_expires_at=session.expires_at,
+            now=now,
+        )
+        if verdict is RefreshVerdict.REUSED:
+            _revoke(uow, session, "refresh_token_reuse")
+            await uow.commit()
+            raise InvalidRefreshToken()
+        if verdict is RefreshVerdict.SESSION_OVER:
+            raise InvalidRefreshToken()
+        owner = await user_with_party(uow.session, session.tenant_id, session.user_id)
+        if owner is None or not _active(owner[0]):
+            _revoke(uow, session, "user_inactive")
+            await uow.commit()
+            raise InvalidRefreshToken()
+        token.used_at = now
+        tokens = _issue(ctx, uow, owner[0], session)
+        await uow.commit()
+        return tokens
+
+
+async def logout(ctx: Collaborators, claims: Claims) -> None:
+    """Ends the caller's session: its refresh token stops working, and the gateway refuses its
+    access tokens as soon as it sees ``identity.session.revoked``."""
+    if claims.session_id is None:
+        return
+    async with ctx.unit_of_work() as uow:
+        session = await session_in_tenant(uow.session, claims.tenant_id, claims.session_id)
+        if session is not None:
+            _revoke(uow, session, "logout")
+            await uow.commit()
+
+
+async def session_is_active(ctx: Collaborators, tenant_id: uuid.UUID, session_id: uuid.UUID | None) -> bool:
+    if session_id is None:
+        return False
+    async with ctx.unit_of_work() as uow:
+        session = await session_in_tenant(uow.session, tenant_id, session_id)
+        return session is not None and session.revoked_at is None and session.expires_at > _now()
