@@ -7,7 +7,7 @@ pool as well as from the command line.
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import MetaData, create_engine, pool
+from sqlalchemy import MetaData, create_engine, pool, text
 
 
 def run_migrations(target_metadata: MetaData) -> None:
@@ -22,7 +22,12 @@ def run_migrations(target_metadata: MetaData) -> None:
         return
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
+        # Replicas starting together (init containers) migrate one after another, not at once.
+        connection.execute(text("SELECT pg_advisory_lock(hashtext('alembic'))"))
+        connection.commit()
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
+        connection.execute(text("SELECT pg_advisory_unlock(hashtext('alembic'))"))
+        connection.commit()
     engine.dispose()

@@ -29,6 +29,10 @@ def nats_server_binary() -> Path:
 @contextlib.contextmanager
 def embedded_postgres(data_dir: Path, *, keep: bool = True) -> Iterator[str]:
     """Yields a server URL (``postgresql://...?host=<socket dir>``); stops it on exit."""
+    import warnings
+
+    # pgserver warns that XDG_RUNTIME_DIR is unset (it then uses /tmp): harmless noise.
+    warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
     import pgserver  # only the development environment has it
 
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,826 @@
+"""Offline checks of the operator-facing deployment files.
+
+Dockerfiles, ``docker-compose.yml`` and the Kubernetes manifests in ``deploy/k8s`` describe
+the same system; these tests parse them (no Docker engine, no cluster, no network) and
+check that they agree with each other and with the facts the services' code is built on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import kubernetes_validate
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+K8S = ROOT / "deploy" / "k8s"
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+INIT_SQL = ROOT / "deploy" / "postgres" / "init-databases.sql"
+NAMESPACE = "proximity"
+PART_OF = "proximity"
+
+POSTGRES_IMAGE = "postgres:16-alpine"
+NATS_IMAGE = "nats:2.10-alpine"
+MIGRATE_COMMAND = ["python", "-m", "proximity.db.migrate", "identity"]
+SEED_COMMAND = ["python", "-m", "identity.seed"]
+
+
+@dataclass(frozen=True)
+class App:
+    """What the code of one service fixes: where it lives, how it starts, what it reads."""
+
+    name: str
+    dockerfile: str
+    source_dir: str
+    image: str
+    port: int
+    factory: str
+    env: frozenset[str]
+    database: str | None = None
+    required_copies: tuple[str, ...] = field(default=())
+
+    @property
+    def command(self) -> list[str]:
+        return [
+            "uvicorn",
+            self.factory,
+            "--factory",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(self.port),
+        ]
+
+
+APPS = {
+    "identity": App(
+        name="identity",
+        dockerfile="services/identity/Dockerfile",
+        source_dir="services/identity",
+        image="proximity/identity:0.1.0",
+        port=8001,
+        factory="identity.app:create_app",
+        env=frozenset({"DATABASE_URL", "NATS_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}),
+        database="identity",
+        required_copies=("libs", "services/identity"),
+    ),
+    "gateway": App(
+        name="gateway",
+        dockerfile="gateway/Dockerfile",
+        source_dir="gateway",
+        image="proximity/gateway:0.1.0",
+        port=8000,
+        factory="gateway.app:create_app",
+        env=frozenset({"NATS_URL", "JWKS_URL", "IDENTITY_URL", "PORT", "LOG_LEVEL", "MAX_BODY_BYTES"}),
+        required_copies=("libs", "gateway"),
+    ),
+}
+APP_PARAMS = pytest.mark.parametrize("app", list(APPS.values()), ids=list(APPS))
+
+# The values every consumer must agree on (compose and Kubernetes).
+EXPECTED_VALUES = {
+    "JWT_AUDIENCE": "proximity",
+    "JWKS_URL": "http://identity:8001/.well-known/jwks.json",
+    "IDENTITY_URL": "http://identity:8001",
+    "MAX_BODY_BYTES": "10485760",
+    "NATS_URL": "nats://nats:4222",
+}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Instruction:
+    keyword: str
+    value: str
+
+
+@cache
+def dockerfile(path: str) -> tuple[Instruction, ...]:
+    """A Dockerfile as instructions: comments dropped, line continuations joined."""
+    instructions: list[Instruction] = []
+    pending = ""
+    for raw in (ROOT / path).read_text().splitlines():
+        line = raw.strip()
+        if not pending and (not line or line.startswith("#")):
+            continue
+        if pending and line.startswith("#"):
+            continue  # a comment inside a continued instruction
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        full = (pending + line).strip()
+        pending = ""
+        keyword, _, value = full.partition(" ")
+        instructions.append(Instruction(keyword.upper(), value.strip()))
+    assert not pending, f"{path}: dangling line continuation"
+    return tuple(instructions)
+
+
+def instructions(path: str, keyword: str) -> list[str]:
+    return [i.value for i in dockerfile(path) if i.keyword == keyword]
+
+
+def exec_form(value: str) -> list[str]:
+    """The JSON (exec) form of CMD/ENTRYPOINT/HEALTHCHECK CMD; the shell form is refused."""
+    parsed = json.loads(value)
+    assert isinstance(parsed, list), f"not the exec (JSON) form: {value}"
+    assert all(isinstance(p, str) for p in parsed), value
+    return parsed
+
+
+def strip_flags(value: str) -> list[str]:
+    """Arguments of COPY/ADD/HEALTHCHECK without their leading --flags."""
+    words = shlex.split(value)
+    while words and words[0].startswith("--"):
+        words.pop(0)
+    return words
+
+
+def k8s_files() -> list[Path]:
+    return sorted(p for p in K8S.iterdir() if p.suffix in {".yaml", ".yml"})
+
+
+@cache
+def k8s_documents() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """(file name, object) for every Kubernetes object, the kustomization excluded."""
+    docs = []
+    for path in k8s_files():
+        if path.name == "kustomization.yaml":
+            continue
+        for doc in yaml.safe_load_all(path.read_text()):
+            if doc:
+                docs.append((path.name, doc))
+    return tuple(docs)
+
+
+def k8s_objects(kind: str | None = None) -> list[dict[str, Any]]:
+    return [doc for _, doc in k8s_documents() if kind is None or doc["kind"] == kind]
+
+
+def k8s_object(kind: str, name: str) -> dict[str, Any]:
+    found = [o for o in k8s_objects(kind) if o["metadata"]["name"] == name]
+    assert len(found) == 1, f"expected exactly one {kind}/{name}, found {len(found)}"
+    return found[0]
+
+
+def workloads() -> list[dict[str, Any]]:
+    return k8s_objects("Deployment") + k8s_objects("StatefulSet")
+
+
+def containers_of(workload: dict[str, Any], *, init: bool = False) -> list[dict[str, Any]]:
+    spec = workload["spec"]["template"]["spec"]
+    return list(spec.get("initContainers", []) if init else spec["containers"])
+
+
+def main_container(workload: dict[str, Any]) -> dict[str, Any]:
+    name = workload["metadata"]["name"]
+    found = [c for c in containers_of(workload) if c["name"] == name]
+    assert len(found) == 1, f"{name}: expected one container named {name}"
+    return found[0]
+
+
+@cache
+def compose() -> dict[str, Any]:
+    data = yaml.safe_load(COMPOSE_FILE.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def compose_service(name: str) -> dict[str, Any]:
+    services = compose()["services"]
+    assert name in services, f"docker-compose.yml has no service {name!r}"
+    service: dict[str, Any] = services[name]
+    return service
+
+
+def compose_env(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment", {})
+    if isinstance(env, list):
+        return dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {k: "" if v is None else str(v) for k, v in env.items()}
+
+
+def compose_command(service: dict[str, Any]) -> list[str]:
+    command = service.get("command")
+    return shlex.split(command) if isinstance(command, str) else list(command or [])
+
+
+def compose_container_ports(service: dict[str, Any]) -> set[int]:
+    """Container-side ports of a compose service: from `ports` and `expose`."""
+    ports: set[int] = set()
+    for entry in service.get("ports", []):
+        if isinstance(entry, dict):
+            ports.add(int(entry["target"]))
+        else:
+            ports.add(int(str(entry).split("/")[0].rsplit(":", 1)[-1]))
+    for entry in service.get("expose", []):
+        ports.add(int(str(entry).split("/")[0]))
+    return ports
+
+
+def compose_services_with_image(image: str) -> dict[str, dict[str, Any]]:
+    return {n: s for n, s in compose()["services"].items() if s.get("image") == image}
+
+
+def k8s_env(container: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Env entries by name; duplicates are an error."""
+    env: dict[str, dict[str, Any]] = {}
+    for entry in container.get("env", []):
+        assert entry["name"] not in env, f"{container['name']}: {entry['name']} set twice"
+        env[entry["name"]] = entry
+    return env
+
+
+def resolved_env(container: dict[str, Any]) -> dict[str, str]:
+    """Env values with ConfigMap/Secret references and $(VAR) expansions resolved."""
+    values: dict[str, str] = {}
+    for entry in container.get("env", []):
+        if "value" in entry:
+            value = re.sub(r"\$\((\w+)\)", lambda m: values[m.group(1)], entry["value"])
+        else:
+            value = referenced_value(entry["valueFrom"])
+        values[entry["name"]] = value
+    return values
+
+
+def referenced_value(value_from: dict[str, Any]) -> str:
+    if "configMapKeyRef" in value_from:
+        ref = value_from["configMapKeyRef"]
+        return str(k8s_object("ConfigMap", ref["name"])["data"][ref["key"]])
+    if "secretKeyRef" in value_from:
+        ref = value_from["secretKeyRef"]
+        return str(k8s_object("Secret", ref["name"])["stringData"][ref["key"]])
+    if "fieldRef" in value_from:
+        return f"<{value_from['fieldRef']['fieldPath']}>"
+    raise AssertionError(f"unsupported valueFrom {value_from}")
+
+
+def init_sql_databases() -> list[str]:
+    text = INIT_SQL.read_text()
+    match = re.search(r"ARRAY\[(.*?)\]", text, re.S)
+    assert match, "init-databases.sql: no ARRAY[...] of database names"
+    return re.findall(r"'([a-z_][a-z0-9_]*)'", match.group(1))
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def test_every_k8s_yaml_and_compose_parses() -> None:
+    files = k8s_files()
+    assert files, "deploy/k8s holds no YAML files"
+    for path in [*files, COMPOSE_FILE]:
+        docs = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
+        assert docs, f"{path.name} is empty"
+        assert all(isinstance(d, dict) for d in docs), f"{path.name}: a document is no mapping"
+
+
+def test_every_k8s_object_validates_against_the_kubernetes_schema() -> None:
+    version = kubernetes_validate.latest_version()
+    assert k8s_objects(), "no Kubernetes objects found"
+    for filename, obj in k8s_documents():
+        try:
+            kubernetes_validate.validate(obj, desired_version=version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            where = ".".join(str(p) for p in error.path)
+            pytest.fail(
+                f"{filename}: {obj['kind']}/{obj['metadata'].get('name')} invalid for "
+                f"Kubernetes {error.version} at {where}: {error.message}"
+            )
+
+
+def test_kustomization_lists_exactly_the_files_in_deploy_k8s() -> None:
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    assert kustomization["kind"] == "Kustomization"
+    assert kustomization.get("namespace") == NAMESPACE
+    listed = kustomization["resources"]
+    assert len(listed) == len(set(listed)), "a resource is listed twice"
+    for name in listed:
+        assert (K8S / name).is_file(), f"kustomization.yaml lists missing file {name}"
+    on_disk = {p.name for p in k8s_files()} - {"kustomization.yaml"}
+    assert on_disk == set(listed), f"not listed: {on_disk - set(listed)}"
+    assert listed[0] == "namespace.yaml", "the namespace must come first"
+
+
+# --------------------------------------------------------------------------- Dockerfiles
+
+
+@APP_PARAMS
+def test_dockerfile_base_user_install_and_command(app: App) -> None:
+    froms = instructions(app.dockerfile, "FROM")
+    assert froms == ["python:3.11-slim"], froms
+    keywords = [i.keyword for i in dockerfile(app.dockerfile)]
+
+    users = instructions(app.dockerfile, "USER")
+    assert users, f"{app.dockerfile}: no USER (the image would run as root)"
+    user = users[-1].split(":")[0]
+    assert user not in {"root", "0"}, f"{app.dockerfile}: runs as {user}"
+    assert user.isdigit(), "USER must be numeric so that runAsNonRoot can verify it"
+    assert keywords.index("USER") < keywords.index("CMD")
+
+    runs = " ".join(instructions(app.dockerfile, "RUN"))
+    installs = [r for r in instructions(app.dockerfile, "RUN") if "pip install" in r]
+    assert installs, f"{app.dockerfile}: nothing is pip-installed"
+    for install in installs:
+        assert "--no-cache-dir" in install
+        assert "[dev]" not in install, "the dev extra stays out of images"
+        assert "-e " not in install, "no editable installs in images"
+    copied = {Path(strip_flags(c)[-1]).as_posix().rstrip("/") for c in copies(app)}
+    for source in app.required_copies:
+        destination = copy_destination(app, source)
+        assert destination in copied, f"{source} is not copied"
+        assert re.search(rf"pip install[^&]*\s{re.escape(destination)}(\s|$)", runs), (
+            f"{app.dockerfile}: {source} (copied to {destination}) is not pip-installed"
+        )
+
+    assert exec_form(instructions(app.dockerfile, "CMD")[-1]) == app.command
+    assert not instructions(app.dockerfile, "ENTRYPOINT")
+
+
+def copies(app: App) -> list[str]:
+    return instructions(app.dockerfile, "COPY") + instructions(app.dockerfile, "ADD")
+
+
+def copy_destination(app: App, source: str) -> str:
+    for value in copies(app):
+        words = strip_flags(value)
+        if any(w.rstrip("/") == source for w in words[:-1]):
+            return words[-1].rstrip("/")
+    raise AssertionError(f"{app.dockerfile}: {source} is not copied")
+
+
+@APP_PARAMS
+def test_dockerfile_expose_and_healthcheck_use_the_port(app: App) -> None:
+    assert instructions(app.dockerfile, "EXPOSE") == [str(app.port)]
+    healthchecks = instructions(app.dockerfile, "HEALTHCHECK")
+    assert len(healthchecks) == 1, f"{app.dockerfile}: expected one HEALTHCHECK"
+    value = healthchecks[0]
+    assert " CMD " in f" {value} ", value
+    probe = exec_form(value.split("CMD", 1)[1].strip())
+    assert probe[0] == "python", "python:3.11-slim has no curl: probe with python"
+    assert f"127.0.0.1:{app.port}/health" in " ".join(probe) or (
+        f"localhost:{app.port}/health" in " ".join(probe)
+    )
+
+
+@APP_PARAMS
+def test_dockerfile_copy_sources_exist_and_are_not_dockerignored(app: App) -> None:
+    ignored = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for value in copies(app):
+        assert "--from" not in value, "no multi-stage copies expected"
+        for source in strip_flags(value)[:-1]:
+            assert (ROOT / source).exists(), f"{app.dockerfile}: COPY source {source} missing"
+            clean = source.rstrip("/")
+            for pattern in ignored:
+                assert not fnmatch.fnmatch(clean, pattern.rstrip("/")), (
+                    f"{source} is excluded by .dockerignore pattern {pattern}"
+                )
+
+
+def test_dockerignore_excludes_local_state() -> None:
+    patterns = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for required in (".venv", ".data", ".git", ".mypy_cache", ".ruff_cache", ".pytest_cache"):
+        assert required in patterns, f".dockerignore lacks {required}"
+    for anywhere in ("__pycache__", "*.egg-info"):
+        assert f"**/{anywhere}" in patterns, f".dockerignore lacks **/{anywhere}"
+
+
+# --------------------------------------------------------------------------- compose
+
+
+def test_compose_has_the_services_and_volumes() -> None:
+    services = compose()["services"]
+    for name in ("postgres", "nats", "identity-migrate", "identity", "gateway"):
+        assert name in services, f"docker-compose.yml lacks {name}"
+    for service in services.values():
+        for volume in service.get("volumes", []):
+            source = str(volume).split(":")[0]
+            if source.startswith("."):
+                assert (ROOT / source).exists(), f"mounted file {source} is missing"
+            else:
+                assert source in compose().get("volumes", {}), f"undeclared volume {source}"
+
+
+def test_compose_builds_each_image_from_the_repository_root() -> None:
+    for app in APPS.values():
+        users = compose_services_with_image(app.image)
+        assert app.name in users, f"compose service {app.name} does not run {app.image}"
+        for name, service in users.items():
+            build = service.get("build")
+            assert build, f"compose service {name} runs {app.image} but cannot build it"
+            assert build["context"] == ".", f"{name}: the build context is the repo root"
+            assert build["dockerfile"] == app.dockerfile, name
+            assert (ROOT / build["dockerfile"]).is_file()
+    for service in compose()["services"].values():
+        if "build" in service:
+            assert service["image"] in {a.image for a in APPS.values()}
+
+
+def test_compose_infrastructure_images() -> None:
+    assert compose_service("postgres")["image"] == POSTGRES_IMAGE
+    nats = compose_service("nats")
+    assert nats["image"] == NATS_IMAGE
+    command = compose_command(nats)
+    assert command[:3] == ["-js", "-sd", "/data"], command
+    mounts = [str(v) for v in nats.get("volumes", [])]
+    assert any(m.split(":")[1] == "/data" for m in mounts), "JetStream store is not a volume"
+
+
+def test_compose_healthchecks_everywhere() -> None:
+    for name, service in compose()["services"].items():
+        healthcheck = service.get("healthcheck")
+        assert healthcheck, f"compose service {name} has no healthcheck"
+        if healthcheck.get("disable"):
+            assert service.get("restart") == "no", f"{name}: only one-shots may skip it"
+            continue
+        test = healthcheck["test"]
+        assert isinstance(test, list), f"{name}: healthcheck test as a list"
+        assert test[0] in {"CMD", "CMD-SHELL"}, name
+    for app in APPS.values():
+        test = " ".join(compose_service(app.name)["healthcheck"]["test"])
+        assert f":{app.port}/" in test, f"{app.name}: healthcheck probes another port"
+
+
+def test_compose_startup_order() -> None:
+    def depends(name: str) -> dict[str, str]:
+        deps = compose_service(name).get("depends_on", {})
+        assert isinstance(deps, dict), f"{name}: depends_on needs conditions"
+        return {k: v["condition"] for k, v in deps.items()}
+
+    assert depends("identity-migrate")["postgres"] == "service_healthy"
+    identity = depends("identity")
+    assert identity["identity-migrate"] == "service_completed_successfully"
+    assert identity["nats"] == "service_healthy"
+    assert depends("gateway")["identity"] == "service_healthy"
+    for name, service in compose()["services"].items():
+        for dependency in service.get("depends_on", {}):
+            assert dependency in compose()["services"], f"{name} depends on {dependency}"
+
+
+def test_compose_one_shot_commands() -> None:
+    migrate = compose_service("identity-migrate")
+    assert compose_command(migrate) == MIGRATE_COMMAND
+    assert migrate.get("restart") == "no"
+    seed = compose_service("identity-seed")
+    assert compose_command(seed) == SEED_COMMAND
+    assert seed.get("profiles"), "the demo seed must not start with a plain `up`"
+
+
+@APP_PARAMS
+def test_compose_ports(app: App) -> None:
+    service = compose_service(app.name)
+    assert compose_container_ports(service) == {app.port}
+    assert "command" not in service, "the image's CMD (uvicorn on the port) is the command"
+    if app.name == "gateway":
+        assert service["ports"] == [f"{app.port}:{app.port}"]
+    else:
+        assert "ports" not in service, "only the gateway is published"
+
+
+@APP_PARAMS
+def test_compose_env(app: App) -> None:
+    for name, service in compose_services_with_image(app.image).items():
+        env = compose_env(service)
+        missing = app.env - env.keys()
+        assert not missing, f"compose {name} lacks {sorted(missing)}"
+        assert env["PORT"] == str(app.port)
+        for key, expected in EXPECTED_VALUES.items():
+            if key in env:
+                assert env[key] == expected, f"compose {name}: {key}={env[key]}"
+
+
+def test_compose_urls_point_at_compose_services() -> None:
+    postgres_env = compose_env(compose_service("postgres"))
+    for name, service in compose()["services"].items():
+        for key, value in compose_env(service).items():
+            if not key.endswith("_URL"):
+                continue
+            url = urlsplit(value)
+            host = url.hostname
+            assert host, f"{name}: {key} has no host"
+            assert host in compose()["services"], f"{name}: {key} host {host} unknown"
+            if host in APPS:
+                assert url.port == APPS[host].port, f"{name}: {key} port"
+                assert url.port in compose_container_ports(compose_service(host))
+            elif host == "nats":
+                assert url.port == 4222
+            elif host == "postgres":
+                assert url.port == 5432
+                assert url.username == postgres_env["POSTGRES_USER"]
+                assert url.password == postgres_env["POSTGRES_PASSWORD"]
+                assert url.path.lstrip("/") in init_sql_databases()
+            else:
+                pytest.fail(f"{name}: {key} points at {host}, which nothing checks")
+
+
+def test_compose_postgres_runs_the_init_script() -> None:
+    mounts = [str(v) for v in compose_service("postgres")["volumes"]]
+    init = [m for m in mounts if "/docker-entrypoint-initdb.d" in m]
+    assert len(init) == 1, "the init script is not mounted"
+    source, target = init[0].split(":")[:2]
+    assert (ROOT / source).resolve() == INIT_SQL.resolve()
+    assert target.endswith(".sql")
+
+
+# --------------------------------------------------------------------------- postgres init
+
+
+def test_init_script_creates_every_context_database() -> None:
+    databases = init_sql_databases()
+    assert len(databases) == len(set(databases))
+    for name in ("identity", "assets", "contracts", "iam", "consents", "heatmaps"):
+        assert name in databases, f"init-databases.sql does not create {name}"
+    assert "\\gexec" in INIT_SQL.read_text()
+
+
+def test_k8s_postgres_init_configmap_is_a_copy_of_the_script() -> None:
+    statefulset = k8s_object("StatefulSet", "postgres")
+    volumes = {v["name"]: v for v in statefulset["spec"]["template"]["spec"]["volumes"]}
+    mounts = {m["mountPath"]: m["name"] for m in main_container(statefulset)["volumeMounts"]}
+    volume = volumes[mounts["/docker-entrypoint-initdb.d"]]
+    configmap = k8s_object("ConfigMap", volume["configMap"]["name"])
+    (script,) = configmap["data"].values()
+    assert script.strip() == INIT_SQL.read_text().strip(), (
+        "deploy/k8s/postgres.yaml's init script differs from deploy/postgres/init-databases.sql"
+    )
+
+
+# --------------------------------------------------------------------------- Kubernetes
+
+
+def test_k8s_labels_and_namespace() -> None:
+    for filename, obj in k8s_documents():
+        labels = obj["metadata"].get("labels", {})
+        what = f"{filename}: {obj['kind']}/{obj['metadata']['name']}"
+        assert labels.get("app.kubernetes.io/part-of") == PART_OF, what
+        assert labels.get("app.kubernetes.io/name"), what
+        if obj["kind"] == "Namespace":
+            assert obj["metadata"]["name"] == NAMESPACE
+        else:
+            assert obj["metadata"].get("namespace") == NAMESPACE, what
+    for workload in workloads():
+        template_labels = workload["spec"]["template"]["metadata"]["labels"]
+        assert template_labels.get("app.kubernetes.io/part-of") == PART_OF
+        assert template_labels.get("app.kubernetes.io/name") == workload["metadata"]["name"]
+        selector = workload["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= template_labels.items(), workload["metadata"]["name"]
+
+
+def test_every_service_selects_a_workload_and_its_target_ports() -> None:
+    for service in k8s_objects("Service"):
+        name = service["metadata"]["name"]
+        selector = service["spec"]["selector"]
+        matches = [
+            w for w in workloads() if selector.items() <= w["spec"]["template"]["metadata"]["labels"].items()
+        ]
+        assert len(matches) == 1, f"Service {name} selects {len(matches)} workloads"
+        (workload,) = matches
+        container_ports = {
+            p.get("name"): p["containerPort"] for c in containers_of(workload) for p in c.get("ports", [])
+        }
+        for port in service["spec"]["ports"]:
+            target = port.get("targetPort", port["port"])
+            if isinstance(target, str):
+                assert target in container_ports, f"Service {name}: no container port {target}"
+            else:
+                assert target in container_ports.values(), f"Service {name}: port {target}"
+
+
+def target_port(service: dict[str, Any], workload: dict[str, Any]) -> int:
+    (port,) = service["spec"]["ports"]
+    target = port.get("targetPort", port["port"])
+    if isinstance(target, int):
+        return target
+    (number,) = [p["containerPort"] for p in main_container(workload)["ports"] if p["name"] == target]
+    return int(number)
+
+
+@APP_PARAMS
+def test_ports_agree_everywhere(app: App) -> None:
+    deployment = k8s_object("Deployment", app.name)
+    container = main_container(deployment)
+    (container_port,) = [p["containerPort"] for p in container["ports"]]
+    (expose,) = instructions(app.dockerfile, "EXPOSE")
+    cmd = exec_form(instructions(app.dockerfile, "CMD")[-1])
+    command_port = int(cmd[cmd.index("--port") + 1])
+    service_port = target_port(k8s_object("Service", app.name), deployment)
+    (compose_port,) = compose_container_ports(compose_service(app.name))
+    ports = {
+        "Deployment containerPort": container_port,
+        "Dockerfile EXPOSE": int(expose),
+        "uvicorn --port": command_port,
+        "Service targetPort": service_port,
+        "compose port": compose_port,
+    }
+    assert set(ports.values()) == {app.port}, ports
+    # The container runs the image's CMD unless the manifest repeats it exactly.
+    assert container.get("command", app.command) == app.command
+    assert "args" not in container
+
+
+@APP_PARAMS
+def test_images_agree_between_compose_k8s_and_dockerfiles(app: App) -> None:
+    deployment = k8s_object("Deployment", app.name)
+    images = {c["image"] for c in containers_of(deployment) + containers_of(deployment, init=True)}
+    assert images == {app.image}, images
+    assert compose_service(app.name)["image"] == app.image
+    assert compose_service(app.name)["build"]["dockerfile"] == app.dockerfile
+    # The Dockerfile builds this service's source (and nobody else's).
+    copied = {s.rstrip("/") for c in copies(app) for s in strip_flags(c)[:-1]}
+    assert app.source_dir in copied
+    assert not copied & ({a.source_dir for a in APPS.values()} - {app.source_dir})
+
+
+def test_infrastructure_images_agree_between_compose_and_k8s() -> None:
+    assert main_container(k8s_object("StatefulSet", "postgres"))["image"] == POSTGRES_IMAGE
+    assert compose_service("postgres")["image"] == POSTGRES_IMAGE
+    assert main_container(k8s_object("StatefulSet", "nats"))["image"] == NATS_IMAGE
+    assert compose_service("nats")["image"] == NATS_IMAGE
+
+
+@APP_PARAMS
+def test_k8s_env(app: App) -> None:
+    container = main_container(k8s_object("Deployment", app.name))
+    env = resolved_env(container)
+    missing = app.env - env.keys()
+    assert not missing, f"{app.name} Deployment lacks {sorted(missing)}"
+    assert env["PORT"] == str(app.port)
+    for key, expected in EXPECTED_VALUES.items():
+        if key in env:
+            assert env[key] == expected, f"{app.name}: {key}={env[key]}"
+    # The same settings as in compose, except where the cluster differs (credentials).
+    compose_values = compose_env(compose_service(app.name))
+    for key in app.env - {"DATABASE_URL"}:
+        assert env[key] == compose_values[key], f"{app.name}: {key} differs from compose"
+
+
+def test_k8s_env_references_resolve() -> None:
+    """Every ConfigMap/Secret key referenced exists; every $(VAR) is defined earlier."""
+    for workload in workloads():
+        for container in containers_of(workload) + containers_of(workload, init=True):
+            defined: set[str] = set()
+            for entry in container.get("env", []):
+                for ref in re.findall(r"\$\((\w+)\)", entry.get("value", "")):
+                    assert ref in defined, f"{container['name']}: $({ref}) used before set"
+                if "valueFrom" in entry:
+                    referenced_value(entry["valueFrom"])  # raises KeyError if missing
+                defined.add(entry["name"])
+
+
+def test_k8s_urls_point_at_k8s_services() -> None:
+    services = {s["metadata"]["name"]: s for s in k8s_objects("Service")}
+    secret = k8s_object("Secret", "postgres-credentials")["stringData"]
+    for workload in workloads():
+        for container in containers_of(workload) + containers_of(workload, init=True):
+            for key, value in resolved_env(container).items():
+                if not key.endswith("_URL"):
+                    continue
+                url = urlsplit(value)
+                assert url.hostname in services, f"{container['name']}: {key} host unknown"
+                ports = [p["port"] for p in services[url.hostname]["spec"]["ports"]]
+                assert url.port in ports, f"{container['name']}: {key} port {url.port}"
+                if url.hostname == "postgres":
+                    assert url.username == secret["POSTGRES_USER"]
+                    assert url.password == secret["POSTGRES_PASSWORD"]
+                    assert url.path.lstrip("/") in init_sql_databases()
+
+
+def test_k8s_secret_holds_placeholders_only() -> None:
+    secrets = k8s_objects("Secret")
+    assert secrets
+    for secret in secrets:
+        assert "data" not in secret, "use stringData with placeholder values"
+        assert secret["stringData"]
+    password = k8s_object("Secret", "postgres-credentials")["stringData"]["POSTGRES_PASSWORD"]
+    assert "REPLACE" in password.upper(), "the password must be an obvious placeholder"
+    assert re.fullmatch(r"[A-Za-z0-9._~-]+", password), "it is put verbatim in a URL"
+    assert "replace" in (K8S / "secret.yaml").read_text().lower()
+
+
+@APP_PARAMS
+def test_k8s_deployment_probes_resources_and_security(app: App) -> None:
+    deployment = k8s_object("Deployment", app.name)
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] != 0
+    container = main_container(deployment)
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    for probe, path in (("readinessProbe", "/ready"), ("livenessProbe", "/health")):
+        get = container[probe]["httpGet"]
+        assert get["path"] == path, f"{app.name}: {probe}"
+        assert ports.get(get["port"], get["port"]) == app.port, f"{app.name}: {probe} port"
+
+
+def test_every_container_has_resources_and_no_privilege_escalation() -> None:
+    for workload in workloads():
+        pod = workload["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True, workload["metadata"]["name"]
+        for container in containers_of(workload) + containers_of(workload, init=True):
+            where = f"{workload['metadata']['name']}/{container['name']}"
+            resources = container.get("resources", {})
+            for kind in ("requests", "limits"):
+                assert set(resources.get(kind, {})) == {"cpu", "memory"}, f"{where}: {kind}"
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False, where
+            assert container["securityContext"]["capabilities"]["drop"] == ["ALL"], where
+
+
+def test_identity_migrates_in_an_init_container() -> None:
+    deployment = k8s_object("Deployment", "identity")
+    (init,) = containers_of(deployment, init=True)
+    assert init["image"] == APPS["identity"].image
+    assert init["command"] == MIGRATE_COMMAND
+    assert resolved_env(init)["DATABASE_URL"] == resolved_env(main_container(deployment))["DATABASE_URL"]
+    assert urlsplit(resolved_env(init)["DATABASE_URL"]).path == "/identity"
+
+
+def test_gateway_has_no_database() -> None:
+    gateway = k8s_object("Deployment", "gateway")
+    for container in containers_of(gateway) + containers_of(gateway, init=True):
+        assert "DATABASE_URL" not in k8s_env(container)
+    assert not containers_of(gateway, init=True)
+    assert "DATABASE_URL" not in compose_env(compose_service("gateway"))
+
+
+def test_gateway_ingress_routes_to_the_gateway_service() -> None:
+    service = k8s_object("Service", "gateway")
+    port_names = {p["name"] for p in service["spec"]["ports"]}
+    port_numbers = {p["port"] for p in service["spec"]["ports"]}
+    for ingress in k8s_objects("Ingress"):
+        for rule in ingress["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                backend = path["backend"]["service"]
+                assert backend["name"] == "gateway"
+                port = backend["port"]
+                assert port.get("name") in port_names or port.get("number") in port_numbers
+
+
+def test_postgres_statefulset() -> None:
+    statefulset = k8s_object("StatefulSet", "postgres")
+    assert statefulset["spec"]["replicas"] == 1
+    (claim,) = statefulset["spec"]["volumeClaimTemplates"]
+    mounts = {m["name"]: m["mountPath"] for m in main_container(statefulset)["volumeMounts"]}
+    assert mounts[claim["metadata"]["name"]] == "/var/lib/postgresql/data"
+    env = resolved_env(main_container(statefulset))
+    assert env["PGDATA"].startswith("/var/lib/postgresql/data/"), "initdb rejects lost+found"
+    assert {"POSTGRES_USER", "POSTGRES_PASSWORD"} <= env.keys()
+    assert statefulset["spec"]["serviceName"] in {s["metadata"]["name"] for s in k8s_objects("Service")}
+
+
+def test_nats_statefulset_is_a_jetstream_cluster() -> None:
+    statefulset = k8s_object("StatefulSet", "nats")
+    replicas = statefulset["spec"]["replicas"]
+    assert replicas == 3
+    headless = k8s_object("Service", statefulset["spec"]["serviceName"])
+    assert headless["spec"]["clusterIP"] == "None"
+    assert headless["spec"].get("publishNotReadyAddresses") is True
+    assert {p["port"] for p in headless["spec"]["ports"]} >= {4222, 6222}
+    client = k8s_object("Service", "nats")
+    assert client["spec"].get("clusterIP") != "None"
+    assert 4222 in {p["port"] for p in client["spec"]["ports"]}
+
+    container = main_container(statefulset)
+    config_path = container["args"][container["args"].index("--config") + 1]
+    volumes = {v["name"]: v for v in statefulset["spec"]["template"]["spec"]["volumes"]}
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    directory, filename = config_path.rsplit("/", 1)
+    configmap = k8s_object("ConfigMap", volumes[mounts[directory]]["configMap"]["name"])
+    config = configmap["data"][filename]
+
+    assert re.search(r"^\s*jetstream\s*\{", config, re.M), "JetStream is not enabled"
+    store = re.search(r"store_dir:\s*(\S+)", config)
+    assert store, "no JetStream store_dir"
+    (claim,) = statefulset["spec"]["volumeClaimTemplates"]
+    data_mount = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert data_mount[claim["metadata"]["name"]] == store.group(1)
+    assert re.search(r"^\s*server_name:\s*\$SERVER_NAME", config, re.M)
+    assert resolved_env(container)["SERVER_NAME"] == "<metadata.name>"
+
+    cluster = re.search(r"cluster\s*\{(.*?)\n\s*\}\s*$", config, re.S)
+    assert cluster, "no cluster block"
+    port = re.search(r"port:\s*(\d+)", cluster.group(1))
+    assert port, "no cluster port"
+    cluster_port = int(port.group(1))
+    assert cluster_port == 6222
+    routes = sorted(re.findall(r"nats://([\w.-]+):(\d+)", cluster.group(1)))
+    name, service = statefulset["metadata"]["name"], headless["metadata"]["name"]
+    assert routes == [(f"{name}-{i}.{service}", str(cluster_port)) for i in range(replicas)]
+    container_ports = {p["containerPort"] for p in container["ports"]}
+    assert {4222, 6222, 8222} <= container_ports
