@@ -16,6 +16,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from proximity.background import stop_all
 from proximity.db.engine import build_engine, build_sessionmaker
 from proximity.db.unit_of_work import UnitOfWork
 from proximity.events.relay import OutboxRelay
@@ -73,9 +74,7 @@ async def open_runtime(
                 tasks.extend(await start_consumers(runtime))
         yield runtime
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await stop_all(tasks)
         with contextlib.suppress(Exception):
             await nc.drain()
         await engine.dispose()

@@ -18,6 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
+from proximity.background import stop_requested
 from proximity.events.tables import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -69,14 +70,17 @@ class OutboxRelay:
         while True:
             try:
                 sent = await self.publish_pending()
-            except asyncio.CancelledError:
-                raise
             except Exception:
+                if stop_requested():
+                    raise asyncio.CancelledError() from None
                 log.warning("outbox relay failed; retrying", exc_info=True)
                 sent = 0
                 await asyncio.sleep(self._poll_interval)
             if sent == self._batch_size:
                 continue
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives as the wake-up does, and the relay would then never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+                async with asyncio.timeout(self._poll_interval):
+                    await self._wake.wait()

@@ -53,8 +53,12 @@ async def on_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def on_crash(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", extra={"path": request.url.path})
-    return error_response(500, [{"code": "eInternal", "message": "Internal server error."}])
+    # Starlette runs this outside every middleware, after RequestContext has finished: the
+    # request id it put in the headers is added to the log line and the response here.
+    request_id = request.headers.get("x-request-id")
+    log.exception("unhandled error", extra={"path": request.url.path, "request_id": request_id})
+    headers = {"X-Request-Id": request_id} if request_id else None
+    return error_response(500, [{"code": "eInternal", "message": "Internal server error."}], headers=headers)
 
 
 def exception_handlers() -> dict[Any, Callable[[Request, Exception], Any]]:

@@ -17,23 +17,27 @@ class LoginCandidate:
     credential: PasswordCredential | None
 
 
-async def login_candidate(
-    session: AsyncSession, tenant_id: uuid.UUID, email: str, *, for_update: bool = False
-) -> LoginCandidate | None:
-    """The user an email names in a tenant, with its password credential (locked for update)."""
+async def login_candidate(session: AsyncSession, tenant_id: uuid.UUID, email: str) -> LoginCandidate | None:
+    """The user an email names in a tenant, with its password credential."""
     query = (
         select(User, PasswordCredential)
         .join(Identity, col(Identity.user_id) == col(User.id))
         .join(PasswordCredential, col(PasswordCredential.user_id) == col(User.id), isouter=True)
         .where(Identity.tenant_id == tenant_id, Identity.kind == "email", Identity.value == email)
     )
-    if for_update:
-        # The user row: the credential is on the nullable side of the outer join.
-        query = query.with_for_update(of=User)
     row = (await session.execute(query)).first()
     if row is None:
         return None
     return LoginCandidate(user=row[0], credential=row[1])
+
+
+async def credential_for_update(session: AsyncSession, user_id: uuid.UUID) -> PasswordCredential | None:
+    """The credential, row-locked and read after the lock is granted.
+
+    A statement of its own on purpose: under READ COMMITTED a joined, unlocked row would keep
+    the values of the snapshot taken before waiting, and concurrent failures would be lost.
+    """
+    return await session.get(PasswordCredential, user_id, with_for_update=True, populate_existing=True)
 
 
 async def user_with_party(

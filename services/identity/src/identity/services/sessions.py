@@ -13,7 +13,7 @@ from identity.domain.lockout import Lockout
 from identity.domain.refresh import RefreshVerdict, judge_refresh
 from identity.errors import InvalidCredentials, InvalidRefreshToken
 from identity.events import published
-from identity.repositories.people import login_candidate, user_with_party
+from identity.repositories.people import credential_for_update, login_candidate, user_with_party
 from identity.repositories.sessions import refresh_token_for_update, refresh_token_hash, session_in_tenant
 from identity.repositories.tables import RefreshToken, Session, User
 from identity.services.clients import resolve_client
@@ -75,10 +75,10 @@ async def login(ctx: Collaborators, *, client_key: str | None, email: str, passw
     settings = ctx.settings
     async with ctx.unit_of_work() as uow:
         client = await resolve_client(uow.session, client_key)
+        found = await login_candidate(uow.session, client.tenant_id, normalise_email(email))
         # The credential row stays locked while the password is checked, so parallel guesses
         # are counted one after another and cannot slip past the lockout.
-        found = await login_candidate(uow.session, client.tenant_id, normalise_email(email), for_update=True)
-        credential = found.credential if found else None
+        credential = await credential_for_update(uow.session, found.user.id) if found else None
         now = _now()
         lockout = Lockout(credential.failed_attempts, credential.locked_until) if credential else Lockout()
         # Always verified (against a dummy hash when nobody matches): the answer takes as long

@@ -1,0 +1,122 @@
+"""``X-Client-Key`` → tenant, resolved by identity and cached.
+
+Known keys are cached for a minute and unknown ones for a few seconds (bounded, so a flood
+of random keys neither grows memory nor reaches identity more than once per key and TTL).
+``identity.client.revoked`` evicts a key at once. Keys are handled only as their SHA-256.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+from gateway.expiring import ExpiringMap
+from proximity.errors import InvalidClientKey, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+MAX_KEY_LENGTH = 512
+
+
+@dataclass(frozen=True, slots=True)
+class KnownClient:
+    tenant_id: uuid.UUID
+    client_id: uuid.UUID
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ClientKeyResolver:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        identity_url: str | None,
+        *,
+        ttl: float = 60.0,
+        negative_ttl: float = 5.0,
+        negative_max: int = 10_000,
+        max_known: int = 100_000,
+        timeout: float = 5.0,
+    ) -> None:
+        self._http = http
+        self._identity_url = identity_url.rstrip("/") if identity_url else None
+        self._timeout = timeout
+        self._known: ExpiringMap[str, KnownClient] = ExpiringMap(ttl, max_size=max_known)
+        self._unknown: ExpiringMap[str, bool] = ExpiringMap(negative_ttl, max_size=negative_max)
+        self._inflight: dict[str, asyncio.Task[KnownClient | None]] = {}
+        # Bumped by every revocation: a lookup that overlapped one does not cache its answer.
+        self._epoch = 0
+
+    async def resolve(self, key: str | None) -> KnownClient:
+        """Raises ``InvalidClientKey`` (401) or ``ServiceUnavailable`` (identity unreachable)."""
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise InvalidClientKey()
+        digest = key_hash(key)
+        known = self._known.get(digest)
+        if known is not None:
+            return known
+        if self._unknown.get(digest):
+            raise InvalidClientKey()
+        found = await self._lookup_once(digest)
+        if found is None:
+            raise InvalidClientKey()
+        return found
+
+    def forget(self, *, digest: str | None = None, client_id: uuid.UUID | None = None) -> None:
+        """A revoked key (by hash) or every key of a revoked client stops resolving now."""
+        self._epoch += 1
+        if digest:
+            self._known.pop(digest)
+        if client_id is not None:
+            for stale in self._known.keys_where(lambda c: c.client_id == client_id):
+                self._known.pop(stale)
+
+    def admit(self, digest: str) -> None:
+        """A key just created stops being remembered as unknown."""
+        self._unknown.pop(digest)
+
+    async def _lookup_once(self, digest: str) -> KnownClient | None:
+        # Concurrent requests with the same new key share one call to identity.
+        task = self._inflight.get(digest)
+        if task is None:
+            task = asyncio.create_task(self._lookup(digest))
+            self._inflight[digest] = task
+            task.add_done_callback(lambda done: self._settle(digest, done))
+        return await asyncio.shield(task)
+
+    def _settle(self, digest: str, task: asyncio.Task[KnownClient | None]) -> None:
+        self._inflight.pop(digest, None)
+        if not task.cancelled():
+            task.exception()  # retrieved here, so a lookup nobody awaits any more is not reported
+
+    async def _lookup(self, digest: str) -> KnownClient | None:
+        if self._identity_url is None:
+            raise ServiceUnavailable("Client keys cannot be checked; try again later.")
+        epoch = self._epoch
+        try:
+            response = await self._http.get(
+                f"{self._identity_url}/internal/client-keys/{digest}", timeout=self._timeout
+            )
+        except httpx.HTTPError as exc:
+            log.warning("client key lookup failed", extra={"error": type(exc).__name__})
+            raise ServiceUnavailable("Client keys cannot be checked; try again later.") from exc
+        if response.status_code == 404:
+            self._unknown.put(digest, True)
+            return None
+        try:
+            response.raise_for_status()
+            data = response.json()["data"]
+            found = KnownClient(uuid.UUID(str(data["tenant_id"])), uuid.UUID(str(data["client_id"])))
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            log.warning("client key lookup answered badly", extra={"status": response.status_code})
+            raise ServiceUnavailable("Client keys cannot be checked; try again later.") from exc
+        if epoch == self._epoch:
+            self._known.put(digest, found)
+        return found

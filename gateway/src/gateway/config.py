@@ -1,0 +1,48 @@
+"""The gateway's settings, read from the environment."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from proximity.settings import ServiceSettings
+
+MIB = 1024 * 1024
+
+
+class GatewaySettings(ServiceSettings):
+    """``PORT``, ``NATS_URL``, ``JWKS_URL`` and the upstream URLs; a context whose URL is
+    unset is not deployed and answers 503."""
+
+    service_name: str = "gateway"
+    port: int = 8000
+
+    identity_url: str | None = "http://127.0.0.1:8001"
+    assets_url: str | None = None
+    contracts_url: str | None = None
+    iam_url: str | None = None
+    consents_url: str | None = None
+    heatmaps_url: str | None = None
+
+    upstream_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Per context, e.g. UPSTREAM_TIMEOUTS='{"heatmaps": 60}'.
+    upstream_timeouts: dict[str, float] = Field(default_factory=dict)
+    upstream_max_connections: int = Field(default=512, ge=1)
+    upstream_max_keepalive: int = Field(default=128, ge=0)
+
+    max_body_bytes: int = Field(default=10 * MIB, ge=0)
+    access_token_ttl_seconds: int = Field(default=900, ge=1)
+    # Added to the token lifetime when remembering revoked sessions (clock skew, late events).
+    revocation_leeway_seconds: int = Field(default=60, ge=0)
+
+    client_key_ttl_seconds: float = Field(default=60.0, ge=0)
+    client_key_negative_ttl_seconds: float = Field(default=5.0, ge=0)
+    client_key_negative_max: int = Field(default=10_000, ge=1)
+
+    rate_limit_per_minute: int = Field(default=6000, ge=0)  # per client key; 0 disables
+
+    def upstream_url(self, context: str) -> str | None:
+        url: str | None = getattr(self, f"{context}_url", None)
+        return url or None
+
+    def upstream_timeout(self, context: str) -> float:
+        return self.upstream_timeouts.get(context, self.upstream_timeout_seconds)

@@ -1,0 +1,119 @@
+"""Which service owns a path: a longest-prefix table over whole path segments.
+
+The table follows ``spec/endpoints.tsv``. A rule may be limited to some methods (the one
+action ``POST /entities/~/actions/assign_contract`` belongs to contracts, every other
+``/entities`` path to assets) and may carry its own request-body limit. A method that no
+documented row has is still forwarded: the owning service answers 405 itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+IDENTITY, ASSETS, CONTRACTS, IAM, CONSENTS, HEATMAPS = (
+    "identity",
+    "assets",
+    "contracts",
+    "iam",
+    "consents",
+    "heatmaps",
+)
+CONTEXTS = (IDENTITY, ASSETS, CONTRACTS, IAM, CONSENTS, HEATMAPS)
+
+# Service-to-service endpoints live under this first segment and are never exposed.
+INTERNAL_SEGMENT = "internal"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    prefix: str
+    context: str
+    methods: frozenset[str] | None = None  # None: every method
+    max_body_bytes: int | None = None  # None: the gateway's default
+
+    def covers(self, method: str, path: str) -> bool:
+        if self.methods is not None and method not in self.methods:
+            return False
+        return path == self.prefix or path.startswith(self.prefix.rstrip("/") + "/")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    context: str
+    public: bool
+    max_body_bytes: int | None
+
+
+def _rules(context: str, *prefixes: str) -> list[Rule]:
+    return [Rule(prefix, context) for prefix in prefixes]
+
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    *_rules(
+        IDENTITY,
+        "/auth",
+        "/auth2",
+        "/users",
+        "/parties",
+        "/skillsets",
+        "/jobtitles",
+        "/templates",
+        "/config",
+        "/account",
+        "/clients",
+        "/.well-known",
+    ),
+    *_rules(ASSETS, "/assets", "/entities", "/industries", "/dynamicfields", "/search"),
+    *_rules(CONTRACTS, "/contracts", "/services"),
+    Rule("/entities/~/actions/assign_contract", CONTRACTS, methods=frozenset({"POST"})),
+    *_rules(IAM, "/groups", "/features", "/datazones"),
+    *_rules(CONSENTS, "/consents"),
+    *_rules(HEATMAPS, "/heatmaps"),
+)
+
+# Reachable with a client key alone (no access token): exact method and path.
+DEFAULT_PUBLIC: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("POST", "/auth/login"),
+        ("POST", "/auth/refresh"),
+        ("GET", "/.well-known/jwks.json"),
+        ("POST", "/auth2/guests/initiate"),
+        ("POST", "/auth2/guests/confirm"),
+        ("GET", "/auth/reset-password"),
+        ("PUT", "/auth/reset-password"),
+        ("POST", "/auth/reset-password"),
+    }
+)
+
+
+def routable(path: str) -> bool:
+    """Refuse paths an upstream could read differently from us: ``.``/``..`` or empty
+    segments (a trailing slash is fine) and anything under ``/internal``."""
+    if not path.startswith("/"):
+        return False
+    segments = path[1:].split("/")
+    if segments[0] == INTERNAL_SEGMENT:
+        return False
+    inner = segments[:-1]
+    return not any(s in ("", ".", "..") for s in inner) and segments[-1] not in (".", "..")
+
+
+class RouteTable:
+    def __init__(
+        self,
+        rules: Iterable[Rule] = DEFAULT_RULES,
+        public: Iterable[tuple[str, str]] = DEFAULT_PUBLIC,
+    ) -> None:
+        # Longest prefix first; a method-specific rule wins over a general one of equal length.
+        self._rules = sorted(rules, key=lambda r: (len(r.prefix), r.methods is not None), reverse=True)
+        self._public = frozenset(public)
+
+    def match(self, method: str, path: str) -> Match | None:
+        method = method.upper()
+        if not routable(path):
+            return None
+        for rule in self._rules:
+            if rule.covers(method, path):
+                return Match(rule.context, (method, path) in self._public, rule.max_body_bytes)
+        return None

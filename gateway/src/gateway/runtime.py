@@ -1,0 +1,129 @@
+"""What the gateway's lifespan builds and tears down: the upstream HTTP pool, the NATS
+connection with its revocation consumers, and the request pipeline wired from them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+
+import httpx
+from nats.aio.client import Client as NATS
+
+from gateway.auth import Authenticator
+from gateway.client_keys import ClientKeyResolver
+from gateway.config import GatewaySettings
+from gateway.pipeline import Pipeline
+from gateway.proxy import Proxy
+from gateway.rate_limit import RateLimiter
+from gateway.revocations import RevocationFeed
+from gateway.routing import CONTEXTS, IDENTITY, RouteTable
+from gateway.sessions import RevokedSessions
+from proximity.auth.jwks import JwksClient
+from proximity.auth.verifier import TokenVerifier
+from proximity.events.streams import connect
+from proximity.observability.health import ReadinessCheck
+
+
+@dataclass
+class GatewayRuntime:
+    settings: GatewaySettings
+    pipeline: Pipeline
+    http: httpx.AsyncClient
+    nats: NATS
+
+    async def _broker_answers(self) -> None:
+        if not self.nats.is_connected:
+            raise ConnectionError("NATS is not connected")
+        await self.nats.flush(timeout=1)
+
+    async def _identity_answers(self) -> None:
+        url = self.settings.upstream_url(IDENTITY)
+        if url is None:
+            raise ConnectionError("IDENTITY_URL is not set")
+        response = await self.http.get(f"{url.rstrip('/')}/health", timeout=2)
+        response.raise_for_status()
+
+    def readiness(self) -> Mapping[str, ReadinessCheck]:
+        return {"nats": self._broker_answers, "identity": self._identity_answers}
+
+
+def upstream_pool(settings: GatewaySettings) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        limits=httpx.Limits(
+            max_connections=settings.upstream_max_connections,
+            max_keepalive_connections=settings.upstream_max_keepalive,
+            keepalive_expiry=30,
+        ),
+        timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=5),
+        follow_redirects=False,
+        trust_env=False,  # upstreams are internal: no proxy from the environment
+        # Responses pass through; their cookies belong to the client, not to a shared jar.
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+    )
+
+
+def build_pipeline(
+    settings: GatewaySettings,
+    http: httpx.AsyncClient,
+    client_keys: ClientKeyResolver,
+    sessions: RevokedSessions,
+) -> Pipeline:
+    verifier = TokenVerifier(
+        JwksClient(settings.jwks_url, http=http),
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+    )
+    upstreams = {c: url for c in CONTEXTS if (url := settings.upstream_url(c)) is not None}
+    proxy = Proxy(
+        http,
+        upstreams=upstreams,
+        timeouts={c: settings.upstream_timeout(c) for c in CONTEXTS},
+        default_timeout=settings.upstream_timeout_seconds,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return Pipeline(
+        routes=RouteTable(),
+        auth=Authenticator(client_keys, verifier, sessions),
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        proxy=proxy,
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(settings: GatewaySettings) -> AsyncIterator[GatewayRuntime]:
+    http = upstream_pool(settings)
+    try:
+        nc = await connect(settings.nats_url, name=settings.service_name)
+        try:
+            sessions = RevokedSessions(
+                settings.access_token_ttl_seconds, leeway=settings.revocation_leeway_seconds
+            )
+            client_keys = ClientKeyResolver(
+                http,
+                settings.upstream_url(IDENTITY),
+                ttl=settings.client_key_ttl_seconds,
+                negative_ttl=settings.client_key_negative_ttl_seconds,
+                negative_max=settings.client_key_negative_max,
+            )
+            feed = RevocationFeed(
+                nc.jetstream(),
+                sessions=sessions,
+                client_keys=client_keys,
+                client_replay_seconds=settings.client_key_ttl_seconds,
+            )
+            try:
+                await feed.start()
+                yield GatewayRuntime(
+                    settings, build_pipeline(settings, http, client_keys, sessions), http, nc
+                )
+            finally:
+                await feed.stop()
+        finally:
+            # Not ``drain``: the gateway publishes nothing, and draining a pull subscription
+            # whose pump was just cancelled can wait out nats-py's 30 s drain timeout.
+            with contextlib.suppress(Exception):
+                await nc.close()
+    finally:
+        await http.aclose()

@@ -1,0 +1,37 @@
+"""The gateway's settings from the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.config import GatewaySettings
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PORT", "ASSETS_URL", "IDENTITY_URL", "JWKS_URL", "MAX_BODY_BYTES", "RATE_LIMIT_PER_MINUTE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = GatewaySettings()
+    assert settings.port == 8000
+    assert settings.max_body_bytes == 10_485_760
+    assert settings.access_token_ttl_seconds == 900
+    assert settings.rate_limit_per_minute == 6000
+    assert settings.upstream_url("identity") == "http://127.0.0.1:8001"
+    assert settings.jwks_url == "http://127.0.0.1:8001/.well-known/jwks.json"
+    assert settings.upstream_url("assets") is None  # not deployed: 503
+    assert settings.upstream_timeout("assets") == 30
+
+
+def test_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSETS_URL", "http://assets:8002")
+    monkeypatch.setenv("HEATMAPS_URL", "")
+    monkeypatch.setenv("UPSTREAM_TIMEOUT_SECONDS", "10")
+    monkeypatch.setenv("UPSTREAM_TIMEOUTS", '{"heatmaps": 60}')
+    monkeypatch.setenv("MAX_BODY_BYTES", "1024")
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "0")
+    settings = GatewaySettings()
+    assert settings.upstream_url("assets") == "http://assets:8002"
+    assert settings.upstream_url("heatmaps") is None
+    assert settings.upstream_timeout("assets") == 10
+    assert settings.upstream_timeout("heatmaps") == 60
+    assert settings.max_body_bytes == 1024
+    assert settings.rate_limit_per_minute == 0

@@ -1,0 +1,74 @@
+"""The token bucket behind the per-client-key rate limit."""
+
+from __future__ import annotations
+
+from gateway.rate_limit import RateLimiter, TokenBucket
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_bucket_spends_then_refills_at_its_rate() -> None:
+    bucket = TokenBucket(capacity=2, per_second=0.5, tokens=2, updated=0.0)
+    assert bucket.take(0.0) == 0.0
+    assert bucket.take(0.0) == 0.0
+    assert bucket.take(0.0) == 2.0  # one token every 2 s
+    assert bucket.take(1.0) == 1.0
+    assert bucket.take(2.0) == 0.0
+    assert bucket.take(100.0) == 0.0  # refilled, but never beyond capacity
+    assert bucket.take(100.0) == 0.0
+    assert bucket.take(100.0) > 0.0
+
+
+def test_bucket_ignores_a_clock_going_back() -> None:
+    bucket = TokenBucket(capacity=1, per_second=1, tokens=0, updated=10.0)
+    assert bucket.take(5.0) == 1.0
+
+
+def test_limiter_allows_a_minute_of_burst_then_retry_after() -> None:
+    clock = Clock()
+    limiter = RateLimiter(60, clock=clock)  # one a second, bursts of 60
+    assert all(limiter.retry_after("key") is None for _ in range(60))
+    assert limiter.retry_after("key") == 1
+    clock.now += 1.0
+    assert limiter.retry_after("key") is None
+    assert limiter.retry_after("key") == 1
+
+
+def test_limiter_keys_are_independent() -> None:
+    clock = Clock()
+    limiter = RateLimiter(2, clock=clock)
+    assert limiter.retry_after("a") is None
+    assert limiter.retry_after("a") is None
+    assert limiter.retry_after("a") == 30  # 2 a minute: the next one in 30 s
+    assert limiter.retry_after("b") is None
+
+
+def test_retry_after_is_whole_seconds_rounded_up() -> None:
+    clock = Clock()
+    limiter = RateLimiter(120, burst=1, clock=clock)
+    assert limiter.retry_after("k") is None
+    clock.now += 0.1
+    assert limiter.retry_after("k") == 1  # 0.4 s, rounded up
+
+
+def test_zero_disables_the_limit() -> None:
+    limiter = RateLimiter(0)
+    assert not limiter.enabled
+    assert all(limiter.retry_after("k") is None for _ in range(10_000))
+
+
+def test_idle_keys_are_forgotten_beyond_the_bound() -> None:
+    clock = Clock()
+    limiter = RateLimiter(1, max_keys=2, clock=clock)
+    assert limiter.retry_after("a") is None
+    assert limiter.retry_after("b") is None
+    assert limiter.retry_after("a") == 60  # a is now the most recently seen
+    assert limiter.retry_after("c") is None  # evicts b, the least recently seen
+    assert limiter.retry_after("a") == 60
+    assert limiter.retry_after("b") is None  # b starts afresh
