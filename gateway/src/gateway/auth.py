@@ -9,14 +9,9 @@ from gateway.client_keys import ClientKeyResolver, KnownClient
 from gateway.sessions import RevokedSessions
 from proximity.auth.claims import Claims
 from proximity.auth.verifier import InvalidToken, TokenVerifier, bearer_token
-from proximity.errors import Unauthenticated
+from proximity.errors import SessionRevoked
 
 CLIENT_KEY_HEADER = "x-client-key"
-
-
-class SessionRevoked(Unauthenticated):
-    code = "eSessionRevoked"
-    message = "The session has ended; sign in again."
 
 
 class Authenticator:

@@ -49,6 +49,13 @@ class InvalidClientKey(Unauthenticated):
     message = "The client key is missing or unknown."
 
 
+class SessionRevoked(Unauthenticated):
+    """The token's session was ended (logout, refresh-token reuse): refused before it expires."""
+
+    code = "eSessionRevoked"
+    message = "The session has ended; sign in again."
+
+
 class PermissionDenied(ProximityError):
     status = 403
     code = "ePermissionDenied"

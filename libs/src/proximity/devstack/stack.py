@@ -81,7 +81,8 @@ def service_environment(
     spec: ServiceSpec, specs: list[ServiceSpec], database_urls: dict[str, str], nats: str
 ) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"NATS_URL": nats, "PORT": str(spec.port), "HOST": "127.0.0.1"})
+    # Unbuffered: each log line reaches the terminal or log file as it is written.
+    env.update({"NATS_URL": nats, "PORT": str(spec.port), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"})
     env.pop("DATABASE_URL", None)
     if spec.name in database_urls:
         env["DATABASE_URL"] = database_urls[spec.name]

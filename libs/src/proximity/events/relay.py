@@ -68,6 +68,9 @@ class OutboxRelay:
     async def run(self) -> None:
         """Relay until cancelled; survives database or broker outages by retrying."""
         while True:
+            # Cleared before the scan, not after: a commit that lands during the scan leaves the
+            # flag set, so its rows go out at once instead of at the next poll.
+            self._wake.clear()
             try:
                 sent = await self.publish_pending()
             except Exception:
@@ -78,7 +81,6 @@ class OutboxRelay:
                 await asyncio.sleep(self._poll_interval)
             if sent == self._batch_size:
                 continue
-            self._wake.clear()
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
             # arrives as the wake-up does, and the relay would then never stop.
             with contextlib.suppress(TimeoutError):

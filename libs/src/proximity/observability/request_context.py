@@ -54,7 +54,21 @@ class RequestContext:
         scope["headers"].append((REQUEST_ID_HEADER, request_id.encode()))
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
+        logged = False
         started = time.perf_counter()
+        quiet = scope["path"] in self.quiet_paths
+
+        def access_log() -> None:
+            nonlocal logged
+            logged = True
+            if not quiet:
+                log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                )
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -63,6 +77,9 @@ class RequestContext:
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID_HEADER]
                 headers.append((REQUEST_ID_HEADER, request_id.encode()))
                 message["headers"] = headers
+                # Logged as the answer starts (time to first byte), so the line is written
+                # before the caller can see the response: logs and responses never race.
+                access_log()
             await send(message)
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):
@@ -74,11 +91,5 @@ class RequestContext:
                 method = scope["method"]
                 REQUESTS.labels(self.service, method, route, str(status)).inc()
                 LATENCY.labels(self.service, method, route).observe(elapsed)
-                if scope["path"] not in self.quiet_paths:
-                    log.info(
-                        "request",
-                        method=method,
-                        path=scope["path"],
-                        status=status,
-                        duration_ms=round(elapsed * 1000, 2),
-                    )
+                if not logged:  # no answer started: the app crashed
+                    access_log()

@@ -17,11 +17,6 @@ class InvalidRefreshToken(Unauthenticated):
     message = "The refresh token is invalid, expired or already used."
 
 
-class SessionEnded(Unauthenticated):
-    code = "eSessionRevoked"
-    message = "The session has ended; log in again."
-
-
 class UserNotFound(NotFound):
     code = "eUserNotFound"
     message = "The user could not be found."
