@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from conftest import ADMIN, DEMO_KEY, running_stack
+from e2e_stack import ADMIN, DEMO_KEY, running_stack
 
 
 def test_embedded_stack_serves_login_and_keeps_its_data(tmp_path: Path) -> None:

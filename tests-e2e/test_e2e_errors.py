@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from conftest import DEMO_KEY, admin_token, log_in
+from e2e_stack import DEMO_KEY, admin_token, log_in
 
 KEY = {"X-Client-Key": DEMO_KEY}
 

@@ -9,7 +9,7 @@ import uuid
 
 import httpx
 
-from conftest import ADMIN, DEMO_KEY, Stack, admin_token, log_in
+from e2e_stack import ADMIN, DEMO_KEY, Stack, admin_token, log_in
 
 KEY = {"X-Client-Key": DEMO_KEY}
 
