@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from e2e_stack import Stack, running_stack
+from e2e_stack import REPO, Stack
 from proximity.devstack.embedded import drop_database
+from proximity.devstack.launcher import launched_stack
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +19,7 @@ def stack(
 ) -> Iterator[Stack]:
     prefix = f"e2e_{run_id}_"
     env = {**os.environ, "DATABASE_URL": postgres_url, "NATS_URL": nats_url, "DB_PREFIX": prefix}
-    with running_stack(env, tmp_path_factory.mktemp("stack")) as started:
+    with launched_stack(env, tmp_path_factory.mktemp("stack"), repo=REPO) as started:
         yield started
     drop_database(postgres_url, f"{prefix}identity")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from e2e_stack import ADMIN, DEMO_KEY, running_stack
+from e2e_stack import ADMIN, DEMO_KEY, REPO
+from proximity.devstack.launcher import launched_stack
 
 
 def test_embedded_stack_serves_login_and_keeps_its_data(tmp_path: Path) -> None:
@@ -16,7 +17,7 @@ def test_embedded_stack_serves_login_and_keeps_its_data(tmp_path: Path) -> None:
     party_ids = []
     for _ in range(2):
         with (
-            running_stack(env, tmp_path) as stack,
+            launched_stack(env, tmp_path, repo=REPO) as stack,
             httpx.Client(base_url=stack.gateway, timeout=30) as gateway,
         ):
             assert gateway.get("/health").status_code == 200

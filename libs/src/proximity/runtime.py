@@ -34,10 +34,16 @@ class Runtime:
     js: JetStreamContext
     stream: str
     relay: OutboxRelay
+    read_sessionmaker: async_sessionmaker[AsyncSession]
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, on_commit=self.relay.wake)
+
+    def reading(self) -> AsyncSession:
+        """A session for a use case that only reads, one statement at a time: autocommit, so
+        no BEGIN/ROLLBACK round trips. Several statements do not share one snapshot."""
+        return self.read_sessionmaker()
 
     async def _database_answers(self) -> None:
         async with self.engine.connect() as connection:
@@ -67,7 +73,8 @@ async def open_runtime(
         stream = await ensure_stream(js, context)
         sessionmaker = build_sessionmaker(engine)
         relay = OutboxRelay(sessionmaker, js)
-        runtime = Runtime(settings, engine, sessionmaker, nc, js, stream, relay, tasks)
+        reader = build_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        runtime = Runtime(settings, engine, sessionmaker, nc, js, stream, relay, reader, tasks)
         if settings.events_enabled:
             tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
             if start_consumers is not None:

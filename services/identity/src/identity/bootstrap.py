@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from identity.config import IdentitySettings
 from identity.services.signing_keys import SigningKeys
 from proximity.auth.verifier import TokenVerifier
@@ -20,6 +22,9 @@ class Collaborators:
 
     def unit_of_work(self) -> UnitOfWork:
         return self.runtime.unit_of_work()
+
+    def reading(self) -> AsyncSession:
+        return self.runtime.reading()
 
 
 async def wire(settings: IdentitySettings, runtime: Runtime) -> Collaborators:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from identity.repositories.tables import User
 from proximity.events.consumer import subscribe
 from proximity.events.envelope import Event
 from tests.conftest import Account, Identity, eventually, log_in, new_account
@@ -119,3 +120,15 @@ async def test_wrong_verb_and_unknown_route_are_envelopes(identity: Identity) ->
     unknown = await identity.http.get("/no/such/route")
     assert (wrong.status_code, wrong.json()["errors"][0]["code"]) == (405, "eMethodNotAllowed")
     assert (unknown.status_code, unknown.json()["errors"][0]["code"]) == (404, "eRouteNotFound")
+
+
+async def test_users_me_of_a_deleted_user_is_400_user_not_found(identity: Identity, account: Account) -> None:
+    issued = await tokens(identity, account)
+    async with identity.wired.unit_of_work() as uow:
+        user = await uow.session.get(User, account.user_id)
+        assert user is not None
+        user.deleted_at = datetime.now(UTC)
+        await uow.commit()
+    status, body = await me(identity, issued["access_token"])
+    assert status == 400
+    assert body["errors"][0]["code"] == "eUserNotFound"  # type: ignore[index]

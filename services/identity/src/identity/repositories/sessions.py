@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
-from identity.repositories.tables import RefreshToken, Session
+from identity.repositories.tables import RefreshToken, Session, User
 
 
 def refresh_token_hash(token: str) -> str:
@@ -27,6 +29,30 @@ async def refresh_token_for_update(
     )
     row = (await session.execute(query)).first()
     return (row[0], row[1]) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class CallerState:
+    session_live: bool
+    party_id: uuid.UUID | None  # None: the user is gone (deleted, or never in this tenant)
+
+
+async def caller_state(
+    session: AsyncSession, tenant_id: uuid.UUID, session_id: uuid.UUID, user_id: uuid.UUID
+) -> CallerState:
+    """The caller's session and user in one round trip: /users/me runs on every app start."""
+    query = (
+        select(col(Session.revoked_at), col(Session.expires_at), col(User.party_id), col(User.deleted_at))
+        .select_from(Session)
+        .join(User, (col(User.id) == col(Session.user_id)) & (col(User.tenant_id) == tenant_id), isouter=True)
+        .where(Session.id == session_id, Session.tenant_id == tenant_id, Session.user_id == user_id)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return CallerState(session_live=False, party_id=None)
+    revoked_at, expires_at, party_id, deleted_at = row
+    live = revoked_at is None and expires_at > datetime.now(UTC)
+    return CallerState(session_live=live, party_id=party_id if deleted_at is None else None)
 
 
 async def session_in_tenant(

@@ -24,8 +24,8 @@ async def client_key(request: Request) -> Response:
     key_hash = request.path_params["key_hash"]
     if not _SHA256_HEX.match(key_hash):
         raise RouteNotFound()
-    async with collaborators(request).unit_of_work() as uow:
-        client = await active_client_by_hash(uow.session, key_hash)
+    async with collaborators(request).reading() as session:
+        client = await active_client_by_hash(session, key_hash)
     if client is None:
         error = InvalidClientKey()
         error.status = 404

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -161,11 +160,3 @@ async def logout(ctx: Collaborators, claims: Claims) -> None:
         if session is not None:
             _revoke(uow, session, "logout")
             await uow.commit()
-
-
-async def session_is_active(ctx: Collaborators, tenant_id: uuid.UUID, session_id: uuid.UUID | None) -> bool:
-    if session_id is None:
-        return False
-    async with ctx.unit_of_work() as uow:
-        session = await session_in_tenant(uow.session, tenant_id, session_id)
-        return session is not None and session.revoked_at is None and session.expires_at > _now()
