@@ -6,6 +6,8 @@ a public key can pass; the key must come from the JWKS by ``kid`` and match the 
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from typing import Protocol
 
 import jwt
@@ -47,13 +49,34 @@ class TokenVerifier:
         audience: str,
         issuer: str | None = None,
         leeway: float = 5.0,
+        cache_size: int = 4096,
+        cache_seconds: float = 30.0,
     ) -> None:
         self._jwks = jwks
         self._audience = audience
         self._issuer = issuer
         self._leeway = leeway
+        # A client sends the same token for its whole life; checking its signature once per
+        # ``cache_seconds`` instead of per request saves ~0.5 ms. Short, so a key withdrawn
+        # from the JWKS stops being honoured soon after the JWKS cache notices.
+        self._verified: OrderedDict[str, tuple[float, Claims]] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_seconds = cache_seconds
 
     async def verify(self, token: str) -> Claims:
+        now = time.time()
+        cached = self._verified.get(token)
+        if cached is not None and now < cached[0]:
+            self._verified.move_to_end(token)
+            return cached[1]
+        claims = await self._verify(token)
+        if self._cache_size:
+            self._verified[token] = (min(claims.expires_at + self._leeway, now + self._cache_seconds), claims)
+            if len(self._verified) > self._cache_size:
+                self._verified.popitem(last=False)
+        return claims
+
+    async def _verify(self, token: str) -> Claims:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
