@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from identity.repositories.tables import RefreshToken, Session, User
+from proximity.db.tenancy import get_scoped
 
 
 def refresh_token_hash(token: str) -> str:
@@ -58,5 +59,4 @@ async def caller_state(
 async def session_in_tenant(
     session: AsyncSession, tenant_id: uuid.UUID, session_id: uuid.UUID
 ) -> Session | None:
-    found = await session.get(Session, session_id)
-    return found if found is not None and found.tenant_id == tenant_id else None
+    return await get_scoped(session, Session, tenant_id, session_id)
