@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import can, require, require_system_admin
+from proximity.auth.permissions import can, require, require_service, require_system_admin
 from proximity.errors import PermissionDenied
 
 
@@ -113,3 +113,15 @@ def test_require_without_the_permission_is_403() -> None:
 def test_require_system_admin_refuses_ordinary_users() -> None:
     with pytest.raises(PermissionDenied):
         require_system_admin(_claims("assets.read", "assets.write"))
+
+
+def test_require_service_accepts_a_service_token() -> None:
+    require_service(Claims.from_payload(_payload(typ="service", sub="reports", sid=..., pid=...)))
+
+
+@pytest.mark.parametrize("admin", [False, True])
+def test_require_service_refuses_users_even_admins(admin: bool) -> None:
+    with pytest.raises(PermissionDenied) as caught:
+        require_service(_claims("assets.read", admin=admin))
+
+    assert caught.value.status == 403

@@ -1,17 +1,20 @@
 """Identity against real PostgreSQL and NATS: a migrated database per test run, the app
-in-process over HTTP (httpx's ASGI transport), and a fresh tenant + user per test."""
+in-process over HTTP (httpx's ASGI transport) or on a real uvicorn server, and a fresh
+tenant + user per test."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import secrets
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import httpx
 import pytest
+import uvicorn
 
 from identity.app import create_app
 from identity.bootstrap import Collaborators
@@ -48,6 +51,30 @@ async def running(settings: IdentitySettings) -> AsyncIterator[Identity]:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://identity") as http,
     ):
         yield Identity(http, app.state.identity)
+
+
+@contextlib.asynccontextmanager
+async def served(settings: IdentitySettings) -> AsyncIterator[str]:
+    """Identity on a real uvicorn server on a free port, for clients that need a URL; yields
+    its base URL and stops the server on exit."""
+    app = create_app(settings)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        # The lifespan is entered here, so it has finished starting before the port answers.
+        server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False))
+        async with app.router.lifespan_context(app):
+            task = asyncio.create_task(server.serve(sockets=[sock]))
+            try:
+                async with asyncio.timeout(10):
+                    while not server.started:
+                        if task.done():
+                            task.result()
+                        await asyncio.sleep(0.01)
+                yield f"http://127.0.0.1:{port}"
+            finally:
+                server.should_exit = True
+                await asyncio.gather(task, return_exceptions=True)
 
 
 @pytest.fixture

@@ -18,3 +18,9 @@ def require(claims: Claims, permission: str) -> None:
 def require_system_admin(claims: Claims) -> None:
     if not claims.system_admin:
         raise PermissionDenied("Only a system administrator may do this.")
+
+
+def require_service(claims: Claims) -> None:
+    """For endpoints only other services call; a system admin is a user, so no bypass here."""
+    if not claims.service:
+        raise PermissionDenied("Only a service may do this.")

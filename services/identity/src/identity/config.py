@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
 from proximity.settings import ServiceSettings
+
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 class IdentitySettings(ServiceSettings):
+    # A rejected setting must not echo its value into the start-up error: it may be a secret.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
+
     service_name: str = "identity"
     port: int = 8001
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/proximity_identity"
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    service_token_ttl_seconds: int = Field(default=300, gt=0)
+    # ``SERVICE_CREDENTIALS``: a JSON object, service name → SHA-256 hex of its secret. Only
+    # hashes are configured, so this environment never holds a secret another service sends.
+    service_credentials: dict[str, str] = Field(default_factory=dict)
     lockout_threshold: int = 4
     lockout_seconds: int = 300
     # The demo tenant `make run` seeds; development only.
@@ -19,3 +33,13 @@ class IdentitySettings(ServiceSettings):
     demo_domain_key: str = "localhost"
     demo_admin_email: str = "admin@example.com"
     demo_admin_password: str = "admin-password"  # noqa: S105 - development seed, overridable
+
+    @field_validator("service_credentials")
+    @classmethod
+    def _hashes_only(cls, value: dict[str, str]) -> dict[str, str]:
+        # A plaintext secret pasted here by mistake must stop start-up, not silently fail to match.
+        hashes = {name: digest.lower() for name, digest in value.items()}
+        for name, digest in hashes.items():
+            if not name or not _SHA256_HEX.match(digest):
+                raise ValueError(f"service credential {name!r} must be the SHA-256 hex of its secret")
+        return hashes

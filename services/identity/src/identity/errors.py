@@ -20,3 +20,15 @@ class InvalidRefreshToken(Unauthenticated):
 class UserNotFound(NotFound):
     code = "eUserNotFound"
     message = "The user could not be found."
+
+
+class InvalidServiceCredentials(Unauthenticated):
+    """The same answer for an unknown service and a wrong secret."""
+
+    code = "eInvalidServiceCredentials"
+    message = "The service name or secret is incorrect."
+
+
+class TenantNotFound(NotFound):
+    code = "eTenantNotFound"
+    message = "The tenant could not be found."

@@ -15,7 +15,12 @@ def collaborators(request: Request) -> Collaborators:
 
 
 async def authenticated(request: Request) -> Claims:
+    """The calling user. A service token names a service, not a user or a session, so it is
+    no credential for the user endpoints: it is refused as if it were invalid."""
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         raise InvalidToken()
-    return await collaborators(request).verifier.verify(token)
+    claims = await collaborators(request).verifier.verify(token)
+    if claims.service:
+        raise InvalidToken()
+    return claims

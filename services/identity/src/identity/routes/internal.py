@@ -2,6 +2,9 @@
 
 ``GET /internal/client-keys/{hash}``: the gateway resolves a client key to its tenant by the
 key's SHA-256. Knowing a hash is knowing the key, so the answer gives nothing away.
+
+``POST /internal/service-tokens``: a service trades its name and secret for a short-lived
+token to call other services on a tenant's behalf.
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from identity.repositories.tenants import active_client_by_hash
+from identity.routes.auth import NO_STORE
 from identity.routes.caller import collaborators
+from identity.schemas.service_tokens import ServiceTokenRequest
+from identity.services.service_tokens import issue_service_token
 from proximity.errors import InvalidClientKey, RouteNotFound
+from proximity.http.body import read_model
 from proximity.http.responses import one
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -33,4 +40,21 @@ async def client_key(request: Request) -> Response:
     return one({"tenant_id": str(client.tenant_id), "client_id": str(client.id)})
 
 
-routes = [Route("/internal/client-keys/{key_hash}", client_key, methods=["GET"])]
+async def service_token(request: Request) -> Response:
+    body = await read_model(request, ServiceTokenRequest)
+    issued = await issue_service_token(
+        collaborators(request),
+        service=body.service,
+        secret=body.secret.get_secret_value(),
+        tenant_id=body.tenant_id,
+    )
+    return one(
+        {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in},
+        headers=NO_STORE,
+    )
+
+
+routes = [
+    Route("/internal/client-keys/{key_hash}", client_key, methods=["GET"]),
+    Route("/internal/service-tokens", service_token, methods=["POST"]),
+]
