@@ -24,14 +24,14 @@ def alembic_config(package: str, database_url: str) -> Config:
     return config
 
 
-def upgrade(package: str, database_url: str, revision: str = "head") -> None:
+def upgrade(package: str, database_url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(package, database_url), revision)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Apply a service's database migrations.")
     parser.add_argument("package", help="the service's import package, e.g. identity")
-    parser.add_argument("--revision", default="head")
+    parser.add_argument("--revision", default="heads")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args()
     if not args.database_url:
