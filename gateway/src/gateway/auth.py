@@ -8,10 +8,12 @@ from starlette.requests import Request
 from gateway.client_keys import ClientKeyResolver, KnownClient
 from gateway.sessions import RevokedSessions
 from proximity.auth.claims import Claims
+from proximity.auth.client_credentials import parse_client_credentials
 from proximity.auth.verifier import InvalidToken, TokenVerifier, bearer_token
-from proximity.errors import SessionRevoked
+from proximity.errors import InvalidClientKey, SessionRevoked
 
 CLIENT_KEY_HEADER = "x-client-key"
+PROXY_AUTHORIZATION_HEADER = "proxy-authorization"
 
 
 class Authenticator:
@@ -23,8 +25,16 @@ class Authenticator:
         self._sessions = sessions
 
     async def client(self, request: Request) -> KnownClient:
-        """401 ``eInvalidClientKey`` for a missing, unknown or revoked key."""
-        return await self._client_keys.resolve(request.headers.get(CLIENT_KEY_HEADER))
+        """401 ``eInvalidClientKey`` for a missing, unknown or revoked key. Without a key, seed
+        000's client credentials (``Proxy-Authorization: Basic``) name the client instead."""
+        key = request.headers.get(CLIENT_KEY_HEADER)
+        proxy_authorization = request.headers.get(PROXY_AUTHORIZATION_HEADER)
+        if key is None and proxy_authorization is not None:
+            credentials = parse_client_credentials(proxy_authorization)
+            if credentials is None:
+                raise InvalidClientKey()
+            return await self._client_keys.resolve_credentials(credentials)
+        return await self._client_keys.resolve(key)
 
     async def user(self, request: Request, client: KnownClient) -> Claims:
         """401 ``eInvalidToken`` for a missing, invalid, expired or foreign token,

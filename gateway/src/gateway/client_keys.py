@@ -1,8 +1,12 @@
-"""``X-Client-Key`` → tenant, resolved by identity and cached.
+"""``X-Client-Key`` (or seed 000's client credentials) → tenant, resolved by identity and cached.
 
 Known keys are cached for a minute and unknown ones for a few seconds (bounded, so a flood
 of random keys neither grows memory nor reaches identity more than once per key and TTL).
 ``identity.client.revoked`` evicts a key at once. Keys are handled only as their SHA-256.
+
+Client credentials are cached the same way, under the SHA-256 of id and secret together (so
+a wrong secret never finds a right one's entry); identity checks the secret, sent in a POST
+body so that it appears in no URL. Revoking the client evicts them with its key.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ import asyncio
 import hashlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 
 from gateway.expiring import ExpiringMap
+from proximity.auth.client_credentials import ClientCredentials
 from proximity.errors import InvalidClientKey, ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -31,6 +37,12 @@ class KnownClient:
 
 def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def credentials_hash(credentials: ClientCredentials) -> str:
+    # A prefix no key hash has, and a separator no client id holds: the two never collide.
+    joined = f"{credentials.client_id}\0{credentials.secret}"
+    return "credentials:" + hashlib.sha256(joined.encode()).hexdigest()
 
 
 class ClientKeyResolver:
@@ -59,12 +71,21 @@ class ClientKeyResolver:
         if not key or len(key) > MAX_KEY_LENGTH:
             raise InvalidClientKey()
         digest = key_hash(key)
+        return await self._resolve(digest, lambda: self._ask_for_key(digest))
+
+    async def resolve_credentials(self, credentials: ClientCredentials) -> KnownClient:
+        """Seed 000's client id and secret; the same errors as ``resolve``."""
+        return await self._resolve(
+            credentials_hash(credentials), lambda: self._ask_for_credentials(credentials)
+        )
+
+    async def _resolve(self, digest: str, ask: Callable[[], Awaitable[httpx.Response]]) -> KnownClient:
         known = self._known.get(digest)
         if known is not None:
             return known
         if self._unknown.get(digest):
             raise InvalidClientKey()
-        found = await self._lookup_once(digest)
+        found = await self._lookup_once(digest, ask)
         if found is None:
             raise InvalidClientKey()
         return found
@@ -82,11 +103,13 @@ class ClientKeyResolver:
         """A key just created stops being remembered as unknown."""
         self._unknown.pop(digest)
 
-    async def _lookup_once(self, digest: str) -> KnownClient | None:
+    async def _lookup_once(
+        self, digest: str, ask: Callable[[], Awaitable[httpx.Response]]
+    ) -> KnownClient | None:
         # Concurrent requests with the same new key share one call to identity.
         task = self._inflight.get(digest)
         if task is None:
-            task = asyncio.create_task(self._lookup(digest))
+            task = asyncio.create_task(self._lookup(digest, ask))
             self._inflight[digest] = task
             task.add_done_callback(lambda done: self._settle(digest, done))
         return await asyncio.shield(task)
@@ -96,14 +119,26 @@ class ClientKeyResolver:
         if not task.cancelled():
             task.exception()  # retrieved here, so a lookup nobody awaits any more is not reported
 
-    async def _lookup(self, digest: str) -> KnownClient | None:
+    def _identity(self) -> str:
         if self._identity_url is None:
             raise ServiceUnavailable("Client keys cannot be checked; try again later.")
+        return self._identity_url
+
+    async def _ask_for_key(self, digest: str) -> httpx.Response:
+        return await self._http.get(
+            f"{self._identity()}/internal/client-keys/{digest}", timeout=self._timeout
+        )
+
+    async def _ask_for_credentials(self, credentials: ClientCredentials) -> httpx.Response:
+        body = {"client_id": credentials.client_id, "client_secret": credentials.secret}
+        return await self._http.post(
+            f"{self._identity()}/internal/client-credentials", json=body, timeout=self._timeout
+        )
+
+    async def _lookup(self, digest: str, ask: Callable[[], Awaitable[httpx.Response]]) -> KnownClient | None:
         epoch = self._epoch
         try:
-            response = await self._http.get(
-                f"{self._identity_url}/internal/client-keys/{digest}", timeout=self._timeout
-            )
+            response = await ask()
         except httpx.HTTPError as exc:
             log.warning("client key lookup failed", extra={"error": type(exc).__name__})
             raise ServiceUnavailable("Client keys cannot be checked; try again later.") from exc

@@ -1,5 +1,5 @@
 """A real HTTP server standing in for the services behind the gateway: identity's internal
-client-key lookup and JWKS, ``/health``, and an echo of everything else."""
+client-key lookup, client-credentials check and JWKS, ``/health``, and an echo of everything else."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ class FakeUpstream:
     kid: str = field(default_factory=lambda: secrets.token_hex(8))
     clients: dict[str, Client] = field(default_factory=dict)  # by key hash
     calls: list[dict[str, Any]] = field(default_factory=list)
+    credentials: dict[str, tuple[str, Client]] = field(default_factory=dict)  # by client id
     key_lookups: int = 0
+    credential_checks: int = 0
     url: str = ""
 
     # -- what tests set up -------------------------------------------------------------
@@ -43,6 +45,12 @@ class FakeUpstream:
         client = Client(secrets.token_urlsafe(24), tenant_id or uuid.uuid4(), uuid.uuid4())
         self.clients[hashlib.sha256(client.key.encode()).hexdigest()] = client
         return client
+
+    def add_credentials(self, client: Client) -> tuple[str, str]:
+        """Seed 000's client id and secret for ``client``, which identity would check."""
+        secret = secrets.token_urlsafe(24)
+        self.credentials[str(client.client_id)] = (secret, client)
+        return str(client.client_id), secret
 
     def remove_client(self, client: Client) -> None:
         self.clients.pop(hashlib.sha256(client.key.encode()).hexdigest(), None)
@@ -86,6 +94,15 @@ class FakeUpstream:
             data = {"tenant_id": str(client.tenant_id), "client_id": str(client.client_id)}
             return JSONResponse({"data": data, "warnings": []})
 
+        async def client_credentials(request: Request) -> Response:
+            self.credential_checks += 1
+            body = await request.json()
+            secret, client = self.credentials.get(str(body.get("client_id")), ("", None))
+            if client is None or not secrets.compare_digest(secret, str(body.get("client_secret"))):
+                return JSONResponse({"errors": [{"code": "eInvalidClientKey", "message": "unknown"}]}, 404)
+            data = {"tenant_id": str(client.tenant_id), "client_id": str(client.client_id)}
+            return JSONResponse({"data": data, "warnings": []})
+
         async def jwks(_: Request) -> Response:
             jwk = OKPAlgorithm.to_jwk(self.signing_key.public_key(), as_dict=True)
             return JSONResponse({"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]})
@@ -118,6 +135,7 @@ class FakeUpstream:
         return Starlette(
             routes=[
                 Route("/internal/client-keys/{digest}", client_key),
+                Route("/internal/client-credentials", client_credentials, methods=["POST"]),
                 Route("/.well-known/jwks.json", jwks),
                 Route("/health", health),
                 Route("/{path:path}", echo, methods=ALL_METHODS),

@@ -48,3 +48,17 @@ def test_response_headers_keep_repeats_and_drop_hop_by_hop() -> None:
         ]
     )
     assert kept == [(b"content-type", b"application/json"), (b"set-cookie", b"a=1"), (b"set-cookie", b"b=2")]
+
+
+def test_client_credentials_are_passed_on_as_the_client_key() -> None:
+    credentials = b"Basic Y2xpZW50X2lk:Y2xpZW50X3NlY3JldA=="
+    forwarded = upstream_request_headers(
+        [(b"proxy-authorization", credentials)], client_host=None, scheme="http"
+    )
+    assert (b"x-client-key", credentials) in forwarded
+    assert all(name != b"proxy-authorization" for name, _ in forwarded)
+    # A key sent alongside wins; it is not replaced or doubled.
+    both = upstream_request_headers(
+        [(b"x-client-key", b"k"), (b"proxy-authorization", credentials)], client_host=None, scheme="http"
+    )
+    assert [value for name, value in both if name == b"x-client-key"] == [b"k"]

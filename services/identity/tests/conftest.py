@@ -11,16 +11,20 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
+import orjson
 import pytest
 import uvicorn
+from sqlmodel import col, select
 
 from identity.app import create_app
 from identity.bootstrap import Collaborators
 from identity.config import IdentitySettings
 from identity.services.provisioning import ensure_tenant, ensure_user
 from proximity.db.migrate import upgrade
+from proximity.events.tables import OutboxMessage
 
 
 @pytest.fixture(scope="session")
@@ -135,3 +139,45 @@ async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
     async with asyncio.timeout(within):
         while not check():  # noqa: ASYNC110 - polling a plain predicate, nothing to await on
             await asyncio.sleep(0.05)
+
+
+async def signed_in(identity: Identity, account: Account) -> dict[str, str]:
+    """Headers of ``account``'s user, logged in for real."""
+    response = await log_in(identity.http, account)
+    assert response.status_code == 200, response.text
+    return {**account.key, "Authorization": response.json()["data"]["access_token"]}
+
+
+def holder_of(identity: Identity, account: Account, *permissions: str) -> dict[str, str]:
+    """Headers of a non-admin of ``account``'s tenant holding ``permissions``: no login yields
+    permissions until iam publishes them, so the token is signed with identity's own key."""
+    settings = identity.wired.settings
+    token = identity.wired.keys.sign(
+        {
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            "sub": str(uuid.uuid4()),
+            "pid": str(uuid.uuid4()),
+            "tid": str(account.tenant_id),
+            "sid": str(uuid.uuid4()),
+            "perms": list(permissions),
+            "adm": False,
+            "typ": "access",
+        },
+        ttl_seconds=300,
+    )
+    return {**account.key, "Authorization": token}
+
+
+async def recorded_events(
+    identity: Identity, prefix: str, aggregate_id: object = None
+) -> list[dict[str, Any]]:
+    """The outbox's events whose type starts with ``prefix`` (of one aggregate), oldest first."""
+    async with identity.wired.unit_of_work() as uow:
+        rows = await uow.session.execute(
+            select(col(OutboxMessage.payload))
+            .where(col(OutboxMessage.subject).startswith(prefix))
+            .order_by(col(OutboxMessage.created_at))
+        )
+        found = [orjson.loads(raw) for raw in rows.scalars()]
+    return [e for e in found if aggregate_id is None or e["aggregate_id"] == str(aggregate_id)]

@@ -6,8 +6,34 @@ pool as well as from the command line.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from alembic import context
-from sqlalchemy import MetaData, create_engine, pool, text
+from sqlalchemy import MetaData, Table, create_engine, pool, text
+
+from proximity.events.tables import event_tables
+
+
+def tables_of(package: str) -> MetaData:
+    """A metadata holding the tables defined in ``package``'s modules, plus the outbox and inbox.
+
+    Not ``SQLModel.metadata`` itself: any table some other code registered in this process
+    (another service's, a test's) would otherwise end up in this service's migrations.
+    """
+    root = importlib.import_module(package)
+    modules = [root] + [
+        importlib.import_module(f"{package}.{info.name}") for info in pkgutil.iter_modules(root.__path__)
+    ]
+    metadata = MetaData()
+    for table in event_tables():
+        table.to_metadata(metadata)
+    for module in modules:
+        for value in vars(module).values():
+            table = getattr(value, "__table__", None)
+            if isinstance(table, Table) and getattr(value, "__module__", None) == module.__name__:
+                table.to_metadata(metadata)
+    return metadata
 
 
 def run_migrations(target_metadata: MetaData) -> None:

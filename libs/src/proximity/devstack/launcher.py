@@ -30,6 +30,8 @@ class LaunchedStack:
     urls: dict[str, str]
     logs: Path
     env: dict[str, str]
+    # Where the stack's SMTP sink keeps each message (unless ``SMTP_HOST`` named another server).
+    mail: Path
 
     @property
     def gateway(self) -> str:
@@ -51,15 +53,16 @@ def launched_stack(
     stack_file = repo / "deploy" / "dev-stack.toml"
     ports = {spec.name: free_port() for spec in load_stack(stack_file)}
     child_env = {**env, **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()}}
-    logs = work_dir / "logs"
+    logs, data = work_dir / "logs", work_dir / "data"
     command = [
         sys.executable, "-m", "proximity.devstack", "run",
-        "--stack", str(stack_file), "--data-dir", str(work_dir / "data"), "--log-dir", str(logs),
+        "--stack", str(stack_file), "--data-dir", str(data), "--log-dir", str(logs),
     ]  # fmt: skip
     process = subprocess.Popen(
         command, cwd=repo, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    stack = LaunchedStack({name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, logs, child_env)
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    stack = LaunchedStack(urls, logs, child_env, mail=data / "mail")
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -23,6 +23,7 @@ from typing import IO, Any
 import httpx
 
 from proximity.devstack.embedded import embedded_nats, embedded_postgres, ensure_database
+from proximity.devstack.smtp_sink import smtp_sink
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,18 @@ def say(message: str) -> None:
 
 
 @contextlib.contextmanager
+def mail_server(data_dir: Path) -> Iterator[tuple[str, int] | None]:
+    """The SMTP server the services send to: ``SMTP_HOST`` if given (None: the services read
+    it from the environment), else a local sink that keeps every message under ``mail/``."""
+    if os.environ.get("SMTP_HOST"):
+        yield None
+        return
+    with smtp_sink(data_dir / "mail") as sink:
+        say(f"mail sink on {sink.host}:{sink.port}: every message is kept in {sink.directory}")
+        yield sink.host, sink.port
+
+
+@contextlib.contextmanager
 def infrastructure(data_dir: Path) -> Iterator[tuple[str, str]]:
     """(PostgreSQL server URL, NATS URL): from the environment, else embedded ones."""
     with contextlib.ExitStack() as stack:
@@ -78,7 +91,11 @@ def infrastructure(data_dir: Path) -> Iterator[tuple[str, str]]:
 
 
 def service_environment(
-    spec: ServiceSpec, specs: list[ServiceSpec], database_urls: dict[str, str], nats: str
+    spec: ServiceSpec,
+    specs: list[ServiceSpec],
+    database_urls: dict[str, str],
+    nats: str,
+    mail: tuple[str, int] | None = None,
 ) -> dict[str, str]:
     env = dict(os.environ)
     # Unbuffered: each log line reaches the terminal or log file as it is written.
@@ -91,6 +108,8 @@ def service_environment(
     identity = next((s for s in specs if s.name == "identity"), None)
     if identity:
         env["JWKS_URL"] = f"{identity.url}/.well-known/jwks.json"
+    if mail is not None:
+        env["SMTP_HOST"], env["SMTP_PORT"] = mail[0], str(mail[1])
     return env
 
 
@@ -169,7 +188,7 @@ def run(stack_file: Path, data_dir: Path, *, log_dir: Path | None = None) -> int
     processes: dict[str, subprocess.Popen[bytes]] = {}
     logs: list[IO[bytes]] = []
     try:
-        with infrastructure(data_dir) as (database, nats):
+        with infrastructure(data_dir) as (database, nats), mail_server(data_dir) as mail:
             urls = prepare_databases(specs, database, nats)
             seed(specs, urls, nats)
             for spec in specs:
@@ -183,7 +202,7 @@ def run(stack_file: Path, data_dir: Path, *, log_dir: Path | None = None) -> int
                     "--host", "127.0.0.1", "--port", str(spec.port), "--no-server-header",
                 ]  # fmt: skip
                 processes[spec.name] = subprocess.Popen(
-                    command, env=service_environment(spec, specs, urls, nats), stdout=out, stderr=out
+                    command, env=service_environment(spec, specs, urls, nats, mail), stdout=out, stderr=out
                 )
                 wait_ready(spec, processes[spec.name])
                 say(f"{spec.name} ready on {spec.url}")

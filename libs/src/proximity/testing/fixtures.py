@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from proximity.devstack.embedded import drop_database, ensure_database
+from proximity.devstack.smtp_sink import SmtpSink
+from proximity.devstack.smtp_sink import smtp_sink as running_sink
 from proximity.testing.servers import nats_server, postgres_server
 
 
@@ -43,3 +46,12 @@ def database_factory(postgres_url: str, run_id: str) -> Iterator[Callable[[str],
     yield new_database
     for name in created:
         drop_database(postgres_url, name)
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmtpSink]:
+    """A real SMTP server on a free port that keeps every message; tests find theirs by
+    recipient (``await smtp_sink.wait_for(address)``), so one sink serves the whole run."""
+    directory: Path = tmp_path_factory.mktemp("mail")
+    with running_sink(directory) as sink:
+        yield sink

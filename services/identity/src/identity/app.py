@@ -9,7 +9,28 @@ from starlette.applications import Starlette
 
 from identity.bootstrap import wire
 from identity.config import IdentitySettings
-from identity.routes import auth, internal, keys, users
+from identity.events.consumers import start_consumers
+from identity.routes import (
+    account,
+    auth,
+    client_credentials,
+    clients,
+    favorites,
+    guest_login,
+    internal,
+    keys,
+    parties,
+    party_skillsets,
+    party_types,
+    party_users,
+    password_reset,
+    skillsets,
+    templates,
+    user_settings,
+    users,
+)
+from identity.routes import config as config_routes
+from identity.services.mail import start_mail_delivery
 from proximity.http.app import build_app
 from proximity.observability.health import ReadinessCheck
 from proximity.observability.logging import configure_logging
@@ -26,8 +47,9 @@ def create_app(settings: IdentitySettings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with open_runtime(settings, context="identity") as runtime:
+        async with open_runtime(settings, context="identity", start_consumers=start_consumers) as runtime:
             app.state.identity = await wire(settings, runtime)
+            app.state.mail = start_mail_delivery(settings, runtime)
             yield
 
     def readiness() -> Mapping[str, ReadinessCheck]:
@@ -36,7 +58,27 @@ def create_app(settings: IdentitySettings | None = None) -> Starlette:
 
     app = build_app(
         service="identity",
-        routes=[*auth.routes, *users.routes, *keys.routes, *internal.routes],
+        routes=[
+            # First: /parties/~/skillsets must match before any /parties/{id}... route.
+            *party_skillsets.routes,
+            *party_users.routes,  # /parties/~/users before /parties/{id}/users
+            *user_settings.routes,
+            *favorites.routes,
+            *auth.routes,
+            *users.routes,
+            *keys.routes,
+            *internal.routes,
+            *party_types.routes,
+            *parties.routes,
+            *skillsets.routes,
+            *config_routes.routes,
+            *templates.routes,
+            *account.routes,
+            *clients.routes,
+            *client_credentials.routes,
+            *password_reset.routes,
+            *guest_login.routes,
+        ],
         lifespan=lifespan,
         readiness=readiness,
     )

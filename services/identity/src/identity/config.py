@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -33,6 +34,23 @@ class IdentitySettings(ServiceSettings):
     demo_domain_key: str = "localhost"
     demo_admin_email: str = "admin@example.com"
     demo_admin_password: str = "admin-password"  # noqa: S105 - development seed, overridable
+    # Outgoing mail (password reset, guest login): any SMTP server; `make run` starts a sink.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_from: str = "Proximity <no-reply@proximity.localhost>"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    # auto: STARTTLS when the server offers it; tls: implicit TLS (port 465); none: plain.
+    smtp_tls: Literal["auto", "starttls", "tls", "none"] = "auto"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_max_attempts: int = Field(default=8, gt=0)
+    # The page of the client app that takes a reset token (``?token=...`` is appended).
+    password_reset_url: str = "http://localhost/auth/reset-password"  # noqa: S105 - a page, not a secret
+    password_reset_ttl_seconds: int = Field(default=3600, gt=0)
+    guest_login_ttl_seconds: int = Field(default=900, gt=0)
+    # At most this many emails per user and flow within the window; more requests still get 202.
+    mail_flow_limit: int = Field(default=3, gt=0)
+    mail_flow_window_seconds: int = Field(default=900, gt=0)
 
     @field_validator("service_credentials")
     @classmethod

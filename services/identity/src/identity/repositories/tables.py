@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -69,6 +69,19 @@ class Party(SQLModel, table=True):
     first_name: str = Field(max_length=150)
     last_name: str | None = Field(default=None, max_length=150)
     email: str | None = Field(default=None, max_length=320)
+    # The people area's fields (seed 004 "Type: Party"); type and job title rows live in
+    # people_tables.py. Addresses and profile are value lists owned by the party, kept as JSON.
+    type_id: uuid.UUID | None = Field(default=None, foreign_key="party_types.id", index=True)
+    phone: str | None = Field(default=None, max_length=16)
+    avatar_media_id: uuid.UUID | None = None
+    avatar_url: str | None = Field(default=None, max_length=2000)
+    job_title_id: uuid.UUID | None = Field(default=None, foreign_key="job_titles.id")
+    addresses: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
+    )
+    profile: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
+    )
     version: int = 1
     created_at: datetime = _at(nullable=False)
     updated_at: datetime | None = _at()

@@ -9,6 +9,7 @@ from identity.events import published
 from identity.repositories.people import login_candidate
 from identity.repositories.tables import Client, DomainKey, Identity, Party, PasswordCredential, Tenant, User
 from identity.repositories.tenants import active_client_by_hash, client_key_hash, domain_key
+from identity.services.party_catalogues import seed_people_catalogues
 from identity.services.passwords import hash_password
 from proximity.db.unit_of_work import UnitOfWork
 
@@ -31,6 +32,7 @@ async def ensure_tenant(uow: UnitOfWork, *, name: str, client_key: str, domain: 
     tenant = Tenant(name=name)
     session.add(tenant)
     await session.flush()
+    await seed_people_catalogues(session, tenant.id)
     client = Client(tenant_id=tenant.id, name=f"{name} default client", key_hash=client_key_hash(client_key))
     session.add(client)
     if domain and await domain_key(session, domain) is None:

@@ -17,6 +17,7 @@ from identity.repositories.sessions import refresh_token_for_update, refresh_tok
 from identity.repositories.tables import RefreshToken, Session, User
 from identity.services.clients import resolve_client
 from identity.services.passwords import verify_password
+from identity.services.permissions_replica import flattened, permission_groups
 from proximity.auth.claims import Claims
 from proximity.db.unit_of_work import UnitOfWork
 
@@ -36,8 +37,10 @@ def _active(user: User) -> bool:
     return user.suspended_at is None and user.deleted_at is None
 
 
-def _issue(ctx: Collaborators, uow: UnitOfWork, user: User, session: Session) -> IssuedTokens:
-    """A new refresh token (stored hashed) and an access token for ``session``."""
+async def _issue(ctx: Collaborators, uow: UnitOfWork, user: User, session: Session) -> IssuedTokens:
+    """A new refresh token (stored hashed) and an access token for ``session``, whose
+    ``perms`` are the user's effective permissions from the replica of iam's."""
+    perms = flattened(await permission_groups(uow.session, user.tenant_id, user.party_id))
     refresh = secrets.token_urlsafe(32)
     uow.session.add(
         RefreshToken(
@@ -53,8 +56,7 @@ def _issue(ctx: Collaborators, uow: UnitOfWork, user: User, session: Session) ->
             "pid": str(user.party_id),
             "tid": str(user.tenant_id),
             "sid": str(session.id),
-            # Effective permissions come from iam's events once that context exists.
-            "perms": [],
+            "perms": perms,
             "adm": user.is_system_admin,
             "typ": "access",
         },
@@ -111,7 +113,7 @@ async def login(ctx: Collaborators, *, client_key: str | None, email: str, passw
         )
         uow.session.add(session)
         await uow.session.flush()
-        tokens = _issue(ctx, uow, user, session)
+        tokens = await _issue(ctx, uow, user, session)
         uow.publish(published.session_started(session))
         await uow.commit()
         return tokens
@@ -145,7 +147,7 @@ async def refresh(ctx: Collaborators, *, client_key: str | None, refresh_token: 
             await uow.commit()
             raise InvalidRefreshToken()
         token.used_at = now
-        tokens = _issue(ctx, uow, owner[0], session)
+        tokens = await _issue(ctx, uow, owner[0], session)
         await uow.commit()
         return tokens
 

@@ -7,22 +7,25 @@ from typing import Any
 from identity.bootstrap import Collaborators
 from identity.errors import UserNotFound
 from identity.repositories.sessions import caller_state
+from identity.repositories.users_tables import UserSettings
+from identity.services.permissions_replica import permission_groups
+from identity.services.user_settings import settings_list
 from proximity.auth.claims import Claims
 from proximity.errors import SessionRevoked
 
 
 async def current_user(ctx: Collaborators, claims: Claims) -> dict[str, Any]:
-    """``GET /users/me`` (seed 004): party id, permissions grouped by operational group, settings."""
+    """``GET /users/me`` (seed 004): party id, permissions grouped by operational group (the
+    replica of iam's), and the user's settings."""
     if claims.session_id is None:
         raise SessionRevoked()
     async with ctx.reading() as session:
         state = await caller_state(session, claims.tenant_id, claims.session_id, claims.user_id)
-    if not state.session_live:
-        raise SessionRevoked()
-    if state.party_id is None:
-        raise UserNotFound()
-    # Until iam publishes effective permissions, the token's own (direct) permissions are all.
-    permissions = (
-        [{"op_group_id": None, "permissions": sorted(claims.permissions)}] if claims.permissions else []
-    )
-    return {"party_id": str(state.party_id), "permissions": permissions, "settings": []}
+        if not state.session_live:
+            raise SessionRevoked()
+        if state.party_id is None:
+            raise UserNotFound()
+        permissions = await permission_groups(session, claims.tenant_id, state.party_id)
+        stored = await session.get(UserSettings, claims.user_id)
+    settings = settings_list(stored if stored is not None and stored.tenant_id == claims.tenant_id else None)
+    return {"party_id": str(state.party_id), "permissions": permissions, "settings": settings}

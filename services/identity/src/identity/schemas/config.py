@@ -1,0 +1,84 @@
+"""Request bodies of ``PUT /config`` and ``PUT /config/theme``: the shapes ``GET`` shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_ENTRIES = 500
+Key = Field(min_length=1, max_length=150)
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def identity(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+
+class ThemeEntry(_Entry):
+    key: str = Key
+    value: str = Field(max_length=5000)
+    domain: str = Key
+
+    def identity(self) -> tuple[str, ...]:
+        return (self.key, self.domain)
+
+
+class PhraseEntry(_Entry):
+    key: str = Key
+    value: str = Field(max_length=5000)
+    locale: str = Field(min_length=2, max_length=35)
+
+    def identity(self) -> tuple[str, ...]:
+        return (self.key, self.locale)
+
+
+class VocabEntry(_Entry):
+    key: str = Key
+    locale: str = Field(min_length=2, max_length=35)
+    singular: str = Key
+    plural: str = Key
+
+    def identity(self) -> tuple[str, ...]:
+        return (self.key, self.locale)
+
+
+class SettingEntry(ThemeEntry):
+    pass
+
+
+def _unique(entries: list[Any] | None, section: str) -> None:
+    seen = [entry.identity() for entry in entries or []]
+    if len(set(seen)) != len(seen):
+        raise ValueError(f"{section}: an entry is given twice for one key")
+
+
+class ThemeWrite(BaseModel):
+    data: list[ThemeEntry] = Field(max_length=MAX_ENTRIES)
+
+    @model_validator(mode="after")
+    def _once(self) -> ThemeWrite:
+        _unique(self.data, "theme")
+        return self
+
+
+class ConfigWrite(BaseModel):
+    """The sections to replace; a section left out keeps its entries. ``permissions``, which
+    ``GET /config`` shows, is the caller's and read-only: ignored like any other extra key."""
+
+    theme: list[ThemeEntry] | None = Field(default=None, max_length=MAX_ENTRIES)
+    phrasing: list[PhraseEntry] | None = Field(default=None, max_length=MAX_ENTRIES)
+    vocab: list[VocabEntry] | None = Field(default=None, max_length=MAX_ENTRIES)
+    settings: list[SettingEntry] | None = Field(default=None, max_length=MAX_ENTRIES)
+
+    @model_validator(mode="after")
+    def _once(self) -> ConfigWrite:
+        for section in ("theme", "phrasing", "vocab", "settings"):
+            _unique(getattr(self, section), section)
+        return self
+
+    def sections(self) -> dict[str, list[dict[str, Any]]]:
+        given = self.model_dump(exclude_none=True)
+        return {section: list(entries) for section, entries in given.items()}

@@ -1,0 +1,136 @@
+"""Password reset (seed 002): a mailed, single-use, expiring token lets a user choose a new
+password; every session of the user ends with it."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from identity.bootstrap import Collaborators
+from identity.domain.email_address import normalise_email
+from identity.domain.password_policy import ensure_acceptable
+from identity.errors import InactiveUser, InvalidResetToken
+from identity.events import published
+from identity.repositories.auth_flow_tables import PasswordResetToken
+from identity.repositories.auth_flows import (
+    live_sessions_for_update,
+    login_email,
+    reset_token_for_update,
+    reset_tokens_since,
+    serialise_mail_flow,
+    spend_reset_tokens,
+    token_hash,
+)
+from identity.repositories.people import credential_for_update, login_candidate, user_with_party
+from identity.repositories.tables import PasswordCredential, User
+from identity.services import mail_templates
+from identity.services.clients import resolve_client
+from identity.services.mail import MailDelivery, enqueue
+from identity.services.passwords import hash_password
+from identity.services.sessions import _revoke
+from proximity.db.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _link(base: str, token: str) -> str:
+    return f"{base}{'&' if '?' in base else '?'}{urlencode({'token': token})}"
+
+
+async def client_tenant(ctx: Collaborators, client_key: str | None) -> uuid.UUID:
+    """The tenant of the calling client; 401 ``eInvalidClientKey`` otherwise."""
+    async with ctx.reading() as session:
+        return (await resolve_client(session, client_key)).tenant_id
+
+
+async def request_reset(
+    ctx: Collaborators, delivery: MailDelivery, *, tenant_id: uuid.UUID, email: str
+) -> None:
+    """Mail a reset link if ``email`` names a user of the tenant. Runs after the 202 has been
+    sent, so neither the answer nor its timing tells whether anyone matched; never raises."""
+    try:
+        if await _issue_token(ctx, tenant_id, normalise_email(email)):
+            delivery.wake()
+    except Exception as exc:
+        log.error("password reset request failed", extra={"error": type(exc).__name__})
+
+
+async def _issue_token(ctx: Collaborators, tenant_id: uuid.UUID, email: str) -> bool:
+    settings = ctx.settings
+    async with ctx.unit_of_work() as uow:
+        found = await login_candidate(uow.session, tenant_id, email)
+        if found is None or found.user.deleted_at is not None:
+            return False
+        user = found.user
+        await serialise_mail_flow(uow.session, "password_reset", user.id)
+        now = _now()
+        window_start = now - timedelta(seconds=settings.mail_flow_window_seconds)
+        if (
+            await reset_tokens_since(uow.session, tenant_id, user.id, window_start)
+            >= settings.mail_flow_limit
+        ):
+            log.info("password reset rate limited", extra={"user_id": str(user.id)})
+            return False
+        token = secrets.token_urlsafe(32)
+        ttl = settings.password_reset_ttl_seconds
+        uow.session.add(
+            PasswordResetToken(
+                token_hash=token_hash(token),
+                tenant_id=tenant_id,
+                user_id=user.id,
+                created_at=now,
+                expires_at=now + timedelta(seconds=ttl),
+            )
+        )
+        subject, body = mail_templates.password_reset(
+            _link(settings.password_reset_url, token), ttl_seconds=ttl
+        )
+        enqueue(uow, tenant_id=tenant_id, to=email, subject=subject, body=body)
+        uow.publish(published.password_reset_requested(user.id, tenant_id))
+        await uow.commit()
+        return True
+
+
+async def reset_password(ctx: Collaborators, *, client_key: str | None, token: str, password: str) -> None:
+    """``PUT /auth/reset-password``: wrong, used or expired token → ``eInvalidResetToken``;
+    suspended or deleted user → ``eInactiveUser``; policy → ``eInvalidPassword`` (the token
+    stays usable, so the user can try another password)."""
+    async with ctx.unit_of_work() as uow:
+        tenant_id = (await resolve_client(uow.session, client_key)).tenant_id
+        now = _now()
+        found = await reset_token_for_update(uow.session, tenant_id, token_hash(token))
+        if found is None or found.used_at is not None or found.expires_at <= now:
+            raise InvalidResetToken()
+        owner = await user_with_party(uow.session, tenant_id, found.user_id)
+        if owner is None or owner[0].suspended_at is not None or owner[0].deleted_at is not None:
+            raise InactiveUser()
+        user = owner[0]
+        ensure_acceptable(password, email=await login_email(uow.session, tenant_id, user.id))
+        await _set_password(uow, user, await hash_password(password), now)
+        await spend_reset_tokens(uow.session, tenant_id, user.id, now)
+        # Whoever knew the old password may hold a session: all of them end, and the gateway
+        # refuses their access tokens once it sees identity.session.revoked.
+        for session in await live_sessions_for_update(uow.session, tenant_id, user.id, now):
+            _revoke(uow, session, "password_reset")
+        uow.publish(published.password_changed(user.id, tenant_id, reason="reset"))
+        await uow.commit()
+
+
+async def _set_password(uow: UnitOfWork, user: User, password_hash: str, now: datetime) -> None:
+    """The new hash, and a clean lockout state: the owner proved who they are by email."""
+    credential = await credential_for_update(uow.session, user.id)
+    if credential is None:
+        uow.session.add(
+            PasswordCredential(user_id=user.id, tenant_id=user.tenant_id, password_hash=password_hash)
+        )
+        return
+    credential.password_hash = password_hash
+    credential.failed_attempts, credential.locked_until = 0, None
+    credential.changed_at = now

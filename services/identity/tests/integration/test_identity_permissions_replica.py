@@ -1,0 +1,166 @@
+"""The replica of iam's effective permissions: real ``iam.permissions.updated`` events on the
+real broker change ``/users/me`` and the next token's ``perms``; a redelivered or older event
+has no effect; an event of another tenant, or one breaking the contract, is dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import httpx
+from sqlmodel import func, select
+
+from identity.events.consumed import PERMISSIONS_CONSUMER, PERMISSIONS_UPDATED
+from proximity.events.envelope import Event
+from proximity.events.streams import ensure_stream
+from proximity.events.tables import InboxMessage
+from tests.conftest import Account, Identity, log_in, new_account
+from tests.integration.party_users_support import headers_of, member
+
+GROUP = "c27c4e6f-4560-49a2-b1fa-5c344d1c4698"
+
+
+def permissions_event(
+    account: Account, groups: list[dict[str, Any]], *, version: int, by: str = "party"
+) -> Event:
+    named = {"party_id": str(account.party_id)} if by == "party" else {"user_id": str(account.user_id)}
+    return Event(
+        type=PERMISSIONS_UPDATED,
+        tenant_id=account.tenant_id,
+        aggregate_id=str(account.user_id),
+        version=version,
+        data={"contract": 1, **named, "permissions": groups, "unknown_field": "tolerated"},
+    )
+
+
+async def publish(identity: Identity, event: Event) -> None:
+    """As iam will: onto the IAM stream. No ``Nats-Msg-Id``, so a second publish of the same
+    event is delivered again (a redelivery), not dropped by the broker."""
+    js = identity.wired.runtime.js
+    await ensure_stream(js, "iam")
+    await js.publish(event.subject, event.to_json())
+
+
+async def permissions_seen(http: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
+    response = await http.get("/users/me", headers=headers)
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["data"]["permissions"]
+    return found
+
+
+async def until_permissions(
+    identity: Identity, headers: dict[str, str], expected: list[dict[str, Any]]
+) -> None:
+    for _ in range(200):
+        if await permissions_seen(identity.http, headers) == expected:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(
+        f"/users/me never showed {expected}: {await permissions_seen(identity.http, headers)}"
+    )
+
+
+async def applied_times(identity: Identity, event: Event) -> int:
+    async with identity.wired.unit_of_work() as uow:
+        count = await uow.session.execute(
+            select(func.count())
+            .select_from(InboxMessage)
+            .where(InboxMessage.consumer == PERMISSIONS_CONSUMER, InboxMessage.event_id == event.id)
+        )
+        return int(count.scalar_one())
+
+
+async def test_published_permissions_reach_users_me_and_the_next_token(
+    identity: Identity, account: Account
+) -> None:
+    user = await member(identity, account)
+    headers = await headers_of(identity, user)
+    assert await permissions_seen(identity.http, headers) == []
+    groups: list[dict[str, Any]] = [
+        {"op_group_id": None, "permissions": ["dashboard.view"]},
+        {"op_group_id": GROUP, "permissions": ["assets.read", "assets.create", "assets.import"]},
+    ]
+
+    await publish(identity, permissions_event(user, groups, version=1))
+
+    await until_permissions(
+        identity,
+        headers,
+        [
+            {"op_group_id": None, "permissions": ["dashboard.view"]},
+            {"op_group_id": GROUP, "permissions": ["assets.create", "assets.import", "assets.read"]},
+        ],
+    )
+    login = await log_in(identity.http, user)
+    claims = await identity.wired.verifier.verify(login.json()["data"]["access_token"])
+    assert claims.permissions == {"dashboard.view", "assets.read", "assets.create", "assets.import"}
+    assert not claims.system_admin
+    # A token with the permission passes the check those permissions guard.
+    fresh = {**user.key, "Authorization": login.json()["data"]["access_token"]}
+    assert (await identity.http.get("/parties/~/users", headers=fresh)).status_code == 403
+    await publish(
+        identity, permissions_event(user, [{"op_group_id": None, "permissions": ["users.view"]}], version=2)
+    )
+    await until_permissions(identity, headers, [{"op_group_id": None, "permissions": ["users.view"]}])
+    relogin = await log_in(identity.http, user)
+    viewer = {**user.key, "Authorization": relogin.json()["data"]["access_token"]}
+    assert (await identity.http.get("/parties/~/users", headers=viewer)).status_code == 200
+
+
+async def test_a_redelivered_or_older_event_has_no_second_effect(
+    identity: Identity, account: Account
+) -> None:
+    user = await member(identity, account)
+    headers = await headers_of(identity, user)
+    first = permissions_event(user, [{"op_group_id": None, "permissions": ["a.one"]}], version=3, by="user")
+    newer = permissions_event(user, [{"op_group_id": None, "permissions": ["a.two"]}], version=4)
+    older = permissions_event(user, [{"op_group_id": None, "permissions": ["a.old"]}], version=2)
+
+    await publish(identity, first)
+    await until_permissions(identity, headers, [{"op_group_id": None, "permissions": ["a.one"]}])
+    await publish(identity, newer)
+    await publish(identity, first)  # redelivered after a newer state
+    await publish(identity, older)  # an older state arriving late
+    marker = permissions_event(account, [{"op_group_id": None, "permissions": ["marker.done"]}], version=1)
+    await publish(identity, marker)
+    admin = await headers_of(identity, account)
+    await until_permissions(identity, admin, [{"op_group_id": None, "permissions": ["marker.done"]}])
+
+    assert await permissions_seen(identity.http, headers) == [{"op_group_id": None, "permissions": ["a.two"]}]
+    assert await applied_times(identity, first) == 1
+    assert await applied_times(identity, older) == 1  # seen, and ignored for its version
+
+
+async def test_events_naming_nobody_in_their_tenant_or_breaking_the_contract_are_dropped(
+    identity: Identity, account: Account
+) -> None:
+    victim = await member(identity, account)
+    headers = await headers_of(identity, victim)
+    intruder = await new_account(identity.wired)
+    cross_tenant = permissions_event(victim, [{"op_group_id": None, "permissions": ["evil.all"]}], version=9)
+    cross_tenant = Event(
+        type=cross_tenant.type,
+        tenant_id=intruder.tenant_id,
+        aggregate_id=cross_tenant.aggregate_id,
+        version=9,
+        data=cross_tenant.data,
+    )
+    broken = Event(
+        type=PERMISSIONS_UPDATED, tenant_id=account.tenant_id, aggregate_id="x", data={"permissions": 5}
+    )
+    nobody = Event(
+        type=PERMISSIONS_UPDATED,
+        tenant_id=account.tenant_id,
+        aggregate_id="x",
+        data={"party_id": str(uuid.uuid4()), "permissions": []},
+    )
+    good = permissions_event(victim, [{"op_group_id": None, "permissions": ["fine.view"]}], version=1)
+
+    for event in (cross_tenant, broken, nobody, good):
+        await publish(identity, event)
+    await identity.wired.runtime.nats.publish(PERMISSIONS_UPDATED, b"not json")  # malformed on the wire
+
+    await until_permissions(identity, headers, [{"op_group_id": None, "permissions": ["fine.view"]}])
+    for event in (cross_tenant, broken, nobody):
+        assert await applied_times(identity, event) == 1  # consumed, not retried forever
