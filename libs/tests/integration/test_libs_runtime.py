@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 
@@ -85,10 +84,10 @@ async def test_an_event_travels_from_a_unit_of_work_to_a_consumer(
                 await asyncio.sleep(0.05)
         assert applied == ["thing-1"]
         await runtime.js.delete_stream(runtime.stream)
-        started_closing = time.monotonic()
 
-    assert time.monotonic() - started_closing < 5, "closing the runtime should not wait on its consumers"
+    # Closing drained the connection (a consumer left waiting would have made it time out).
     assert runtime.nats.is_closed
+    assert all(task.done() for task in runtime.tasks)
 
 
 async def test_not_ready_when_the_database_is_unreachable(nats_url: str, postgres_url: str) -> None:

