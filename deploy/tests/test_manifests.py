@@ -34,6 +34,19 @@ MIGRATE_COMMAND = ["python", "-m", "proximity.db.migrate", "identity"]
 SEED_COMMAND = ["python", "-m", "identity.seed"]
 
 
+# identity's outgoing mail (identity/config.py): the relay and sender are settings, the login
+# is a secret. Compose talks to its Mailpit, a cluster to the operator's relay.
+SMTP_SETTINGS = frozenset({"SMTP_HOST", "SMTP_PORT", "SMTP_FROM", "SMTP_TLS"})
+SMTP_SECRETS = frozenset({"SMTP_USERNAME", "SMTP_PASSWORD"})
+SMTP_ENV = SMTP_SETTINGS | SMTP_SECRETS
+SMTP_TLS_MODES = {"auto", "starttls", "tls", "none"}
+# In Kubernetes these come from a Secret, never from a value or a ConfigMap.
+SECRET_ENV = SMTP_SECRETS | {"SERVICE_CREDENTIALS"}
+# Settings that rightly differ between compose and a cluster.
+CLUSTER_SPECIFIC = {"DATABASE_URL", "SERVICE_CREDENTIALS", *SMTP_ENV}
+MAILPIT_IMAGE = "axllent/mailpit:v1.31.1"
+
+
 @dataclass(frozen=True)
 class App:
     """What the code of one service fixes: where it lives, how it starts, what it reads."""
@@ -69,7 +82,9 @@ APPS = {
         image="proximity/identity:0.1.0",
         port=8001,
         factory="identity.app:create_app",
-        env=frozenset({"DATABASE_URL", "NATS_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}),
+        env=frozenset({"DATABASE_URL", "NATS_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"})
+        | SMTP_ENV
+        | {"SERVICE_CREDENTIALS"},
         database="identity",
         required_copies=("libs", "services/identity"),
     ),
@@ -666,9 +681,9 @@ def test_k8s_env(app: App) -> None:
     for key, expected in EXPECTED_VALUES.items():
         if key in env:
             assert env[key] == expected, f"{app.name}: {key}={env[key]}"
-    # The same settings as in compose, except where the cluster differs (credentials).
+    # The same settings as in compose, except where the cluster differs (credentials, mail).
     compose_values = compose_env(compose_service(app.name))
-    for key in app.env - {"DATABASE_URL"}:
+    for key in app.env - CLUSTER_SPECIFIC:
         assert env[key] == compose_values[key], f"{app.name}: {key} differs from compose"
 
 
@@ -824,3 +839,49 @@ def test_nats_statefulset_is_a_jetstream_cluster() -> None:
     assert routes == [(f"{name}-{i}.{service}", str(cluster_port)) for i in range(replicas)]
     container_ports = {p["containerPort"] for p in container["ports"]}
     assert {4222, 6222, 8222} <= container_ports
+
+
+# --------------------------------------------------------------------------- mail and secrets
+
+
+def service_credentials_are_hashes(raw: str, where: str) -> None:
+    """What identity accepts as SERVICE_CREDENTIALS: a JSON object of SHA-256 hex digests."""
+    parsed = json.loads(raw)
+    assert isinstance(parsed, dict), f"{where}: SERVICE_CREDENTIALS is not a JSON object"
+    for name, digest in parsed.items():
+        assert name, f"{where}: a service credential without a name"
+        assert re.fullmatch(r"[0-9a-fA-F]{64}", digest), f"{where}: {name} is no SHA-256 hex"
+
+
+def test_compose_identity_mails_the_mail_catcher() -> None:
+    mailpit = compose_service("mailpit")
+    assert mailpit["image"] == MAILPIT_IMAGE
+    for name, service in compose_services_with_image(APPS["identity"].image).items():
+        env = compose_env(service)
+        assert env["SMTP_HOST"] == "mailpit", name
+        assert int(env["SMTP_PORT"]) in compose_container_ports(mailpit), f"{name}: SMTP_PORT"
+        assert env["SMTP_TLS"] == "none", f"{name}: Mailpit speaks plain SMTP here"
+        # Mailpit checks the login identity sends, so the authenticated path runs in compose too.
+        login = f"{env['SMTP_USERNAME']}:{env['SMTP_PASSWORD']}"
+        assert login in compose_env(mailpit)["MP_SMTP_AUTH"].split(), name
+        service_credentials_are_hashes(env["SERVICE_CREDENTIALS"], f"compose {name}")
+    assert compose_service("identity")["depends_on"]["mailpit"]["condition"] == "service_healthy"
+    # Its web UI is for this machine only.
+    assert all(str(port).startswith("127.0.0.1:") for port in mailpit.get("ports", []))
+
+
+def test_k8s_identity_mail_settings_and_secrets() -> None:
+    container = main_container(k8s_object("Deployment", "identity"))
+    env, values = k8s_env(container), resolved_env(container)
+    for key in SMTP_SETTINGS:
+        assert "configMapKeyRef" in env[key]["valueFrom"], f"{key} belongs in the ConfigMap"
+    for key in SECRET_ENV:
+        ref = env[key].get("valueFrom", {}).get("secretKeyRef")
+        assert ref, f"{key} must come from a Secret"
+        assert ref["name"] != "postgres-credentials", f"{key}: identity's secrets are its own"
+    assert values["SMTP_TLS"] in SMTP_TLS_MODES
+    assert 0 < int(values["SMTP_PORT"]) < 65536
+    assert "@" in values["SMTP_FROM"]
+    service_credentials_are_hashes(values["SERVICE_CREDENTIALS"], "identity-secrets")
+    for key in SMTP_SECRETS:
+        assert "REPLACE" in values[key].upper(), f"{key} must be an obvious placeholder"

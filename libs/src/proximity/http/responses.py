@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import orjson
 from starlette.datastructures import URL, QueryParams
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from proximity.http.list_query import ListQuery
@@ -43,6 +44,22 @@ def errors(
 def batch(applied: Sequence[Any], failures: Sequence[Mapping[str, Any]]) -> JSON:
     """``PATCH /<collection>``: what was applied, and ``{id, code, msg}`` for each row that was not."""
     return JSON({"data": list(applied), "errors": list(failures)})
+
+
+def public_url(request: Request) -> URL:
+    """The URL the client called: behind the gateway, its ``X-Forwarded-Proto/-Host``.
+
+    Services are reached only through the gateway, which sets these headers itself (it never
+    passes on a client's own), so links built from them point where the client can follow.
+    """
+    url = request.url
+    host = request.headers.get("x-forwarded-host")
+    scheme = request.headers.get("x-forwarded-proto")
+    if host:
+        url = url.replace(netloc=host)
+    if scheme in ("http", "https"):
+        url = url.replace(scheme=scheme)
+    return url
 
 
 def page_links(url: URL, query: ListQuery, total: int) -> str:

@@ -15,14 +15,14 @@ from identity.schemas.clients import ClientWrite
 from identity.services import client_registry
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query
-from proximity.http.responses import many, no_content, one
+from proximity.http.responses import many, no_content, one, public_url
 
 
 async def list_clients(request: Request) -> Response:
     claims = await authenticated(request)
     listing = parse_list_query(request.query_params, sortable=SORTABLE)
     items, total = await client_registry.list_clients(collaborators(request), claims, listing)
-    return many(items, query=listing, total=total, url=request.url)
+    return many(items, query=listing, total=total, url=public_url(request))
 
 
 async def create_client(request: Request) -> Response:

@@ -19,7 +19,7 @@ from identity.services.party_batch import patch_parties
 from proximity.errors import ValidationFailed
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query, parse_uuids
-from proximity.http.responses import batch, created, many, no_content, one
+from proximity.http.responses import batch, created, many, no_content, one, public_url
 
 
 def _uuid_param(params: QueryParams, name: str) -> uuid.UUID | None:
@@ -59,7 +59,7 @@ async def list_parties(request: Request) -> Response:
     )
     found, total = await parties.list_parties(collaborators(request), claims, filters, query)
     items = [party_view(item, claims, full=False, counts_as="stats") for item in found]
-    return many(items, query=query, total=total, url=request.url)
+    return many(items, query=query, total=total, url=public_url(request))
 
 
 async def get_party(request: Request) -> Response:

@@ -12,14 +12,14 @@ from identity.schemas.party_users import PartyUserIn, UsersBatch
 from identity.services import party_users
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query
-from proximity.http.responses import batch, many, one
+from proximity.http.responses import batch, many, one, public_url
 
 
 async def list_users(request: Request) -> Response:
     claims = await authenticated(request)
     query = parse_list_query(request.query_params, sortable=SORTABLE)
     items, total = await party_users.list_users(collaborators(request), claims, query)
-    return many(items, query=query, total=total, url=request.url)
+    return many(items, query=query, total=total, url=public_url(request))
 
 
 async def patch_users(request: Request) -> Response:

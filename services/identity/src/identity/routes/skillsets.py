@@ -14,14 +14,14 @@ from identity.schemas.skillsets import SkillSetWrite
 from identity.services import skillsets
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query
-from proximity.http.responses import created, many, no_content, one
+from proximity.http.responses import created, many, no_content, one, public_url
 
 
 async def list_skillsets(request: Request) -> Response:
     claims = await authenticated(request)
     listing = parse_list_query(request.query_params, sortable=SORTABLE)
     items, total = await skillsets.list_skillsets(collaborators(request), claims, listing)
-    return many(items, query=listing, total=total, url=request.url)
+    return many(items, query=listing, total=total, url=public_url(request))
 
 
 async def get_skillset(request: Request) -> Response:

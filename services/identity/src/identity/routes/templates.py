@@ -15,7 +15,7 @@ from identity.schemas.templates import TemplateWrite
 from identity.services import templates
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query
-from proximity.http.responses import catalogue, created, many
+from proximity.http.responses import catalogue, created, many, public_url
 
 
 def _sort_by_as_sort(params: QueryParams) -> QueryParams:
@@ -41,7 +41,7 @@ async def list_templates(request: Request) -> Response:
     params = _sort_by_as_sort(request.query_params)
     listing = parse_list_query(params, sortable=SORTABLE)
     items, total = await templates.list_templates(collaborators(request), claims, listing, kind=_kind(params))
-    return many(items, query=listing, total=total, url=request.url)
+    return many(items, query=listing, total=total, url=public_url(request))
 
 
 async def create_template(request: Request) -> Response:

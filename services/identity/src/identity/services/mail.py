@@ -54,8 +54,9 @@ async def send(settings: IdentitySettings, message: EmailMessage) -> None:
         message,
         hostname=settings.smtp_host,
         port=settings.smtp_port,
-        username=settings.smtp_username,
-        password=settings.smtp_password,
+        # An empty value (an unset Kubernetes secret key) means no login, not an empty one.
+        username=settings.smtp_username or None,
+        password=settings.smtp_password or None,
         use_tls=settings.smtp_tls == "tls",
         start_tls=_START_TLS[settings.smtp_tls],
         timeout=settings.smtp_timeout_seconds,
