@@ -481,17 +481,23 @@ def test_list_links_point_at_the_gateway(http: httpx.Client, admin: dict[str, st
     assert all(urlsplit(target).netloc == gateway for target in targets.values()), targets
 
 
-@pytest.mark.xfail(strict=True, reason="a deleted party's user can still reset its password and log in")
 def test_a_deleted_partys_user_cannot_sign_in(
     http: httpx.Client, admin: dict[str, str], user_type_id: str, stack: Stack
 ) -> None:
     party = new_party(http, admin, type_id=user_type_id)
     email = f"{unique('gone')}@example.com"
     one(http.put(f"/parties/{party['id']}/users", headers=admin, json=user_body(email)))
-    assert http.delete(f"/parties/{party['id']}", headers=admin).status_code == 204
     assert http.post("/auth/reset-password", headers=KEY, json={"email": email}).status_code == 202
     token = mailed_token(stack, email)
-    reset = http.put(
-        "/auth/reset-password", headers=KEY, json={"token": token, "password": "Deleted-party-9"}
+    password = "Deleted-party-9"
+    assert (
+        http.put("/auth/reset-password", headers=KEY, json={"token": token, "password": password}).status_code
+        == 200
     )
-    error(reset, 400, "eInactiveUser")
+    signed_in = log_in(http, email, password)
+    assert signed_in.status_code == 200
+    access = signed_in.json()["data"]["access_token"]
+
+    assert http.delete(f"/parties/{party['id']}", headers=admin).status_code == 204
+    error(log_in(http, email, password), 401, "eInvalidCredentials")
+    error(http.get("/users/me", headers={**KEY, "Authorization": access}), 401, "eSessionRevoked")

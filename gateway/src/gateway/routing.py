@@ -76,6 +76,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 DEFAULT_PUBLIC: frozenset[tuple[str, str]] = frozenset(
     {
         ("POST", "/auth/login"),
+        ("POST", "/auth/login/second-factor"),
         ("POST", "/auth/refresh"),
         ("GET", "/.well-known/jwks.json"),
         ("POST", "/auth2/guests/initiate"),

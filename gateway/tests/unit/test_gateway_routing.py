@@ -151,3 +151,17 @@ def test_a_route_can_carry_its_own_body_limit() -> None:
     assert documents.max_body_bytes == big
     assert assets is not None
     assert assets.max_body_bytes is None
+
+
+def test_the_login_second_step_is_public_but_enrolling_a_factor_is_not() -> None:
+    second_step = TABLE.match("POST", "/auth/login/second-factor")
+    assert second_step is not None
+    assert (second_step.context, second_step.public) == (IDENTITY, True)
+    for method, path in [
+        ("POST", "/auth/totp"),
+        ("PUT", "/auth/recovery-codes"),
+        ("GET", "/auth/login/second-factor"),
+    ]:
+        match = TABLE.match(method, path)
+        assert match is not None
+        assert not match.public

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from proximity.settings import ServiceSettings
@@ -51,6 +51,13 @@ class IdentitySettings(ServiceSettings):
     # At most this many emails per user and flow within the window; more requests still get 202.
     mail_flow_limit: int = Field(default=3, gt=0)
     mail_flow_window_seconds: int = Field(default=900, gt=0)
+    # Second factors. The key encrypts TOTP secrets and keys the hashes of mailed codes: set
+    # SECOND_FACTOR_KEY in every deployment (changing it disables enrolled TOTP and live codes).
+    second_factor_key: SecretStr = SecretStr("development-only-second-factor-key")
+    email_otp_ttl_seconds: int = Field(default=600, gt=0)
+    login_challenge_ttl_seconds: int = Field(default=300, gt=0)
+    # Wrong tries at one mailed code before it stops working (on top of the login lockout).
+    email_otp_max_attempts: int = Field(default=5, gt=0)
 
     @field_validator("service_credentials")
     @classmethod

@@ -126,3 +126,17 @@ class InactiveUser(ProximityError):
 class InvalidGuestToken(Unauthenticated):
     code = "eInvalidGuestToken"
     message = "The guest login token is wrong, expired or already used."
+
+
+class InvalidSecondFactorCode(ValidationFailed):
+    """A wrong, expired or used code (or password) on the second-factor endpoints."""
+
+    code = "eInvalidCode"
+    message = "The code is wrong, expired or already used."
+
+
+class SecondFactorState(ValidationFailed):
+    """The operation does not fit the factor's state; the message says why."""
+
+    code = "eSecondFactorState"
+    message = "The second factor is not in a state that allows this."

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from identity.repositories.tables import User
 from proximity.events.consumer import subscribe
 from proximity.events.envelope import Event
-from tests.conftest import Account, Identity, eventually, log_in, new_account
+from tests.conftest import Account, Identity, eventually, log_in, new_account, recorded_events
 
 
 async def tokens(identity: Identity, account: Account) -> dict[str, str]:
@@ -132,3 +132,19 @@ async def test_users_me_of_a_deleted_user_is_400_user_not_found(identity: Identi
     status, body = await me(identity, issued["access_token"])
     assert status == 400
     assert body["errors"][0]["code"] == "eUserNotFound"  # type: ignore[index]
+
+
+async def test_deleting_a_party_shuts_its_user_out(identity: Identity, account: Account) -> None:
+    issued = await tokens(identity, account)
+    headers = {**account.key, "Authorization": issued["access_token"]}
+    deleted = await identity.http.delete(f"/parties/{account.party_id}", headers=headers)
+    assert deleted.status_code == 204
+    # Its session ended with the deletion, and no new one can start.
+    status, body = await me(identity, issued["access_token"])
+    assert (status, body["errors"][0]["code"]) == (401, "eSessionRevoked")  # type: ignore[index]
+    assert await refresh(identity, account, issued["refresh_token"]) == 401
+    assert (await log_in(identity.http, account)).status_code == 401
+    revoked = await recorded_events(identity, "identity.session.revoked")
+    assert any(
+        e["data"]["reason"] == "party_deleted" and e["tenant_id"] == str(account.tenant_id) for e in revoked
+    )

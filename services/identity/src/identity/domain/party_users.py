@@ -6,12 +6,13 @@ from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
 
+from identity.domain.desktop_id import DESKTOP_ID, normalise_desktop_id
 from identity.domain.email_address import normalise_email
 from identity.errors import IdentityNotValid
 from proximity.errors import PermissionDenied
 
-# Seed 004 "Type: Party Identity": currently only email identities exist.
-IDENTITY_KINDS = frozenset({"email"})
+# Seed 004 "Type: Party Identity" documents email; seed 002's login also knows desktop ids.
+IDENTITY_KINDS = frozenset({"email", DESKTOP_ID})
 MAX_IDENTITIES = 10
 
 
@@ -21,18 +22,22 @@ def valid_identities(identities: Iterable[tuple[str, str]]) -> list[tuple[str, s
     stored: list[tuple[str, str]] = []
     for kind, value in identities:
         if kind not in IDENTITY_KINDS:
-            raise IdentityNotValid(f"Identity type '{kind}' is not supported; use one of: email.")
-        address = normalise_email(value)
-        try:
-            validate_email(address, check_deliverability=False)
-        except EmailNotValidError:
-            raise IdentityNotValid(f"'{value}' is not a valid email identity.") from None
-        pair = (kind, address)
+            raise IdentityNotValid(f"Identity type '{kind}' is not supported; use one of: email, desktop_id.")
+        pair = (kind, normalise_desktop_id(value) if kind == DESKTOP_ID else _email_identity(value))
         if pair not in stored:
             stored.append(pair)
     if len(stored) > MAX_IDENTITIES:
         raise IdentityNotValid(f"A user may have at most {MAX_IDENTITIES} identities.")
     return stored
+
+
+def _email_identity(value: str) -> str:
+    address = normalise_email(value)
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        raise IdentityNotValid(f"'{value}' is not a valid email identity.") from None
+    return address
 
 
 def check_system_admin_change(*, caller_is_admin: bool, current: bool, requested: bool) -> None:

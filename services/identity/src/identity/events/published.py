@@ -285,3 +285,24 @@ def favorites_updated(tenant_id: uuid.UUID, party_id: uuid.UUID, changes: list[d
         aggregate_id=str(party_id),
         data={"party_id": str(party_id), "favorites": changes},
     )
+
+
+def email_otp_requested(user_id: uuid.UUID, tenant_id: uuid.UUID) -> Event:
+    """A code is on its way by email; the code itself is never in an event."""
+    return Event(
+        type="identity.user.email_otp_requested",
+        tenant_id=tenant_id,
+        aggregate_id=str(user_id),
+        data={"user_id": str(user_id)},
+    )
+
+
+def second_factor_changed(user_id: uuid.UUID, tenant_id: uuid.UUID, factor: str, change: str) -> Event:
+    """``factor``: totp | email_otp | recovery_codes; ``change``: enrolled | enabled | disabled |
+    regenerated. Never a secret or a code."""
+    return Event(
+        type="identity.user.second_factor_changed",
+        tenant_id=tenant_id,
+        aggregate_id=str(user_id),
+        data={"user_id": str(user_id), "factor": factor, "change": change},
+    )

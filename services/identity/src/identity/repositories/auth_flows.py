@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from identity.repositories.auth_flow_tables import GuestLoginToken, PasswordResetToken
-from identity.repositories.tables import Identity, Session
+from identity.repositories.tables import Identity
 
 
 def token_hash(token: str) -> str:
@@ -91,19 +91,3 @@ async def login_email(session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid
         Identity.tenant_id == tenant_id, Identity.user_id == user_id, Identity.kind == "email"
     )
     return (await session.execute(query)).scalars().first()
-
-
-async def live_sessions_for_update(
-    session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID, now: datetime
-) -> list[Session]:
-    query = (
-        select(Session)
-        .where(
-            Session.tenant_id == tenant_id,
-            Session.user_id == user_id,
-            col(Session.revoked_at).is_(None),
-            col(Session.expires_at) > now,
-        )
-        .with_for_update()
-    )
-    return list((await session.execute(query)).scalars().all())

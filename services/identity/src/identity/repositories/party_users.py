@@ -189,10 +189,3 @@ async def identities_taken(
     if user_id is not None:
         query = query.where(Identity.user_id != user_id)
     return list((await session.execute(query)).scalars().all())
-
-
-async def live_sessions(session: AsyncSession, user: User) -> list[Session]:
-    query = select(Session).where(
-        Session.tenant_id == user.tenant_id, Session.user_id == user.id, col(Session.revoked_at).is_(None)
-    )
-    return list((await session.execute(query)).scalars().all())

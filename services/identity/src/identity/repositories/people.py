@@ -14,21 +14,25 @@ from identity.repositories.tables import Identity, Party, PasswordCredential, Us
 @dataclass(frozen=True, slots=True)
 class LoginCandidate:
     user: User
+    party: Party
     credential: PasswordCredential | None
 
 
-async def login_candidate(session: AsyncSession, tenant_id: uuid.UUID, email: str) -> LoginCandidate | None:
-    """The user an email names in a tenant, with its password credential."""
+async def login_candidate(
+    session: AsyncSession, tenant_id: uuid.UUID, value: str, *, kind: str = "email"
+) -> LoginCandidate | None:
+    """The user an identity (an email by default) names in a tenant, with party and credential."""
     query = (
-        select(User, PasswordCredential)
+        select(User, Party, PasswordCredential)
         .join(Identity, col(Identity.user_id) == col(User.id))
+        .join(Party, col(Party.id) == col(User.party_id))
         .join(PasswordCredential, col(PasswordCredential.user_id) == col(User.id), isouter=True)
-        .where(Identity.tenant_id == tenant_id, Identity.kind == "email", Identity.value == email)
+        .where(Identity.tenant_id == tenant_id, Identity.kind == kind, Identity.value == value)
     )
     row = (await session.execute(query)).first()
     if row is None:
         return None
-    return LoginCandidate(user=row[0], credential=row[1])
+    return LoginCandidate(user=row[0], party=row[1], credential=row[2])
 
 
 async def credential_for_update(session: AsyncSession, user_id: uuid.UUID) -> PasswordCredential | None:

@@ -60,3 +60,22 @@ async def session_in_tenant(
     session: AsyncSession, tenant_id: uuid.UUID, session_id: uuid.UUID
 ) -> Session | None:
     return await get_scoped(session, Session, tenant_id, session_id)
+
+
+async def live_sessions_for_update(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    now: datetime,
+    *,
+    user_id: uuid.UUID | None = None,
+    party_id: uuid.UUID | None = None,
+) -> list[Session]:
+    """The live sessions of a user, or of the user of a party, row-locked."""
+    query = select(Session).where(
+        Session.tenant_id == tenant_id, col(Session.revoked_at).is_(None), col(Session.expires_at) > now
+    )
+    if user_id is not None:
+        query = query.where(Session.user_id == user_id)
+    if party_id is not None:
+        query = query.join(User, col(User.id) == col(Session.user_id)).where(User.party_id == party_id)
+    return list((await session.execute(query.with_for_update(of=Session))).scalars().all())

@@ -1,4 +1,4 @@
-"""``/auth/login``, ``/auth/refresh``, ``/auth/logout``."""
+"""``/auth/login`` (one step, or the first of two), ``/auth/refresh``, ``/auth/logout``."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from starlette.routing import Route
 from identity.routes.caller import authenticated, collaborators
 from identity.schemas.auth import LoginRequest, RefreshRequest
 from identity.services import sessions
+from identity.services.login_challenges import SecondStep
+from identity.services.mail import delivery_of
 from proximity.http.body import read_model
 from proximity.http.responses import no_content, one
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _tokens(tokens: sessions.IssuedTokens) -> Response:
+def tokens_response(tokens: sessions.IssuedTokens) -> Response:
     return one(
         {
             "access_token": tokens.access_token,
@@ -29,13 +31,21 @@ def _tokens(tokens: sessions.IssuedTokens) -> Response:
 
 async def login(request: Request) -> Response:
     body = await read_model(request, LoginRequest)
-    tokens = await sessions.login(
+    outcome = await sessions.login(
         collaborators(request),
         client_key=request.headers.get("x-client-key"),
         email=body.email,
         password=body.password,
+        desktop_id=body.desktop_id,
     )
-    return _tokens(tokens)
+    if isinstance(outcome, SecondStep):
+        if outcome.mailed:
+            delivery_of(request.app.state).wake()
+        return one(
+            {"second_factor_required": True, "challenge": outcome.challenge, "methods": outcome.methods},
+            headers=NO_STORE,
+        )
+    return tokens_response(outcome)
 
 
 async def refresh(request: Request) -> Response:
@@ -45,7 +55,7 @@ async def refresh(request: Request) -> Response:
         client_key=request.headers.get("x-client-key"),
         refresh_token=body.refresh_token,
     )
-    return _tokens(tokens)
+    return tokens_response(tokens)
 
 
 async def logout(request: Request) -> Response:

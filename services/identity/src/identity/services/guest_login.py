@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from identity.bootstrap import Collaborators
 from identity.domain.email_address import normalise_email
+from identity.domain.standing import in_good_standing
 from identity.errors import InvalidGuestToken
 from identity.events import published
 from identity.repositories.auth_flow_tables import GuestLoginToken
@@ -22,7 +23,7 @@ from identity.repositories.auth_flows import (
     token_hash,
 )
 from identity.repositories.people import login_candidate, user_with_party
-from identity.repositories.tables import Session, User
+from identity.repositories.tables import Party, Session, User
 from identity.repositories.tenants import domain_key
 from identity.services import mail_templates
 from identity.services.clients import resolve_client
@@ -46,8 +47,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _may_use_guest_login(user: User) -> bool:
-    return user.allow_otp and user.suspended_at is None and user.deleted_at is None
+def _may_use_guest_login(user: User, party: Party) -> bool:
+    return user.allow_otp and in_good_standing(user, party)
 
 
 async def initiate(
@@ -72,7 +73,7 @@ async def _issue_token(ctx: Collaborators, tenant_id: uuid.UUID, domain: str, em
         if known is None or known.tenant_id != tenant_id:
             return False
         found = await login_candidate(uow.session, tenant_id, email)
-        if found is None or not _may_use_guest_login(found.user):
+        if found is None or not _may_use_guest_login(found.user, found.party):
             return False
         user = found.user
         await serialise_mail_flow(uow.session, "guest_login", user.id)
@@ -117,7 +118,7 @@ async def confirm(ctx: Collaborators, *, client_key: str | None, token: str) -> 
             raise InvalidGuestToken()
         found.used_at = now
         owner = await user_with_party(uow.session, tenant_id, found.user_id)
-        if owner is None or not _may_use_guest_login(owner[0]):
+        if owner is None or not _may_use_guest_login(*owner):
             await uow.commit()  # spent all the same: a token is good for one try
             raise InvalidGuestToken()
         user = owner[0]

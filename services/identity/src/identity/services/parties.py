@@ -14,6 +14,7 @@ from identity.repositories import parties, party_catalogues
 from identity.repositories.parties import ListedParty, PartyFilter
 from identity.repositories.tables import Party, now
 from identity.schemas.parties import PartyIn
+from identity.services.sessions import end_sessions
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.http.list_query import ListQuery
@@ -129,4 +130,5 @@ async def delete_party(ctx: Collaborators, claims: Claims, party_id: uuid.UUID) 
             party.deleted_at = party.updated_at = now()
             party.version += 1
             uow.publish(published.party_deleted(party))
+            await end_sessions(uow, claims.tenant_id, "party_deleted", party_id=party.id)
         await uow.commit()

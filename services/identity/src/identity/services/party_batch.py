@@ -15,12 +15,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from identity.bootstrap import Collaborators
+from identity.domain.standing import in_good_standing
 from identity.errors import PartyNotFound
 from identity.events import published
 from identity.repositories import parties
 from identity.repositories.parties import ListedParty, PartyFilter
 from identity.repositories.tables import Party, now
 from identity.schemas.parties import PartyPatch
+from identity.services.sessions import end_sessions
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import can, require
 from proximity.errors import PermissionDenied, ProximityError, ValidationFailed
@@ -110,8 +112,12 @@ async def patch_parties(ctx: Collaborators, claims: Claims, rows: Sequence[Any])
             if party is None:
                 failures[position] = _failure(str(patch.id), PartyNotFound())
                 continue
-            for event in _change(party, patch):
+            events = _change(party, patch)
+            for event in events:
                 uow.publish(event)
+            if events and not in_good_standing(party):
+                reason = "party_deleted" if party.deleted_at else "party_suspended"
+                await end_sessions(uow, claims.tenant_id, reason, party_id=party.id)
             applied_ids.append(patch.id)
         await uow.session.flush()
         # Read back in the same transaction: the rows as changed, with their admin flag.

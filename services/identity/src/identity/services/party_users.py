@@ -18,7 +18,6 @@ from identity.repositories.party_users import (
     identities_of,
     identities_taken,
     list_party_users,
-    live_sessions,
     login_options,
     party_exists,
     party_user_row,
@@ -27,6 +26,7 @@ from identity.repositories.party_users import (
 from identity.repositories.tables import Identity, User
 from identity.schemas.party_users import PartyUserIn, UserBatchRow, UsersBatch
 from identity.services.own_party import party_id_from_path
+from identity.services.sessions import end_sessions
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import can, require
 from proximity.db.unit_of_work import UnitOfWork
@@ -93,9 +93,7 @@ async def _suspend(uow: UnitOfWork, user: User, suspended: bool) -> bool:
     now = _now()
     user.suspended_at = now if suspended else None
     if suspended:
-        for session in await live_sessions(uow.session, user):
-            session.revoked_at, session.revoked_reason = now, "user_suspended"
-            uow.publish(published.session_revoked(session))
+        await end_sessions(uow, user.tenant_id, "user_suspended", user_id=user.id)
     return True
 
 

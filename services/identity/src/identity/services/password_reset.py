@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 from identity.bootstrap import Collaborators
 from identity.domain.email_address import normalise_email
 from identity.domain.password_policy import ensure_acceptable
+from identity.domain.standing import in_good_standing
 from identity.errors import InactiveUser, InvalidResetToken
 from identity.events import published
 from identity.repositories.auth_flow_tables import PasswordResetToken
 from identity.repositories.auth_flows import (
-    live_sessions_for_update,
     login_email,
     reset_token_for_update,
     reset_tokens_since,
@@ -30,7 +30,7 @@ from identity.services import mail_templates
 from identity.services.clients import resolve_client
 from identity.services.mail import MailDelivery, enqueue
 from identity.services.passwords import hash_password
-from identity.services.sessions import _revoke
+from identity.services.sessions import end_sessions
 from proximity.db.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ async def _issue_token(ctx: Collaborators, tenant_id: uuid.UUID, email: str) -> 
     settings = ctx.settings
     async with ctx.unit_of_work() as uow:
         found = await login_candidate(uow.session, tenant_id, email)
-        if found is None or found.user.deleted_at is not None:
+        if found is None or found.user.deleted_at is not None or found.party.deleted_at is not None:
             return False
         user = found.user
         await serialise_mail_flow(uow.session, "password_reset", user.id)
@@ -109,7 +109,7 @@ async def reset_password(ctx: Collaborators, *, client_key: str | None, token: s
         if found is None or found.used_at is not None or found.expires_at <= now:
             raise InvalidResetToken()
         owner = await user_with_party(uow.session, tenant_id, found.user_id)
-        if owner is None or owner[0].suspended_at is not None or owner[0].deleted_at is not None:
+        if owner is None or not in_good_standing(*owner):
             raise InactiveUser()
         user = owner[0]
         ensure_acceptable(password, email=await login_email(uow.session, tenant_id, user.id))
@@ -117,8 +117,7 @@ async def reset_password(ctx: Collaborators, *, client_key: str | None, token: s
         await spend_reset_tokens(uow.session, tenant_id, user.id, now)
         # Whoever knew the old password may hold a session: all of them end, and the gateway
         # refuses their access tokens once it sees identity.session.revoked.
-        for session in await live_sessions_for_update(uow.session, tenant_id, user.id, now):
-            _revoke(uow, session, "password_reset")
+        await end_sessions(uow, tenant_id, "password_reset", user_id=user.id)
         uow.publish(published.password_changed(user.id, tenant_id, reason="reset"))
         await uow.commit()
 

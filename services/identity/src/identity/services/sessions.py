@@ -1,21 +1,36 @@
-"""Use cases of a login session: log in, refresh (rotating), log out."""
+"""Use cases of a login session: log in (by email, or desktop id; with a second step when a
+factor is on), refresh (rotating), log out."""
 
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from identity.bootstrap import Collaborators
 from identity.domain.email_address import normalise_email
-from identity.domain.lockout import Lockout
 from identity.domain.refresh import RefreshVerdict, judge_refresh
+from identity.domain.standing import in_good_standing
 from identity.errors import InvalidCredentials, InvalidRefreshToken
 from identity.events import published
-from identity.repositories.people import credential_for_update, login_candidate, user_with_party
-from identity.repositories.sessions import refresh_token_for_update, refresh_token_hash, session_in_tenant
+from identity.repositories.people import (
+    LoginCandidate,
+    credential_for_update,
+    login_candidate,
+    user_with_party,
+)
+from identity.repositories.second_factors import desktop_candidate
+from identity.repositories.sessions import (
+    live_sessions_for_update,
+    refresh_token_for_update,
+    refresh_token_hash,
+    session_in_tenant,
+)
 from identity.repositories.tables import RefreshToken, Session, User
 from identity.services.clients import resolve_client
+from identity.services.login_challenges import SecondStep, open_challenge
+from identity.services.login_failures import lockout_of, record_failure, record_success
 from identity.services.passwords import verify_password
 from identity.services.permissions_replica import flattened, permission_groups
 from proximity.auth.claims import Claims
@@ -31,10 +46,6 @@ class IssuedTokens:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _active(user: User) -> bool:
-    return user.suspended_at is None and user.deleted_at is None
 
 
 async def _issue(ctx: Collaborators, uow: UnitOfWork, user: User, session: Session) -> IssuedTokens:
@@ -72,49 +83,84 @@ def _revoke(uow: UnitOfWork, session: Session, reason: str) -> None:
         uow.publish(published.session_revoked(session))
 
 
-async def login(ctx: Collaborators, *, client_key: str | None, email: str, password: str) -> IssuedTokens:
+async def end_sessions(
+    uow: UnitOfWork,
+    tenant_id: uuid.UUID,
+    reason: str,
+    *,
+    user_id: uuid.UUID | None = None,
+    party_id: uuid.UUID | None = None,
+) -> None:
+    """End every live session of a user (or of a party's user): their refresh tokens stop at
+    once, their access tokens as soon as the gateway sees ``identity.session.revoked``."""
+    sessions = await live_sessions_for_update(
+        uow.session, tenant_id, _now(), user_id=user_id, party_id=party_id
+    )
+    for session in sessions:
+        _revoke(uow, session, reason)
+
+
+async def start_session(ctx: Collaborators, uow: UnitOfWork, user: User, now: datetime) -> IssuedTokens:
+    """A new session of ``user`` and its first tokens, once every factor has been proven."""
+    session = Session(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        expires_at=now + timedelta(seconds=ctx.settings.refresh_token_ttl_seconds),
+    )
+    uow.session.add(session)
+    await uow.session.flush()
+    tokens = await _issue(ctx, uow, user, session)
+    uow.publish(published.session_started(session))
+    return tokens
+
+
+async def _candidate(
+    uow: UnitOfWork, tenant_id: uuid.UUID, email: str | None, desktop_id: str | None
+) -> LoginCandidate | None:
+    """By email; when no email matches and a desktop id is given, by desktop id (seed 002)."""
+    found = await login_candidate(uow.session, tenant_id, normalise_email(email)) if email else None
+    if found is None and desktop_id and desktop_id.strip():
+        found = await desktop_candidate(uow.session, tenant_id, desktop_id.strip())
+    return found
+
+
+async def login(
+    ctx: Collaborators,
+    *,
+    client_key: str | None,
+    email: str | None,
+    password: str,
+    desktop_id: str | None = None,
+) -> IssuedTokens | SecondStep:
+    """Tokens for a right password; a ``SecondStep`` instead when the user has a second factor."""
     settings = ctx.settings
     async with ctx.unit_of_work() as uow:
         client = await resolve_client(uow.session, client_key)
-        found = await login_candidate(uow.session, client.tenant_id, normalise_email(email))
+        found = await _candidate(uow, client.tenant_id, email, desktop_id)
         # The credential row stays locked while the password is checked, so parallel guesses
         # are counted one after another and cannot slip past the lockout.
         credential = await credential_for_update(uow.session, found.user.id) if found else None
         now = _now()
-        lockout = Lockout(credential.failed_attempts, credential.locked_until) if credential else Lockout()
+        lockout = lockout_of(credential)
         # Always verified (against a dummy hash when nobody matches): the answer takes as long
         # for an unknown email as for a wrong password.
         password_ok = await verify_password(credential.password_hash if credential else None, password)
         if found is None or credential is None or not password_ok or lockout.is_locked(now):
             if credential is not None and not password_ok:
-                after = lockout.after_failure(
-                    now,
-                    threshold=settings.lockout_threshold,
-                    duration=timedelta(seconds=settings.lockout_seconds),
-                )
-                credential.failed_attempts, credential.locked_until = (
-                    after.failed_attempts,
-                    after.locked_until,
-                )
-                if after.is_locked(now) and not lockout.is_locked(now):
-                    uow.publish(
-                        published.user_locked(credential.user_id, credential.tenant_id, after.locked_until)
-                    )
+                record_failure(settings, uow, credential, now)
                 await uow.commit()
             raise InvalidCredentials()
         user = found.user
-        if not _active(user):
+        if not in_good_standing(user, found.party):
             raise InvalidCredentials()
-        credential.failed_attempts, credential.locked_until = 0, None
-        session = Session(
-            tenant_id=user.tenant_id,
-            user_id=user.id,
-            expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
-        )
-        uow.session.add(session)
-        await uow.session.flush()
-        tokens = await _issue(ctx, uow, user, session)
-        uow.publish(published.session_started(session))
+        second_step = await open_challenge(ctx, uow, user, now)
+        if second_step is not None:
+            # The failure count stays as it is until the second step succeeds: otherwise the
+            # password, known, would reset it between every few guesses at a code.
+            await uow.commit()
+            return second_step
+        record_success(credential)
+        tokens = await start_session(ctx, uow, user, now)
         await uow.commit()
         return tokens
 
@@ -142,7 +188,7 @@ async def refresh(ctx: Collaborators, *, client_key: str | None, refresh_token: 
         if verdict is RefreshVerdict.SESSION_OVER:
             raise InvalidRefreshToken()
         owner = await user_with_party(uow.session, session.tenant_id, session.user_id)
-        if owner is None or not _active(owner[0]):
+        if owner is None or not in_good_standing(*owner):
             _revoke(uow, session, "user_inactive")
             await uow.commit()
             raise InvalidRefreshToken()
