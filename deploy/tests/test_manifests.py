@@ -41,9 +41,9 @@ SMTP_SECRETS = frozenset({"SMTP_USERNAME", "SMTP_PASSWORD"})
 SMTP_ENV = SMTP_SETTINGS | SMTP_SECRETS
 SMTP_TLS_MODES = {"auto", "starttls", "tls", "none"}
 # In Kubernetes these come from a Secret, never from a value or a ConfigMap.
-SECRET_ENV = SMTP_SECRETS | {"SERVICE_CREDENTIALS"}
+SECRET_ENV = SMTP_SECRETS | {"SERVICE_CREDENTIALS", "SECOND_FACTOR_KEY"}
 # Settings that rightly differ between compose and a cluster.
-CLUSTER_SPECIFIC = {"DATABASE_URL", "SERVICE_CREDENTIALS", *SMTP_ENV}
+CLUSTER_SPECIFIC = {"DATABASE_URL", "SERVICE_CREDENTIALS", "SECOND_FACTOR_KEY", *SMTP_ENV}
 MAILPIT_IMAGE = "axllent/mailpit:v1.31.1"
 
 
@@ -84,7 +84,7 @@ APPS = {
         factory="identity.app:create_app",
         env=frozenset({"DATABASE_URL", "NATS_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"})
         | SMTP_ENV
-        | {"SERVICE_CREDENTIALS"},
+        | {"SERVICE_CREDENTIALS", "SECOND_FACTOR_KEY"},
         database="identity",
         required_copies=("libs", "services/identity"),
     ),
