@@ -52,4 +52,5 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         routes=[Route("/{path:path}", forward, methods=FORWARDED_METHODS)],
         lifespan=lifespan,
         readiness=readiness,
+        metrics_networks=settings.metrics_networks,
     )

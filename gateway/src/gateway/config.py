@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
+
 from pydantic import Field
 
 from proximity.settings import ServiceSettings
@@ -39,6 +41,14 @@ class GatewaySettings(ServiceSettings):
     client_key_negative_max: int = Field(default=10_000, ge=1)
 
     rate_limit_per_minute: int = Field(default=6000, ge=0)  # per client key; 0 disables
+
+    # Who may read /metrics: the gateway is public, its metrics are for the operator's scraper.
+    # Loopback and private ranges by default, e.g. METRICS_NETWORKS='["10.0.0.0/8"]'.
+    metrics_networks: list[IPv4Network | IPv6Network] = Field(
+        default_factory=lambda: [
+            ip_network(n) for n in ("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+        ]
+    )
 
     def upstream_url(self, context: str) -> str | None:
         url: str | None = getattr(self, f"{context}_url", None)

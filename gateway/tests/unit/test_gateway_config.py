@@ -35,3 +35,12 @@ def test_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.upstream_timeout("heatmaps") == 60
     assert settings.max_body_bytes == 1024
     assert settings.rate_limit_per_minute == 0
+
+
+def test_metrics_networks_default_to_loopback_and_private_ranges() -> None:
+    from ipaddress import ip_address
+
+    networks = GatewaySettings().metrics_networks
+    assert any(ip_address("127.0.0.1") in n for n in networks)
+    assert any(ip_address("10.1.2.3") in n for n in networks)
+    assert not any(ip_address("203.0.113.7") in n for n in networks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 from starlette.applications import Starlette
@@ -21,9 +22,10 @@ def build_app(
     routes: Sequence[BaseRoute],
     lifespan: Callable[[Starlette], AbstractAsyncContextManager[Any]],
     readiness: Callable[[], Mapping[str, ReadinessCheck]],
+    metrics_networks: Sequence[IPv4Network | IPv6Network] | None = None,
 ) -> Starlette:
     return Starlette(
-        routes=[*health_routes(readiness), *routes],
+        routes=[*health_routes(readiness, metrics_networks=metrics_networks), *routes],
         middleware=[Middleware(RequestContext, service=service)],
         exception_handlers=exception_handlers(),
         lifespan=lifespan,

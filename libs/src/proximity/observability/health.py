@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from proximity.errors import RouteNotFound
 from proximity.http.responses import JSON
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
 
-def health_routes(checks: Callable[[], Mapping[str, ReadinessCheck]]) -> list[Route]:
-    """``checks`` is called per request, so checks can use what the lifespan built."""
+def _from(request: Request, networks: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        address = ip_address(request.client.host) if request.client else None
+    except ValueError:
+        return False
+    return address is not None and any(address in network for network in networks)
+
+
+def health_routes(
+    checks: Callable[[], Mapping[str, ReadinessCheck]],
+    *,
+    metrics_networks: Sequence[IPv4Network | IPv6Network] | None = None,
+) -> list[Route]:
+    """``checks`` is called per request, so checks can use what the lifespan built.
+
+    With ``metrics_networks`` (the gateway: the only process reachable from outside),
+    ``/metrics`` answers only callers from those networks; everyone else gets a 404.
+    """
 
     async def health(_: Request) -> Response:
         return JSON({"data": {"status": "ok"}, "warnings": []})
@@ -38,7 +56,9 @@ def health_routes(checks: Callable[[], Mapping[str, ReadinessCheck]]) -> list[Ro
             status_code=503,
         )
 
-    async def metrics(_: Request) -> Response:
+    async def metrics(request: Request) -> Response:
+        if metrics_networks is not None and not _from(request, metrics_networks):
+            raise RouteNotFound()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return [
