@@ -5,16 +5,16 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PACKAGES := libs services/identity gateway
-SOURCES := libs/src services/identity/src gateway/src
-TESTS := libs/tests services/identity/tests gateway/tests deploy/tests tests-e2e
+PACKAGES := libs services/identity services/consents gateway
+SOURCES := libs/src services/identity/src services/consents/src gateway/src
+TESTS := libs/tests services/identity/tests services/consents/tests gateway/tests deploy/tests tests-e2e
 
 .PHONY: run test lint typecheck fmt migrate bench clean install
 
-$(STAMP): libs/pyproject.toml services/identity/pyproject.toml gateway/pyproject.toml requirements-dev.txt
+$(STAMP): libs/pyproject.toml services/identity/pyproject.toml services/consents/pyproject.toml gateway/pyproject.toml requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e 'libs[dev]' -e services/identity -e gateway -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -e 'libs[dev]' -e services/identity -e services/consents -e gateway -r requirements-dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -1,0 +1,1 @@
+"""Proximity consents context: users' consents to policy documents (seed 001, Apiture Consents)."""

@@ -1,0 +1,54 @@
+"""The consents service: ``uvicorn consents.app:create_app --factory``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+
+from consents.bootstrap import Collaborators
+from consents.config import ConsentsSettings
+from consents.hal.errors import exception_handlers
+from consents.routes import consents, root, type_names
+from proximity.auth.jwks import JwksClient
+from proximity.auth.verifier import TokenVerifier
+from proximity.http.app import build_app
+from proximity.observability.health import ReadinessCheck
+from proximity.observability.logging import configure_logging
+from proximity.runtime import open_runtime
+
+
+async def _starting() -> None:
+    raise RuntimeError("still starting")
+
+
+def create_app(settings: ConsentsSettings | None = None, *, jwks: JwksClient | None = None) -> Starlette:
+    """``jwks``: where token keys come from (default: identity's JWKS at ``settings.jwks_url``)."""
+    settings = settings or ConsentsSettings()
+    configure_logging("consents", settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with open_runtime(settings, context="consents") as runtime:
+            verifier = TokenVerifier(
+                jwks or JwksClient(settings.jwks_url),
+                audience=settings.jwt_audience,
+                issuer=settings.jwt_issuer,
+            )
+            app.state.consents = Collaborators(settings, runtime, verifier)
+            yield
+
+    def readiness() -> Mapping[str, ReadinessCheck]:
+        wired = getattr(app.state, "consents", None)
+        return wired.runtime.readiness() if wired else {"startup": _starting}
+
+    app = build_app(
+        service="consents",
+        routes=[*root.routes, *type_names.routes, *consents.routes],
+        lifespan=lifespan,
+        readiness=readiness,
+    )
+    # Seed 001's ``_error`` bodies instead of the shared seed 004 envelope.
+    app.exception_handlers.update(exception_handlers())
+    return app

@@ -1,0 +1,25 @@
+"""The one place that wires the consents service's concrete parts together for the use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from consents.config import ConsentsSettings
+from proximity.auth.verifier import TokenVerifier
+from proximity.db.unit_of_work import UnitOfWork
+from proximity.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Collaborators:
+    settings: ConsentsSettings
+    runtime: Runtime
+    verifier: TokenVerifier
+
+    def unit_of_work(self) -> UnitOfWork:
+        return self.runtime.unit_of_work()
+
+    def reading(self) -> AsyncSession:
+        return self.runtime.reading()

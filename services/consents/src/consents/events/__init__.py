@@ -1,0 +1,1 @@
+"""What the consents context publishes."""

@@ -1,0 +1,160 @@
+"""Every consents error as seed 001's ``errorResponse``: ``{"_profile", "_error": {...}}``.
+
+The domain's ``ConsentsError``s, the shared ``proximity.errors`` (authentication, media
+type, malformed body...) and Starlette's routing errors (404, 405) all render here, so no
+response of this service carries seed 004's ``{"errors": [...]}`` envelope.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from consents.domain.errors import ConsentsError
+from consents.hal.representations import HalJSON
+from proximity import errors as e
+
+log = logging.getLogger(__name__)
+
+ERROR_PROFILE = "https://production.api.apiture.com/schemas/common/errorResponse/v2.0.0/profile.json"
+
+_BY_STATUS: dict[int, tuple[str, str]] = {
+    400: ("badRequest", "The request is not well formed."),
+    401: ("unauthorized", "Authentication is required, or the token is invalid or expired."),
+    403: ("forbidden", "You do not have permission to do this."),
+    404: ("notFound", "There is no resource at this URL."),
+    405: ("methodNotAllowed", "The method is not permitted for this URL."),
+    406: ("notAcceptable", "Only JSON responses are available."),
+    409: ("conflict", "The request conflicts with the current state."),
+    412: ("preconditionFailed", "The resource has changed in the interim."),
+    413: ("payloadTooLarge", "The request body is too large."),
+    415: ("unsupportedMediaType", "The request body must be application/json."),
+    422: ("unprocessableEntity", "The request is well formed but invalid."),
+    429: ("tooManyRequests", "Too many requests; try again later."),
+    503: ("serviceUnavailable", "The service is temporarily unavailable; try again later."),
+}
+
+
+def error_object(
+    status: int,
+    error_type: str,
+    message: str,
+    *,
+    attributes: Mapping[str, Any] | None = None,
+    remediation: str | None = None,
+    errors: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "_id": str(uuid.uuid4()),
+        "message": message,
+        "statusCode": status,
+        "type": error_type,
+        "occurredAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "remediation": remediation or "",
+        "attributes": dict(attributes or {}),
+    }
+    if errors:
+        body["errors"] = list(errors)
+    return body
+
+
+def error_response(
+    status: int,
+    error_type: str,
+    message: str,
+    *,
+    attributes: Mapping[str, Any] | None = None,
+    remediation: str | None = None,
+    errors: Sequence[dict[str, Any]] = (),
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    error = error_object(
+        status, error_type, message, attributes=attributes, remediation=remediation, errors=errors
+    )
+    return HalJSON({"_profile": ERROR_PROFILE, "_error": error}, status_code=status, headers=headers)
+
+
+def _nested(error: ConsentsError, status: int) -> dict[str, Any]:
+    return error_object(
+        status,
+        error.error_type,
+        error.message,
+        attributes=error.attributes,
+        remediation=error.remediation,
+        errors=[_nested(inner, status) for inner in error.errors],
+    )
+
+
+def render_consents_error(error: ConsentsError) -> Response:
+    return error_response(
+        error.status,
+        error.error_type,
+        error.message,
+        attributes=error.attributes,
+        remediation=error.remediation,
+        errors=[_nested(inner, error.status) for inner in error.errors],
+    )
+
+
+def _type_of(code: str) -> str:
+    """``eValidationError`` → ``validationError``: seed 004's codes in seed 001's style."""
+    name = code[1:] if code.startswith("e") and code[1:2].isupper() else code
+    return name[:1].lower() + name[1:]
+
+
+def render_proximity_error(error: e.ProximityError, headers: Mapping[str, str] | None = None) -> Response:
+    nested: list[dict[str, Any]] = []
+    if isinstance(error, e.ValidationFailed):
+        nested = [
+            error_object(error.status, "invalidField", message, attributes={"field": field})
+            for field, message in error.fields.items()
+        ]
+    return error_response(
+        error.status,
+        _type_of(error.code),
+        error.message,
+        errors=nested if len(nested) > 1 else (),
+        attributes={"field": next(iter(error.fields))}
+        if isinstance(error, e.ValidationFailed) and error.fields
+        else None,
+        headers=headers,
+    )
+
+
+async def on_consents_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ConsentsError)
+    return render_consents_error(exc)
+
+
+async def on_proximity_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, e.ProximityError)
+    return render_proximity_error(exc)
+
+
+async def on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    error_type, message = _BY_STATUS.get(exc.status_code, (f"http{exc.status_code}", str(exc.detail)))
+    return error_response(exc.status_code, error_type, message, headers=exc.headers)
+
+
+async def on_crash(request: Request, exc: Exception) -> Response:
+    request_id = request.headers.get("x-request-id")
+    log.exception("unhandled error", extra={"path": request.url.path, "request_id": request_id})
+    headers = {"X-Request-Id": request_id} if request_id else None
+    return error_response(500, "internalError", "Internal server error.", headers=headers)
+
+
+def exception_handlers() -> dict[Any, Callable[[Request, Exception], Any]]:
+    return {
+        ConsentsError: on_consents_error,
+        e.ProximityError: on_proximity_error,
+        HTTPException: on_http_exception,
+        Exception: on_crash,
+    }

@@ -1,0 +1,1 @@
+"""Tables and tenant-scoped queries of the consents context."""

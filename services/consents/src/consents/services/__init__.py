@@ -1,0 +1,1 @@
+"""The consents context's use cases: each opens one unit of work and commits it."""
