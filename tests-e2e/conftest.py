@@ -11,6 +11,7 @@ import pytest
 from e2e_stack import REPO, Stack
 from proximity.devstack.embedded import drop_database
 from proximity.devstack.launcher import launched_stack
+from proximity.devstack.stack import load_stack
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +22,9 @@ def stack(
     env = {**os.environ, "DATABASE_URL": postgres_url, "NATS_URL": nats_url, "DB_PREFIX": prefix}
     with launched_stack(env, tmp_path_factory.mktemp("stack"), repo=REPO) as started:
         yield started
-    drop_database(postgres_url, f"{prefix}identity")
+    for spec in load_stack(REPO / "deploy" / "dev-stack.toml"):
+        if spec.database:
+            drop_database(postgres_url, f"{prefix}{spec.name}")
 
 
 @pytest.fixture

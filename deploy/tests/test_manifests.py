@@ -30,7 +30,6 @@ PART_OF = "proximity"
 
 POSTGRES_IMAGE = "postgres:16-alpine"
 NATS_IMAGE = "nats:2.10-alpine"
-MIGRATE_COMMAND = ["python", "-m", "proximity.db.migrate", "identity"]
 SEED_COMMAND = ["python", "-m", "identity.seed"]
 
 
@@ -60,6 +59,13 @@ class App:
     env: frozenset[str]
     database: str | None = None
     required_copies: tuple[str, ...] = field(default=())
+    # The import package whose migrations `python -m proximity.db.migrate` applies.
+    package: str | None = None
+
+    @property
+    def migrate_command(self) -> list[str]:
+        assert self.package, f"{self.name} has no database to migrate"
+        return ["python", "-m", "proximity.db.migrate", self.package]
 
     @property
     def command(self) -> list[str]:
@@ -87,6 +93,20 @@ APPS = {
         | {"SERVICE_CREDENTIALS", "SECOND_FACTOR_KEY"},
         database="identity",
         required_copies=("libs", "services/identity"),
+        package="identity",
+    ),
+    "consents": App(
+        name="consents",
+        dockerfile="services/consents/Dockerfile",
+        source_dir="services/consents",
+        image="proximity/consents:0.1.0",
+        port=8005,
+        factory="consents.app:create_app",
+        # consents/config.py: the shared ServiceSettings; it re-verifies tokens with the JWKS.
+        env=frozenset({"DATABASE_URL", "NATS_URL", "JWKS_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}),
+        database="consents",
+        required_copies=("libs", "services/consents"),
+        package="consents",
     ),
     "gateway": App(
         name="gateway",
@@ -95,17 +115,23 @@ APPS = {
         image="proximity/gateway:0.1.0",
         port=8000,
         factory="gateway.app:create_app",
-        env=frozenset({"NATS_URL", "JWKS_URL", "IDENTITY_URL", "PORT", "LOG_LEVEL", "MAX_BODY_BYTES"}),
+        env=frozenset(
+            {"NATS_URL", "JWKS_URL", "IDENTITY_URL", "CONSENTS_URL", "PORT", "LOG_LEVEL", "MAX_BODY_BYTES"}
+        ),
         required_copies=("libs", "gateway"),
     ),
 }
 APP_PARAMS = pytest.mark.parametrize("app", list(APPS.values()), ids=list(APPS))
+# The services behind the gateway that own a database (and migrate it before they start).
+DATABASE_APPS = [a for a in APPS.values() if a.database]
+DATABASE_APP_PARAMS = pytest.mark.parametrize("app", DATABASE_APPS, ids=[a.name for a in DATABASE_APPS])
 
 # The values every consumer must agree on (compose and Kubernetes).
 EXPECTED_VALUES = {
     "JWT_AUDIENCE": "proximity",
     "JWKS_URL": "http://identity:8001/.well-known/jwks.json",
     "IDENTITY_URL": "http://identity:8001",
+    "CONSENTS_URL": "http://consents:8005",
     "MAX_BODY_BYTES": "10485760",
     "NATS_URL": "nats://nats:4222",
 }
@@ -423,7 +449,10 @@ def test_dockerignore_excludes_local_state() -> None:
 
 def test_compose_has_the_services_and_volumes() -> None:
     services = compose()["services"]
-    for name in ("postgres", "nats", "identity-migrate", "identity", "gateway"):
+    expected = ["postgres", "nats", "gateway"]
+    for app in DATABASE_APPS:
+        expected += [f"{app.name}-migrate", app.name]
+    for name in expected:
         assert name in services, f"docker-compose.yml lacks {name}"
     for service in services.values():
         for volume in service.get("volumes", []):
@@ -480,20 +509,28 @@ def test_compose_startup_order() -> None:
         assert isinstance(deps, dict), f"{name}: depends_on needs conditions"
         return {k: v["condition"] for k, v in deps.items()}
 
-    assert depends("identity-migrate")["postgres"] == "service_healthy"
-    identity = depends("identity")
-    assert identity["identity-migrate"] == "service_completed_successfully"
-    assert identity["nats"] == "service_healthy"
-    assert depends("gateway")["identity"] == "service_healthy"
+    gateway = depends("gateway")
+    for app in DATABASE_APPS:
+        assert depends(f"{app.name}-migrate")["postgres"] == "service_healthy"
+        service = depends(app.name)
+        assert service[f"{app.name}-migrate"] == "service_completed_successfully", app.name
+        assert service["postgres"] == "service_healthy", app.name
+        assert service["nats"] == "service_healthy", app.name
+        # The gateway starts once every service behind it is ready.
+        assert gateway[app.name] == "service_healthy", f"gateway does not wait for {app.name}"
     for name, service in compose()["services"].items():
         for dependency in service.get("depends_on", {}):
             assert dependency in compose()["services"], f"{name} depends on {dependency}"
 
 
 def test_compose_one_shot_commands() -> None:
-    migrate = compose_service("identity-migrate")
-    assert compose_command(migrate) == MIGRATE_COMMAND
-    assert migrate.get("restart") == "no"
+    for app in DATABASE_APPS:
+        migrate = compose_service(f"{app.name}-migrate")
+        assert compose_command(migrate) == app.migrate_command
+        assert migrate["image"] == app.image
+        assert migrate.get("restart") == "no"
+        assert urlsplit(compose_env(migrate)["DATABASE_URL"]).path == f"/{app.database}"
+        assert compose_env(migrate)["DATABASE_URL"] == compose_env(compose_service(app.name))["DATABASE_URL"]
     seed = compose_service("identity-seed")
     assert compose_command(seed) == SEED_COMMAND
     assert seed.get("profiles"), "the demo seed must not start with a plain `up`"
@@ -757,13 +794,14 @@ def test_every_container_has_resources_and_no_privilege_escalation() -> None:
             assert container["securityContext"]["capabilities"]["drop"] == ["ALL"], where
 
 
-def test_identity_migrates_in_an_init_container() -> None:
-    deployment = k8s_object("Deployment", "identity")
+@DATABASE_APP_PARAMS
+def test_database_services_migrate_in_an_init_container(app: App) -> None:
+    deployment = k8s_object("Deployment", app.name)
     (init,) = containers_of(deployment, init=True)
-    assert init["image"] == APPS["identity"].image
-    assert init["command"] == MIGRATE_COMMAND
+    assert init["image"] == app.image
+    assert init["command"] == app.migrate_command
     assert resolved_env(init)["DATABASE_URL"] == resolved_env(main_container(deployment))["DATABASE_URL"]
-    assert urlsplit(resolved_env(init)["DATABASE_URL"]).path == "/identity"
+    assert urlsplit(resolved_env(init)["DATABASE_URL"]).path == f"/{app.database}"
 
 
 def test_gateway_has_no_database() -> None:

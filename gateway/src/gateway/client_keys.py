@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import logging
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -63,8 +64,11 @@ class ClientKeyResolver:
         self._known: ExpiringMap[str, KnownClient] = ExpiringMap(ttl, max_size=max_known)
         self._unknown: ExpiringMap[str, bool] = ExpiringMap(negative_ttl, max_size=negative_max)
         self._inflight: dict[str, asyncio.Task[KnownClient | None]] = {}
-        # Bumped by every revocation: a lookup that overlapped one does not cache its answer.
-        self._epoch = 0
+        # Revocations in order: a lookup that overlapped the revocation of its own key or client
+        # does not cache its answer. Only that one: revocations of other clients (a replay at
+        # start-up, say) must not stop every key from being cached.
+        self._revocations: deque[tuple[int, str | None, uuid.UUID | None]] = deque(maxlen=10_000)
+        self._revoked_count = 0
 
     async def resolve(self, key: str | None) -> KnownClient:
         """Raises ``InvalidClientKey`` (401) or ``ServiceUnavailable`` (identity unreachable)."""
@@ -92,7 +96,8 @@ class ClientKeyResolver:
 
     def forget(self, *, digest: str | None = None, client_id: uuid.UUID | None = None) -> None:
         """A revoked key (by hash) or every key of a revoked client stops resolving now."""
-        self._epoch += 1
+        self._revoked_count += 1
+        self._revocations.append((self._revoked_count, digest, client_id))
         if digest:
             self._known.pop(digest)
         if client_id is not None:
@@ -136,7 +141,7 @@ class ClientKeyResolver:
         )
 
     async def _lookup(self, digest: str, ask: Callable[[], Awaitable[httpx.Response]]) -> KnownClient | None:
-        epoch = self._epoch
+        seen = self._revoked_count
         try:
             response = await ask()
         except httpx.HTTPError as exc:
@@ -152,6 +157,14 @@ class ClientKeyResolver:
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
             log.warning("client key lookup answered badly", extra={"status": response.status_code})
             raise ServiceUnavailable("Client keys cannot be checked; try again later.") from exc
-        if epoch == self._epoch:
+        if not self._revoked_since(seen, digest, found.client_id):
             self._known.put(digest, found)
         return found
+
+    def _revoked_since(self, seen: int, digest: str, client_id: uuid.UUID) -> bool:
+        if seen < self._revoked_count - len(self._revocations):
+            return True  # more revocations than remembered: assume the worst
+        return any(
+            number > seen and (revoked_digest == digest or revoked_client == client_id)
+            for number, revoked_digest, revoked_client in self._revocations
+        )

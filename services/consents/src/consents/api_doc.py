@@ -106,8 +106,15 @@ def _operations() -> dict[str, Any]:
         "/neededConsents": {
             "get": {
                 "operationId": "getNeededConsents",
-                "parameters": [_query("userId", "Administrators: whose needed consents.")],
-                "responses": {"200": _answer("Pending and stale consents.", "consents"), **_errors(401)},
+                "parameters": [
+                    _query("userId", "Administrators and services: whose needed consents."),
+                    _query("start", "Zero-based index of the first item.", type="integer"),
+                    _query("limit", "Maximum number of items.", type="integer"),
+                ],
+                "responses": {
+                    "200": _answer("Pending and stale consents.", "consents"),
+                    **_errors(400, 401, 403, 422),
+                },
             }
         },
         "/revisedDocuments": {
@@ -131,7 +138,10 @@ def _operations() -> dict[str, Any]:
                     _query("scope", "instance or matching (default).", enum=["instance", "matching"]),
                     _header("If-Match"),
                 ],
-                "responses": {"200": _answer("Given.", "consent", etag=True), **_errors(400, 401, 409, 412)},
+                "responses": {
+                    "200": _answer("Given.", "consent", etag=True),
+                    **_errors(400, 401, 409, 412, 422),
+                },
             }
         },
         "/revokedConsents": {
@@ -148,14 +158,16 @@ def _operations() -> dict[str, Any]:
             "post": {
                 "operationId": "rescindConsents",
                 "parameters": [
-                    _query("type", "Consent type.", required=True),
-                    _query("context", "Context URI.", required=True),
-                    _query("user", "User (party) id.", required=True),
+                    _query("type", "Consent type (required unless consent is given).", required=False),
+                    _query("context", "Context URI; omitted: consents without a context."),
+                    _query("user", "User (party) id (required unless consent is given).", required=False),
                     _query("document", "Document URI; must match too when given."),
+                    _query("consent", "Instead of the above: rescind only this consent (its link)."),
+                    _header("If-Match"),
                 ],
                 "responses": {
                     "200": _answer("The rescinded consents.", "consents"),
-                    **_errors(400, 401, 412),
+                    **_errors(400, 401, 403, 409, 412),
                 },
             }
         },

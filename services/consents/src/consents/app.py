@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from consents.bootstrap import Collaborators
 from consents.config import ConsentsSettings
 from consents.hal.errors import exception_handlers
-from consents.routes import consents, root, type_names
+from consents.routes import consents, root, transitions, type_names
 from proximity.auth.jwks import JwksClient
 from proximity.auth.verifier import TokenVerifier
 from proximity.http.app import build_app
@@ -45,7 +45,7 @@ def create_app(settings: ConsentsSettings | None = None, *, jwks: JwksClient | N
 
     app = build_app(
         service="consents",
-        routes=[*root.routes, *type_names.routes, *consents.routes],
+        routes=[*root.routes, *type_names.routes, *consents.routes, *transitions.routes],
         lifespan=lifespan,
         readiness=readiness,
     )

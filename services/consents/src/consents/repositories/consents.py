@@ -154,6 +154,54 @@ async def of_user_and_document(
     return [to_consent(row) for row in (await session.execute(query)).scalars()]
 
 
+def _locked(query: Any) -> Any:
+    """Rows locked in id order: every use case that locks several consents takes them in the same
+    order, so two of them never wait on each other (no deadlock)."""
+    return query.order_by(col(ConsentRow.id)).with_for_update()
+
+
+async def for_rescinding(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    *,
+    user_id: str,
+    type: str,
+    context_uri: str | None,
+    document_uri: str | None,
+) -> list[Consent]:
+    """The candidates of ``POST /rescindedConsents`` (the domain picks the matches), locked."""
+    context = (
+        col(ConsentRow.context_uri).is_(None)
+        if context_uri is None
+        else col(ConsentRow.context_uri) == context_uri
+    )
+    query = select(ConsentRow).where(
+        col(ConsentRow.tenant_id) == tenant_id,
+        col(ConsentRow.user_id) == user_id,
+        col(ConsentRow.type) == type,
+        context,
+    )
+    if document_uri is not None:
+        query = query.where(col(ConsentRow.document_uri) == document_uri)
+    rows = (await session.execute(_locked(query))).scalars()
+    return [to_consent(row) for row in rows]
+
+
+async def for_revision(
+    session: AsyncSession, tenant_id: uuid.UUID, *, type: str, document_uri: str, context_uri: str | None
+) -> list[Consent]:
+    """The candidates of ``POST /revisedDocuments`` (the domain plans the changes), locked."""
+    query = select(ConsentRow).where(
+        col(ConsentRow.tenant_id) == tenant_id,
+        col(ConsentRow.type) == type,
+        col(ConsentRow.document_uri) == document_uri,
+    )
+    if context_uri is not None:
+        query = query.where(col(ConsentRow.context_uri) == context_uri)
+    rows = (await session.execute(_locked(query))).scalars()
+    return [to_consent(row) for row in rows]
+
+
 async def type_in_use(session: AsyncSession, tenant_id: uuid.UUID, names: Sequence[str]) -> list[str]:
     """Which of ``names`` at least one consent of the tenant has as its type."""
     if not names:

@@ -19,7 +19,7 @@ from consents.services import consents
 from proximity.http.body import read_model
 
 
-def _integer(params: QueryParams, name: str, default: int, low: int, high: int) -> int:
+def integer_param(params: QueryParams, name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -43,8 +43,8 @@ def listing_of(request: Request) -> Listing:
     raw_filter = params.get("filter")
     q = (params.get("q") or "").strip()
     return Listing(
-        start=_integer(params, "start", 0, 0, 10**9),
-        limit=_integer(params, "limit", settings.default_page_limit, 1, settings.max_page_limit),
+        start=integer_param(params, "start", 0, 0, 10**9),
+        limit=integer_param(params, "limit", settings.default_page_limit, 1, settings.max_page_limit),
         types=parse_alternatives(params.get("type"), parameter="type"),
         states=tuple(s.value for s in parse_states(params.get("state"))),
         user_ids=parse_alternatives(params.get("userId"), parameter="userId"),
