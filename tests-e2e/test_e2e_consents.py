@@ -75,12 +75,12 @@ def test_consent_type_names_carry_an_etag(gateway: httpx.Client, auth: dict[str,
     body = hal(response)
     assert {"termsAndConditions", "privacyPolicy", "electronicConsent"} <= body["names"].keys()
     assert body["_links"]["self"]["href"] == "/consents/consentTypeNames"
-    # The service evaluates If-None-Match on a single consent only (routes/consents.py); on
-    # the type names it answers the full representation again, with the same tag.
     again = gateway.get("/consents/consentTypeNames", headers={**auth, "If-None-Match": etag})
-    assert again.status_code == 200, again.text
+    assert again.status_code == 304
     assert again.headers["etag"] == etag
-    assert hal(again)["names"] == body["names"]
+    changed = gateway.get("/consents/consentTypeNames", headers={**auth, "If-None-Match": '"other"'})
+    assert changed.status_code == 200
+    assert hal(changed)["names"] == body["names"]
 
 
 def test_request_read_and_list_a_consent_for_the_own_party(
@@ -175,3 +175,39 @@ def test_without_a_token_the_gateway_answers_401(gateway: httpx.Client, method: 
     assert response.status_code == 401
     # The gateway refuses it itself, in seed 004's envelope: the request never reaches consents.
     assert response.json()["errors"][0]["code"] == "eInvalidToken"
+
+
+def test_give_then_revoke_through_the_gateway(
+    gateway: httpx.Client, auth: dict[str, str], party_id: str
+) -> None:
+    created = gateway.post("/consents/consents", headers=auth, json=consent_request(party_id))
+    assert created.status_code == 201, created.text
+    consent = hal(created)
+    stale_tag = created.headers["etag"]
+
+    given = gateway.post(
+        "/consents/givenConsents",
+        headers={**auth, "If-Match": stale_tag},
+        params={"consent": consent["_id"], "scope": "instance"},
+    )
+    assert given.status_code == 200, given.text
+    assert hal(given)["state"] == "given"
+
+    # The tag from before the give is stale now: 412, and nothing changes.
+    refused = gateway.post(
+        "/consents/revokedConsents",
+        headers={**auth, "If-Match": stale_tag},
+        params={"consent": consent["_id"]},
+    )
+    assert refused.status_code == 412
+    assert refused.json()["_error"]["statusCode"] == 412
+
+    revoked = gateway.post(
+        "/consents/revokedConsents",
+        headers={**auth, "If-Match": given.headers["etag"]},
+        params={"consent": consent["_id"]},
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert hal(revoked)["state"] == "revoked"
+    again = gateway.post("/consents/givenConsents", headers=auth, params={"consent": consent["_id"]})
+    assert again.status_code == 409  # revoked is final (see services/consents/README.md)

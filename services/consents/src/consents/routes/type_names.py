@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from consents.domain.etag import if_none_match_holds
 from consents.domain.type_names import ConsentTypeNames
 from consents.hal.representations import API_ROOT, HalJSON, link
 from consents.routes.caller import authenticated, collaborators
@@ -28,6 +29,8 @@ def _body(names: ConsentTypeNames) -> dict[str, Any]:
 async def get_type_names(request: Request) -> Response:
     caller = await authenticated(request)
     names, etag = await type_names.current(collaborators(request), caller)
+    if not if_none_match_holds(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers={"ETag": etag})
     return HalJSON(_body(names), headers={"ETag": etag})
 
 
