@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from identity.repositories.tables import RefreshToken, Session, User
+from identity.repositories.users_tables import EffectivePermissions, UserSettings
 from proximity.db.tenancy import get_scoped
 
 
@@ -36,24 +39,53 @@ async def refresh_token_for_update(
 class CallerState:
     session_live: bool
     party_id: uuid.UUID | None  # None: the user is gone (deleted, or never in this tenant)
+    permission_groups: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 async def caller_state(
     session: AsyncSession, tenant_id: uuid.UUID, session_id: uuid.UUID, user_id: uuid.UUID
 ) -> CallerState:
-    """The caller's session and user in one round trip: /users/me runs on every app start."""
+    """The caller's session, user, permissions (iam's replica) and settings in one round trip:
+    /users/me runs on every app start."""
     query = (
-        select(col(Session.revoked_at), col(Session.expires_at), col(User.party_id), col(User.deleted_at))
+        sa.select(  # six columns: more than sqlmodel's typed select() overloads take
+            col(Session.revoked_at),
+            col(Session.expires_at),
+            col(User.party_id),
+            col(User.deleted_at),
+            col(EffectivePermissions.groups),
+            col(UserSettings.settings),
+        )
         .select_from(Session)
         .join(User, (col(User.id) == col(Session.user_id)) & (col(User.tenant_id) == tenant_id), isouter=True)
-        .where(Session.id == session_id, Session.tenant_id == tenant_id, Session.user_id == user_id)
+        .join(
+            EffectivePermissions,
+            (col(EffectivePermissions.party_id) == col(User.party_id))
+            & (col(EffectivePermissions.tenant_id) == tenant_id),
+            isouter=True,
+        )
+        .join(
+            UserSettings,
+            (col(UserSettings.user_id) == col(User.id)) & (col(UserSettings.tenant_id) == tenant_id),
+            isouter=True,
+        )
+        .where(
+            col(Session.id) == session_id,
+            col(Session.tenant_id) == tenant_id,
+            col(Session.user_id) == user_id,
+        )
     )
     row = (await session.execute(query)).first()
     if row is None:
         return CallerState(session_live=False, party_id=None)
-    revoked_at, expires_at, party_id, deleted_at = row
-    live = revoked_at is None and expires_at > datetime.now(UTC)
-    return CallerState(session_live=live, party_id=party_id if deleted_at is None else None)
+    revoked_at, expires_at, party_id, deleted_at, groups, settings = row
+    return CallerState(
+        session_live=revoked_at is None and expires_at > datetime.now(UTC),
+        party_id=party_id if deleted_at is None else None,
+        permission_groups=groups or [],
+        settings=settings or {},
+    )
 
 
 async def session_in_tenant(

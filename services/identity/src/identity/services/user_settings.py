@@ -22,7 +22,10 @@ from proximity.errors import ValidationFailed
 
 def settings_list(stored: UserSettings | None) -> list[dict[str, str]]:
     """Seed 004's key/val list, as ``/users/me`` and the settings endpoints show it."""
-    values = stored.settings if stored else {}
+    return key_values(stored.settings if stored else {})
+
+
+def key_values(values: dict[str, str]) -> list[dict[str, str]]:
     return [{"key": key, "val": val} for key, val in sorted(values.items())]
 
 

@@ -7,9 +7,7 @@ from typing import Any
 from identity.bootstrap import Collaborators
 from identity.errors import UserNotFound
 from identity.repositories.sessions import caller_state
-from identity.repositories.users_tables import UserSettings
-from identity.services.permissions_replica import permission_groups
-from identity.services.user_settings import settings_list
+from identity.services.user_settings import key_values
 from proximity.auth.claims import Claims
 from proximity.errors import SessionRevoked
 
@@ -21,11 +19,12 @@ async def current_user(ctx: Collaborators, claims: Claims) -> dict[str, Any]:
         raise SessionRevoked()
     async with ctx.reading() as session:
         state = await caller_state(session, claims.tenant_id, claims.session_id, claims.user_id)
-        if not state.session_live:
-            raise SessionRevoked()
-        if state.party_id is None:
-            raise UserNotFound()
-        permissions = await permission_groups(session, claims.tenant_id, state.party_id)
-        stored = await session.get(UserSettings, claims.user_id)
-    settings = settings_list(stored if stored is not None and stored.tenant_id == claims.tenant_id else None)
-    return {"party_id": str(state.party_id), "permissions": permissions, "settings": settings}
+    if not state.session_live:
+        raise SessionRevoked()
+    if state.party_id is None:
+        raise UserNotFound()
+    return {
+        "party_id": str(state.party_id),
+        "permissions": state.permission_groups,
+        "settings": key_values(state.settings),
+    }
