@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,24 +27,26 @@ async def serialise_mail_flow(session: AsyncSession, flow: str, user_id: uuid.UU
     )
 
 
-async def reset_tokens_since(
-    session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID, since: datetime
-) -> int:
-    query = select(func.count()).where(
-        PasswordResetToken.tenant_id == tenant_id,
-        PasswordResetToken.user_id == user_id,
-        col(PasswordResetToken.created_at) >= since,
-    )
-    return int((await session.execute(query)).scalar_one())
+class IssuedRecord(Protocol):
+    """A mailed flow's record (reset token, guest token, email code): whose, and when."""
+
+    tenant_id: uuid.UUID
+    user_id: uuid.UUID
+    created_at: datetime
 
 
-async def guest_tokens_since(
-    session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID, since: datetime
+async def issued_since(
+    session: AsyncSession,
+    record: type[IssuedRecord],
+    tenant_id: uuid.UUID,
+    user_id: uuid.UUID,
+    since: datetime,
 ) -> int:
+    """How many ``record`` rows a user was issued since ``since``."""
     query = select(func.count()).where(
-        GuestLoginToken.tenant_id == tenant_id,
-        GuestLoginToken.user_id == user_id,
-        col(GuestLoginToken.created_at) >= since,
+        col(record.tenant_id) == tenant_id,
+        col(record.user_id) == user_id,
+        col(record.created_at) >= since,
     )
     return int((await session.execute(query)).scalar_one())
 

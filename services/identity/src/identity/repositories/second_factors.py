@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,17 +69,6 @@ async def recovery_code_for_update(
         .with_for_update()
     )
     return (await session.execute(query)).scalar_one_or_none()
-
-
-async def email_codes_since(
-    session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID, since: datetime
-) -> int:
-    query = select(func.count()).where(
-        EmailOtpCode.tenant_id == tenant_id,
-        EmailOtpCode.user_id == user_id,
-        col(EmailOtpCode.created_at) >= since,
-    )
-    return int((await session.execute(query)).scalar_one())
 
 
 async def latest_email_code_for_update(

@@ -13,15 +13,15 @@ from identity.bootstrap import Collaborators
 from identity.domain.second_factor import new_email_code
 from identity.errors import InvalidSecondFactorCode, UserNotFound
 from identity.events import published
-from identity.repositories.auth_flows import login_email, serialise_mail_flow
+from identity.repositories.auth_flows import login_email
 from identity.repositories.second_factor_tables import EmailOtpCode
 from identity.repositories.second_factors import (
-    email_codes_since,
     factor_for_update,
     latest_email_code_for_update,
 )
 from identity.services.factor_secrets import code_hash
 from identity.services.mail import MailDelivery, enqueue
+from identity.services.mail_flows import mail_flow_open
 from identity.services.second_factor_mail import ENABLE, email_code
 from proximity.auth.claims import Claims
 from proximity.db.unit_of_work import UnitOfWork
@@ -43,11 +43,10 @@ async def mail_code(
     email = await login_email(uow.session, tenant_id, user_id)
     if email is None:
         return False
-    await serialise_mail_flow(uow.session, "email_otp", user_id)
     now = _now()
-    since = now - timedelta(seconds=settings.mail_flow_window_seconds)
-    if await email_codes_since(uow.session, tenant_id, user_id, since) >= settings.mail_flow_limit:
-        log.info("email code rate limited", extra={"user_id": str(user_id)})
+    if not await mail_flow_open(
+        uow, settings, "email_otp", EmailOtpCode, tenant_id=tenant_id, user_id=user_id, now=now
+    ):
         return False
     code = new_email_code()
     ttl = settings.email_otp_ttl_seconds

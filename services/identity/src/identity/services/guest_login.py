@@ -18,8 +18,6 @@ from identity.events import published
 from identity.repositories.auth_flow_tables import GuestLoginToken
 from identity.repositories.auth_flows import (
     guest_token_for_update,
-    guest_tokens_since,
-    serialise_mail_flow,
     token_hash,
 )
 from identity.repositories.people import login_candidate, user_with_party
@@ -28,6 +26,7 @@ from identity.repositories.tenants import domain_key
 from identity.services import mail_templates
 from identity.services.clients import resolve_client
 from identity.services.mail import MailDelivery, enqueue
+from identity.services.mail_flows import mail_flow_open
 from identity.services.sessions import _issue
 
 log = logging.getLogger(__name__)
@@ -76,14 +75,10 @@ async def _issue_token(ctx: Collaborators, tenant_id: uuid.UUID, domain: str, em
         if found is None or not _may_use_guest_login(found.user, found.party):
             return False
         user = found.user
-        await serialise_mail_flow(uow.session, "guest_login", user.id)
         now = _now()
-        window_start = now - timedelta(seconds=settings.mail_flow_window_seconds)
-        if (
-            await guest_tokens_since(uow.session, tenant_id, user.id, window_start)
-            >= settings.mail_flow_limit
+        if not await mail_flow_open(
+            uow, settings, "guest_login", GuestLoginToken, tenant_id=tenant_id, user_id=user.id, now=now
         ):
-            log.info("guest login rate limited", extra={"user_id": str(user.id)})
             return False
         token = secrets.token_urlsafe(32)
         ttl = settings.guest_login_ttl_seconds

@@ -19,8 +19,6 @@ from identity.repositories.auth_flow_tables import PasswordResetToken
 from identity.repositories.auth_flows import (
     login_email,
     reset_token_for_update,
-    reset_tokens_since,
-    serialise_mail_flow,
     spend_reset_tokens,
     token_hash,
 )
@@ -29,6 +27,7 @@ from identity.repositories.tables import PasswordCredential, User
 from identity.services import mail_templates
 from identity.services.clients import resolve_client
 from identity.services.mail import MailDelivery, enqueue
+from identity.services.mail_flows import mail_flow_open
 from identity.services.passwords import hash_password
 from identity.services.sessions import end_sessions
 from proximity.db.unit_of_work import UnitOfWork
@@ -69,14 +68,10 @@ async def _issue_token(ctx: Collaborators, tenant_id: uuid.UUID, email: str) -> 
         if found is None or found.user.deleted_at is not None or found.party.deleted_at is not None:
             return False
         user = found.user
-        await serialise_mail_flow(uow.session, "password_reset", user.id)
         now = _now()
-        window_start = now - timedelta(seconds=settings.mail_flow_window_seconds)
-        if (
-            await reset_tokens_since(uow.session, tenant_id, user.id, window_start)
-            >= settings.mail_flow_limit
+        if not await mail_flow_open(
+            uow, settings, "password_reset", PasswordResetToken, tenant_id=tenant_id, user_id=user.id, now=now
         ):
-            log.info("password reset rate limited", extra={"user_id": str(user.id)})
             return False
         token = secrets.token_urlsafe(32)
         ttl = settings.password_reset_ttl_seconds
