@@ -5,7 +5,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PACKAGES := libs services/identity services/consents gateway
 SOURCES := libs/src services/identity/src services/consents/src gateway/src
 TESTS := libs/tests services/identity/tests services/consents/tests gateway/tests deploy/tests tests-e2e
 
