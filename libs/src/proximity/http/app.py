@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 from proximity.http.errors import exception_handlers
 from proximity.observability.health import ReadinessCheck, health_routes
 from proximity.observability.request_context import RequestContext
+from proximity.openapi.served import ApiInfo, attach_document, document_route
 
 
 def build_app(
@@ -23,10 +24,19 @@ def build_app(
     lifespan: Callable[[Starlette], AbstractAsyncContextManager[Any]],
     readiness: Callable[[], Mapping[str, ReadinessCheck]],
     metrics_networks: Sequence[IPv4Network | IPv6Network] | None = None,
+    document: ApiInfo | None = None,
 ) -> Starlette:
-    return Starlette(
-        routes=[*health_routes(readiness, metrics_networks=metrics_networks), *routes],
+    """With ``document``, the app serves its OpenAPI document at ``/openapi.json``, and building
+    the app fails while any of its routes is undeclared (``UndocumentedRoutes``)."""
+    all_routes = [*health_routes(readiness, metrics_networks=metrics_networks), *routes]
+    if document is not None:
+        all_routes.append(document_route())
+    app = Starlette(
+        routes=all_routes,
         middleware=[Middleware(RequestContext, service=service)],
         exception_handlers=exception_handlers(),
         lifespan=lifespan,
     )
+    if document is not None:
+        attach_document(app, all_routes, document)
+    return app

@@ -11,10 +11,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from proximity.errors import RouteNotFound
+from proximity.errors import RouteNotFound, ServiceUnavailable
 from proximity.http.responses import JSON
+from proximity.openapi.operation import bare, documented
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+_STATUS = {
+    "type": "object",
+    "required": ["data", "warnings"],
+    "properties": {"data": {"type": "object"}, "warnings": {"type": "array", "items": {"type": "string"}}},
+}
 
 
 def _from(request: Request, networks: Sequence[IPv4Network | IPv6Network]) -> bool:
@@ -36,9 +42,17 @@ def health_routes(
     ``/metrics`` answers only callers from those networks; everyone else gets a 404.
     """
 
+    @documented("The process answers", answers=bare(_STATUS), public=True, internal=True)
     async def health(_: Request) -> Response:
         return JSON({"data": {"status": "ok"}, "warnings": []})
 
+    @documented(
+        "Its database and broker answer",
+        answers=bare(_STATUS),
+        errors=[ServiceUnavailable],
+        public=True,
+        internal=True,
+    )
     async def ready(_: Request) -> Response:
         named = dict(checks())
         results = await asyncio.gather(
@@ -56,6 +70,13 @@ def health_routes(
             status_code=503,
         )
 
+    @documented(
+        "Prometheus metrics",
+        answers=bare({"type": "string"}, media_type=CONTENT_TYPE_LATEST.split(";")[0]),
+        errors=[RouteNotFound],
+        public=True,
+        internal=True,
+    )
     async def metrics(request: Request) -> Response:
         if metrics_networks is not None and not _from(request, metrics_networks):
             raise RouteNotFound()

@@ -1,0 +1,118 @@
+"""The JSON Schemas of seed 004's envelopes (one, list, catalogue, batch, error) and of the
+list-query parameters, matching what ``proximity.http.responses`` and ``list_query`` do."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Protocol
+
+from proximity.http.list_query import DEFAULT_PER_PAGE, MAX_IDS, MAX_PER_PAGE
+from proximity.openapi.operation import UUID_SCHEMA, Envelope, Param, Schema, query
+
+WARNINGS: Schema = {"type": "array", "items": {"type": "string"}}
+
+
+def enveloped(envelope: Envelope, data: Schema) -> Schema:
+    """Wrap the item schema ``data`` the way ``proximity.http.responses`` does."""
+    if envelope == "one":
+        return _object(data=data, warnings=WARNINGS)
+    if envelope == "catalogue":
+        return _object(data={"type": "array", "items": data}, warnings=WARNINGS)
+    if envelope == "many":
+        return _object(
+            data={"type": "array", "items": data},
+            pagination=_object(
+                page={"type": "integer", "minimum": 0},
+                per_page={"type": "integer", "minimum": 1},
+                total={"type": "integer", "minimum": 0},
+            ),
+            sort={
+                "type": "array",
+                "items": _object(field={"type": "string"}, dir={"type": "string", "enum": ["asc", "desc"]}),
+            },
+            warnings=WARNINGS,
+        )
+    if envelope == "batch":
+        failure = _object(id={"type": ["string", "null"]}, code={"type": "string"}, msg={"type": "string"})
+        return _object(data={"type": "array", "items": data}, errors={"type": "array", "items": failure})
+    return data
+
+
+def _object(**properties: Schema) -> Schema:
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+class ErrorStyle(Protocol):
+    """How a service's errors look: seed 004's ``errors`` list, or seed 001's HAL ``_error``."""
+
+    @property
+    def media_type(self) -> str: ...
+
+    def schema(self, status: int, codes: Sequence[str]) -> Schema: ...
+
+
+class Seed004Errors:
+    """``{"errors": [{"code", "message", "fields"?}]}``; ``code`` is one of the documented ones."""
+
+    media_type = "application/json"
+
+    def schema(self, status: int, codes: Sequence[str]) -> Schema:
+        item: dict[str, Any] = {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "enum": sorted(set(codes))},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        }
+        return {
+            "type": "object",
+            "required": ["errors"],
+            "properties": {"errors": {"type": "array", "minItems": 1, "items": item}},
+        }
+
+
+SEED_004_ERRORS = Seed004Errors()
+
+
+def list_parameters(
+    *,
+    sortable: Collection[str],
+    default_sort: str = "+name",
+    includes: Collection[str] = (),
+    filters: Mapping[str, Schema] | None = None,
+    max_per_page: int = MAX_PER_PAGE,
+) -> tuple[Param, ...]:
+    """The parameters ``parse_list_query`` reads, plus a list's own filters (``type_id`` ...)."""
+    sorts = sorted({f"{sign}{name}" for name in sortable for sign in ("+", "-", "")})
+    params: list[Param] = [
+        query(
+            "ids[]",
+            {"type": "array", "items": UUID_SCHEMA, "maxItems": MAX_IDS},
+            description="Only these ids (deleted items named here are shown too).",
+        ),
+        query("keywords", {"type": "string", "maxLength": 200}, description="Words searched for."),
+        query(
+            "sort",
+            {"type": "string", "enum": sorts},
+            description=f"A field, `+` ascending (default) or `-` descending; default `{default_sort}`.",
+        ),
+        query("page", {"type": "integer", "minimum": 0, "default": 0}, description="0-based page."),
+        query(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": max_per_page, "default": DEFAULT_PER_PAGE},
+            description="Items per page.",
+        ),
+    ]
+    if includes:
+        params.append(
+            query(
+                "include[]",
+                {"type": "array", "items": {"type": "string", "enum": sorted(includes)}},
+                description="Extra parts of each item.",
+            )
+        )
+    for name, schema in (filters or {}).items():
+        params.append(query(name, schema))
+    return tuple(params)
