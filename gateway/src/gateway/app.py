@@ -10,13 +10,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway import docs_routes
+from gateway.api_document import ApiDocuments
 from gateway.config import GatewaySettings
+from gateway.routing import CONTEXTS
 from gateway.runtime import GatewayRuntime, open_runtime
 from proximity.errors import ServiceUnavailable
 from proximity.http.app import build_app
 from proximity.observability.health import ReadinessCheck
 from proximity.observability.logging import configure_logging
+from proximity.openapi.document import openapi_document
+from proximity.openapi.operation import bare, documented
 
+API_VERSION = "0.1.0"
 FORWARDED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -30,14 +36,21 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     started: list[GatewayRuntime] = []
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_runtime(settings) as runtime:
+            upstreams = {c: url for c in CONTEXTS if (url := settings.upstream_url(c)) is not None}
+            app.state.api_documents = ApiDocuments(runtime.http, upstreams, own_document)
             started.append(runtime)
             try:
                 yield
             finally:
                 started.remove(runtime)
 
+    @documented(
+        "Forward to the service that owns the path",
+        answers=bare({}, description="The owning service's answer."),
+        internal=True,
+    )
     async def forward(request: Request) -> Response:
         if not started:
             raise ServiceUnavailable("The gateway is starting; try again later.")
@@ -47,9 +60,11 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         return started[0].readiness() if started else {"gateway": _not_started}
 
     # Every other path goes through the pipeline; TRACE, CONNECT and the like get a 405 here.
+    routes = [*docs_routes.routes, Route("/{path:path}", forward, methods=FORWARDED_METHODS)]
+    own_document = openapi_document(routes, title="Proximity gateway", version=API_VERSION)
     return build_app(
         service="gateway",
-        routes=[Route("/{path:path}", forward, methods=FORWARDED_METHODS)],
+        routes=routes,
         lifespan=lifespan,
         readiness=readiness,
         metrics_networks=settings.metrics_networks,

@@ -93,12 +93,9 @@ def _status_and_code(spec: ErrorSpec) -> tuple[int, str]:
 
 def _common_errors(route: DocumentedRoute) -> list[tuple[int, str]]:
     operation = route.operation
-    common = [
-        (400, e.ValidationFailed.code),
-        (401, e.InvalidClientKey.code),
-        (429, e.TooManyRequests.code),
-        (503, e.ServiceUnavailable.code),
-    ]
+    common = [(400, e.ValidationFailed.code), (429, e.TooManyRequests.code), (503, e.ServiceUnavailable.code)]
+    if not operation.anonymous:
+        common.append((401, e.InvalidClientKey.code))
     if not operation.public:
         common += [(401, "eInvalidToken"), (401, e.SessionRevoked.code)]
     if operation.permission is not None:
@@ -235,6 +232,14 @@ def _parameter_object(param: Param) -> dict[str, Any]:
     return described
 
 
+def _security(operation: Operation) -> list[dict[str, list[str]]]:
+    if operation.anonymous:
+        return []
+    if operation.public:
+        return [{"ClientKey": []}]
+    return [{"ClientKey": [], "AccessToken": []}]
+
+
 def _operation_object(
     route: DocumentedRoute, models: _Models, style: ErrorStyle, operation_id: str
 ) -> dict[str, Any]:
@@ -244,7 +249,7 @@ def _operation_object(
         "operationId": operation_id,
         "summary": operation.summary,
         "tags": list(operation.tags) or [tag],
-        "security": [{"ClientKey": []}] if operation.public else [{"ClientKey": [], "AccessToken": []}],
+        "security": _security(operation),
     }
     if operation.description:
         described["description"] = operation.description

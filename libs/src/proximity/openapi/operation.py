@@ -134,6 +134,7 @@ class Operation:
     params: tuple[Param, ...] = ()
     errors: tuple[ErrorSpec, ...] = ()
     public: bool = False  # the client key is enough: no access token
+    anonymous: bool = False  # not even a client key (the gateway's own documents)
     internal: bool = False  # service-to-service or operator only: never exposed by the gateway
     description: str = ""
     tags: tuple[str, ...] = ()
@@ -151,6 +152,7 @@ def documented(
     params: Sequence[Param] = (),
     errors: Sequence[ErrorSpec] = (),
     public: bool = False,
+    anonymous: bool = False,
     internal: bool = False,
     description: str = "",
     tags: Sequence[str] = (),
@@ -166,7 +168,8 @@ def documented(
         body_media_types=tuple(body_media_types),
         params=tuple(params),
         errors=tuple(errors),
-        public=public,
+        public=public or anonymous,
+        anonymous=anonymous,
         internal=internal,
         description=description,
         tags=tuple(tags),
