@@ -108,3 +108,11 @@ class ServiceUnavailable(ProximityError):
     status = 503
     code = "eServiceUnavailable"
     message = "The service is temporarily unavailable; try again later."
+
+
+class RequestTimeout(ProximityError):
+    """The request body stopped arriving: the connection is given up rather than held open."""
+
+    status = 408
+    code = "eRequestTimeout"
+    message = "The request body did not arrive in time."

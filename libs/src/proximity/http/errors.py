@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from proximity import errors as e
+from proximity.http.allowed_methods import allowed_methods
 from proximity.http.responses import errors as error_response
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ _BY_STATUS: dict[int, type[e.ProximityError]] = {
     404: e.RouteNotFound,
     405: e.MethodNotAllowed,
     406: e.NotAcceptable,
+    408: e.RequestTimeout,
     409: e.Conflict,
     413: e.PayloadTooLarge,
     415: e.UnsupportedMediaType,
@@ -49,7 +51,10 @@ async def on_http_exception(request: Request, exc: Exception) -> Response:
     error = kind() if kind else e.ProximityError(str(exc.detail), code=f"eHttp{exc.status_code}")
     if kind is None:
         error.status = exc.status_code
-    return render(error, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405 and (methods := allowed_methods(request)):
+        headers = {**(exc.headers or {}), "Allow": ", ".join(methods)}
+    return render(error, headers=headers)
 
 
 async def on_crash(request: Request, exc: Exception) -> Response:
@@ -57,7 +62,11 @@ async def on_crash(request: Request, exc: Exception) -> Response:
     # request id it put in the headers is added to the log line and the response here.
     request_id = request.headers.get("x-request-id")
     log.exception("unhandled error", extra={"path": request.url.path, "request_id": request_id})
-    headers = {"X-Request-Id": request_id} if request_id else None
+    # uvicorn drops the connection after a crash, racing the client, which may already have
+    # put it back in its pool and sent the next request on it: saying so makes it not reuse it.
+    headers = {"Connection": "close"}
+    if request_id:
+        headers["X-Request-Id"] = request_id
     return error_response(500, [{"code": "eInternal", "message": "Internal server error."}], headers=headers)
 
 
