@@ -21,6 +21,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from proximity.http.server_protocol import HTTP_PROTOCOL
+
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -73,6 +75,8 @@ class App:
             "uvicorn",
             self.factory,
             "--factory",
+            "--http",
+            HTTP_PROTOCOL,
             "--host",
             "0.0.0.0",
             "--port",

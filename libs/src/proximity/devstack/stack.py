@@ -16,7 +16,7 @@ import sys
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,6 +24,7 @@ import httpx
 
 from proximity.devstack.embedded import embedded_nats, embedded_postgres, ensure_database
 from proximity.devstack.smtp_sink import smtp_sink
+from proximity.http.server_protocol import HTTP_PROTOCOL
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class ServiceSpec:
     database: bool
     migrations: str | None
     seed: str | None
+    # Development-only settings of this process (``[service.env]``); the caller's own
+    # environment wins over them.
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -54,6 +58,7 @@ def load_stack(path: Path) -> list[ServiceSpec]:
                 database=bool(entry.get("database", False)),
                 migrations=entry.get("migrations"),
                 seed=entry.get("seed"),
+                env={str(k): str(v) for k, v in entry.get("env", {}).items()},
             )
         )
     return specs
@@ -97,7 +102,7 @@ def service_environment(
     nats: str,
     mail: tuple[str, int] | None = None,
 ) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {**spec.env, **os.environ}
     # Unbuffered: each log line reaches the terminal or log file as it is written.
     env.update({"NATS_URL": nats, "PORT": str(spec.port), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"})
     env.pop("DATABASE_URL", None)
@@ -135,6 +140,14 @@ def seed(specs: list[ServiceSpec], urls: dict[str, str], nats: str) -> None:
         if spec.seed:
             env = service_environment(spec, specs, urls, nats)
             subprocess.run([sys.executable, "-m", spec.seed], env=env, check=True)
+
+
+def uvicorn_command(spec: ServiceSpec) -> list[str]:
+    """How the stack starts ``spec``: as the images do (``--http`` included), on loopback."""
+    return [
+        sys.executable, "-m", "uvicorn", spec.app, "--factory", "--http", HTTP_PROTOCOL,
+        "--host", "127.0.0.1", "--port", str(spec.port), "--no-server-header",
+    ]  # fmt: skip
 
 
 def wait_ready(spec: ServiceSpec, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -197,12 +210,11 @@ def run(stack_file: Path, data_dir: Path, *, log_dir: Path | None = None) -> int
                     log_dir.mkdir(parents=True, exist_ok=True)
                     out = open(log_dir / f"{spec.name}.log", "ab")  # noqa: SIM115 - closed in finally
                     logs.append(out)
-                command = [
-                    sys.executable, "-m", "uvicorn", spec.app, "--factory",
-                    "--host", "127.0.0.1", "--port", str(spec.port), "--no-server-header",
-                ]  # fmt: skip
                 processes[spec.name] = subprocess.Popen(
-                    command, env=service_environment(spec, specs, urls, nats, mail), stdout=out, stderr=out
+                    uvicorn_command(spec),
+                    env=service_environment(spec, specs, urls, nats, mail),
+                    stdout=out,
+                    stderr=out,
                 )
                 wait_ready(spec, processes[spec.name])
                 say(f"{spec.name} ready on {spec.url}")
