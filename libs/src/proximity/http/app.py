@@ -25,15 +25,19 @@ def build_app(
     readiness: Callable[[], Mapping[str, ReadinessCheck]],
     metrics_networks: Sequence[IPv4Network | IPv6Network] | None = None,
     document: ApiInfo | None = None,
+    middleware: Sequence[Middleware] = (),
 ) -> Starlette:
     """With ``document``, the app serves its OpenAPI document at ``/openapi.json``, and building
-    the app fails while any of its routes is undeclared (``UndocumentedRoutes``)."""
+    the app fails while any of its routes is undeclared (``UndocumentedRoutes``).
+
+    ``middleware`` wraps the app just inside the request context: what it answers itself (a
+    CORS preflight, say) still carries a request id and is logged."""
     all_routes = [*health_routes(readiness, metrics_networks=metrics_networks), *routes]
     if document is not None:
         all_routes.append(document_route())
     app = Starlette(
         routes=all_routes,
-        middleware=[Middleware(RequestContext, service=service)],
+        middleware=[Middleware(RequestContext, service=service), *middleware],
         exception_handlers=exception_handlers(),
         lifespan=lifespan,
     )
