@@ -12,14 +12,12 @@ import httpx
 from nats.aio.client import Client as NATS
 
 from gateway.auth import Authenticator
-from gateway.client_keys import ClientKeyResolver
 from gateway.config import GatewaySettings
 from gateway.pipeline import Pipeline
 from gateway.proxy import Proxy
 from gateway.rate_limit import RateLimiter
-from gateway.revocations import RevocationFeed
 from gateway.routing import CONTEXTS, IDENTITY, RouteTable
-from gateway.sessions import RevokedSessions
+from proximity.auth.identity_records import RemoteIdentityRecords, followed_identity
 from proximity.auth.jwks import JwksClient
 from proximity.auth.verifier import TokenVerifier
 from proximity.events.streams import connect
@@ -65,10 +63,7 @@ def upstream_pool(settings: GatewaySettings) -> httpx.AsyncClient:
 
 
 def build_pipeline(
-    settings: GatewaySettings,
-    http: httpx.AsyncClient,
-    client_keys: ClientKeyResolver,
-    sessions: RevokedSessions,
+    settings: GatewaySettings, http: httpx.AsyncClient, records: RemoteIdentityRecords
 ) -> Pipeline:
     verifier = TokenVerifier(
         JwksClient(settings.jwks_url, http=http),
@@ -82,10 +77,11 @@ def build_pipeline(
         timeouts={c: settings.upstream_timeout(c) for c in CONTEXTS},
         default_timeout=settings.upstream_timeout_seconds,
         max_body_bytes=settings.max_body_bytes,
+        body_idle_seconds=settings.body_idle_timeout_seconds,
     )
     return Pipeline(
         routes=RouteTable(),
-        auth=Authenticator(client_keys, verifier, sessions),
+        auth=Authenticator(verifier, records),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         proxy=proxy,
     )
@@ -97,29 +93,8 @@ async def open_runtime(settings: GatewaySettings) -> AsyncIterator[GatewayRuntim
     try:
         nc = await connect(settings.nats_url, name=settings.service_name)
         try:
-            sessions = RevokedSessions(
-                settings.access_token_ttl_seconds, leeway=settings.revocation_leeway_seconds
-            )
-            client_keys = ClientKeyResolver(
-                http,
-                settings.upstream_url(IDENTITY),
-                ttl=settings.client_key_ttl_seconds,
-                negative_ttl=settings.client_key_negative_ttl_seconds,
-                negative_max=settings.client_key_negative_max,
-            )
-            feed = RevocationFeed(
-                nc.jetstream(),
-                sessions=sessions,
-                client_keys=client_keys,
-                client_replay_seconds=settings.client_key_ttl_seconds,
-            )
-            try:
-                await feed.start()
-                yield GatewayRuntime(
-                    settings, build_pipeline(settings, http, client_keys, sessions), http, nc
-                )
-            finally:
-                await feed.stop()
+            async with followed_identity(settings, http, nc.jetstream()) as records:
+                yield GatewayRuntime(settings, build_pipeline(settings, http, records), http, nc)
         finally:
             # Not ``drain``: the gateway publishes nothing, and draining a pull subscription
             # whose pump was just cancelled can wait out nats-py's 30 s drain timeout.

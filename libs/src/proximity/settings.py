@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,3 +22,12 @@ class ServiceSettings(BaseSettings):
     log_level: str = "info"
     # Publishing outbox rows and consuming events can be switched off for one-shot tools.
     events_enabled: bool = True
+    # Checking callers (``proximity.auth.caller``): identity resolves client keys; a revoked
+    # session is remembered as long as its access tokens live, plus a leeway for clock skew
+    # and late events; known keys are cached for a minute, unknown ones for a few seconds.
+    identity_url: str | None = "http://127.0.0.1:8001"
+    access_token_ttl_seconds: int = Field(default=900, ge=1)
+    revocation_leeway_seconds: int = Field(default=60, ge=0)
+    client_key_ttl_seconds: float = Field(default=60.0, ge=0)
+    client_key_negative_ttl_seconds: float = Field(default=5.0, ge=0)
+    client_key_negative_max: int = Field(default=10_000, ge=1)

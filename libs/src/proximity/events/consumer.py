@@ -17,6 +17,7 @@ from typing import Any
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
@@ -57,6 +58,13 @@ class InboxHandler:
             await self._handler(session, event)
 
 
+def _reconnects(js: JetStreamContext) -> int:
+    # nats-py keeps its client on the JetStream context, and nothing public says how often
+    # it has reconnected; without the count, a dropped consumer would look merely idle.
+    stats = getattr(getattr(js, "_nc", None), "stats", None)
+    return int(stats.get("reconnects", 0)) if isinstance(stats, dict) else 0
+
+
 async def subscribe(
     js: JetStreamContext,
     *,
@@ -94,27 +102,55 @@ async def subscribe(
     subscription = await open_subscription(since)
     last_seen: datetime | None = since
 
+    async def remade() -> bool:
+        nonlocal subscription
+        with contextlib.suppress(Exception):
+            await subscription.unsubscribe()
+        try:
+            subscription = await open_subscription(last_seen or datetime.now(UTC))
+        except Exception:
+            return False
+        return True
+
+    async def consumer_gone() -> bool | None:
+        """None while the server cannot say (still reconnecting)."""
+        try:
+            await subscription.consumer_info()
+        except NotFoundError:
+            return True
+        except Exception:
+            return None
+        return False
+
     async def consume() -> None:
         nonlocal subscription, last_seen
         failures = 0
+        # A fetch from a consumer the server has deleted just times out, like an idle one, so
+        # after a reconnect or failed fetches (an outage, during which the server may have
+        # dropped an ephemeral consumer) the consumer is looked up once fetches answer again.
+        suspect = False
+        reconnects = _reconnects(js)
         while True:
             try:
                 messages = await subscription.fetch(batch, timeout=1)
-                failures = 0
+                failures, suspect = 0, False
             except NatsTimeout:
+                if reconnects != (now := _reconnects(js)):
+                    reconnects, suspect = now, True
+                if suspect and durable is None:
+                    gone = await consumer_gone()
+                    if gone is not None:
+                        suspect = gone and not await remade()
                 continue
             except Exception:
                 if stop_requested():
                     raise asyncio.CancelledError() from None
                 failures += 1
+                suspect = True
                 log.warning("event fetch failed; retrying", exc_info=failures == 1)
                 await asyncio.sleep(1)
-                if failures >= 3 and durable is None:
-                    with contextlib.suppress(Exception):
-                        await subscription.unsubscribe()
-                    with contextlib.suppress(Exception):
-                        subscription = await open_subscription(last_seen or datetime.now(UTC))
-                        failures = 0
+                if failures >= 3 and durable is None and await remade():
+                    failures = 0
                 continue
             for message in messages:
                 last_seen = message.metadata.timestamp

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from gateway.expiring import ExpiringMap
-from gateway.sessions import RevokedSessions
+from proximity.auth.sessions import RevokedSessions
+from proximity.expiring import ExpiringMap
 
 
 class Clock:

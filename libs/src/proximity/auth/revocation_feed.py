@@ -1,8 +1,9 @@
-"""Keeping the gateway's caches in step with identity's events.
+"""Keeping a process's caller caches (revoked sessions, client keys) in step with identity's
+events: the gateway's, and those of every service that checks its callers itself.
 
 At start-up each consumer replays the window that still matters (a revoked session for as
-long as its tokens live), so a gateway started after a logout still refuses the token.
-Ephemeral consumers: every gateway replica sees every event.
+long as its tokens live), so a process started after a logout still refuses the token.
+Ephemeral consumers: every replica of every consumer sees every event.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from nats.js import JetStreamContext
 
-from gateway.client_keys import ClientKeyResolver
-from gateway.sessions import RevokedSessions
+from proximity.auth.client_keys import ClientKeyResolver
+from proximity.auth.sessions import RevokedSessions
 from proximity.background import stop_all
 from proximity.events.consumer import subscribe
 from proximity.events.envelope import Event
@@ -59,8 +60,8 @@ def client_handler(client_keys: ClientKeyResolver) -> Callable[[Event], Awaitabl
 
 
 class RevocationFeed:
-    """Both consumers. Ephemeral, so every gateway replica sees every event; after a broker
-    outage the shared consumer loop remakes them from the last event seen."""
+    """Both consumers. Ephemeral, so every replica sees every event; after a broker outage
+    the shared consumer loop remakes them from the last event seen."""
 
     def __init__(
         self,
@@ -79,22 +80,25 @@ class RevocationFeed:
     async def start(self) -> None:
         stream = await ensure_stream(self._js, "identity")  # identity may start after us
         now = datetime.now(UTC)
-        self._tasks = [
+        # One at a time, so ``stop`` also ends the first if the second cannot start.
+        self._tasks.append(
             await subscribe(
                 self._js,
                 stream=stream,
                 subject=SESSION_REVOKED,
                 handler=session_handler(self._sessions),
                 since=now - timedelta(seconds=self._sessions.window),
-            ),
+            )
+        )
+        self._tasks.append(
             await subscribe(
                 self._js,
                 stream=stream,
                 subject=CLIENT_EVENTS,
                 handler=client_handler(self._client_keys),
                 since=now - self._client_replay,
-            ),
-        ]
+            )
+        )
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []

@@ -1,4 +1,8 @@
-"""``X-Client-Key`` (or seed 000's client credentials) → tenant, resolved by identity and cached.
+"""``X-Client-Key`` (or seed 000's client credentials) → tenant, resolved by identity and cached:
+the gateway's resolver, and every other service's that checks the key itself.
+
+identity's ``/internal/client-keys`` and ``/internal/client-credentials`` take no service
+token: the key (its hash) or the secret is the credential, and the answer names only ids.
 
 Known keys are cached for a minute and unknown ones for a few seconds (bounded, so a flood
 of random keys neither grows memory nor reaches identity more than once per key and TTL).
@@ -21,9 +25,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from gateway.expiring import ExpiringMap
 from proximity.auth.client_credentials import ClientCredentials
 from proximity.errors import InvalidClientKey, ServiceUnavailable
+from proximity.expiring import ExpiringMap
 
 log = logging.getLogger(__name__)
 

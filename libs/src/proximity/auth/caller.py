@@ -1,0 +1,114 @@
+"""Who is calling, checked by every process on its own (zero trust inside): the gateway and
+each service behind it refuse the same requests with the same 401s.
+
+A user's access token counts only with a client key of its own tenant and while its session
+lives. The token is verified first: it is local and cached, so garbage never costs a key
+lookup, and a service token (which needs no key) is known before a key is asked for.
+
+What identity knows (which tenant a key opens, which sessions have ended) comes through an
+``IdentityRecords``: over HTTP and events in every other process, from its own tables in
+identity itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Protocol
+
+from starlette.requests import HTTPConnection
+
+from proximity.auth.claims import Claims
+from proximity.auth.client_credentials import ClientCredentials, parse_client_credentials
+from proximity.auth.client_keys import KnownClient
+from proximity.auth.permissions import require_service
+from proximity.auth.verifier import InvalidToken, TokenVerifier, bearer_token
+from proximity.errors import InvalidClientKey, SessionRevoked
+
+CLIENT_KEY_HEADER = "x-client-key"
+PROXY_AUTHORIZATION_HEADER = "proxy-authorization"
+
+# A client key, or seed 000's client id and secret.
+PresentedClient = str | ClientCredentials
+
+
+class IdentityRecords(Protocol):
+    async def client(self, presented: PresentedClient) -> KnownClient:
+        """The active client; ``InvalidClientKey`` for an unknown or revoked one."""
+        ...
+
+    async def session_revoked(self, tenant_id: uuid.UUID, session_id: uuid.UUID) -> bool: ...
+
+
+class CallerGuard:
+    # The gateway forwards seed 000's credentials as ``X-Client-Key: Basic ...`` (it drops
+    # ``Proxy-Authorization``), so behind it that spelling is the credentials, not a key.
+    credentials_in_client_key: bool = True
+    service_caller_refusal: str = "Service tokens are not accepted here."
+
+    def __init__(self, verifier: TokenVerifier, records: IdentityRecords) -> None:
+        self.verifier = verifier
+        self._records = records
+
+    async def client(self, request: HTTPConnection) -> KnownClient:
+        """401 ``eInvalidClientKey`` for a missing, malformed, unknown or revoked key. Without
+        a key, seed 000's client credentials (``Proxy-Authorization: Basic``) name the client."""
+        return await self._records.client(self._presented(request))
+
+    async def user(self, request: HTTPConnection, client: KnownClient | None = None) -> Claims:
+        """The calling user: 401 ``eInvalidToken`` for a missing, invalid, expired or service
+        token or one of another tenant than the client's, 401 ``eInvalidClientKey`` for a bad
+        key, 401 ``eSessionRevoked`` once identity has ended the session. ``client``: already
+        resolved (the gateway resolves it before routing)."""
+        claims = await self._verified(request)
+        if claims.service:
+            raise InvalidToken(self.service_caller_refusal)
+        return await self._of_client(request, claims, client)
+
+    async def user_or_service(self, request: HTTPConnection) -> Claims:
+        """A user, checked as by ``user``, or another service: a service token is issued to
+        a service for one tenant and names no session, and services call each other directly,
+        without any client's key."""
+        claims = await self._verified(request)
+        if claims.service:
+            return claims
+        return await self._of_client(request, claims, None)
+
+    async def service(self, request: HTTPConnection) -> Claims:
+        """Another service (``/internal`` endpoints): no client key; a user's token is 403."""
+        claims = await self._verified(request)
+        require_service(claims)
+        return claims
+
+    async def _verified(self, request: HTTPConnection) -> Claims:
+        token = bearer_token(request.headers.get("authorization"))
+        if token is None:
+            raise InvalidToken()
+        return await self.verifier.verify(token)
+
+    async def _of_client(self, request: HTTPConnection, claims: Claims, client: KnownClient | None) -> Claims:
+        known = client if client is not None else await self.client(request)
+        if claims.tenant_id != known.tenant_id:
+            raise InvalidToken("The access token does not belong to this client's tenant.")
+        if claims.session_id is None:
+            raise InvalidToken("The access token names no session.")
+        if await self._records.session_revoked(claims.tenant_id, claims.session_id):
+            raise SessionRevoked()
+        return claims
+
+    def _presented(self, request: HTTPConnection) -> PresentedClient:
+        key = request.headers.get(CLIENT_KEY_HEADER)
+        if key is not None:
+            if self.credentials_in_client_key and key[:6].lower() == "basic ":
+                return _credentials(key)
+            return key
+        proxy_authorization = request.headers.get(PROXY_AUTHORIZATION_HEADER)
+        if proxy_authorization is not None:
+            return _credentials(proxy_authorization)
+        raise InvalidClientKey()
+
+
+def _credentials(header: str) -> ClientCredentials:
+    credentials = parse_client_credentials(header)
+    if credentials is None:
+        raise InvalidClientKey()
+    return credentials
