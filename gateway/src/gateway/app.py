@@ -13,6 +13,8 @@ from starlette.routing import Route
 from gateway import docs_routes
 from gateway.api_document import ApiDocuments
 from gateway.config import GatewaySettings
+from gateway.cors import cors_middleware
+from gateway.error_shapes import exception_handlers
 from gateway.routing import CONTEXTS
 from gateway.runtime import GatewayRuntime, open_runtime
 from proximity.errors import ServiceUnavailable
@@ -45,6 +47,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
                 yield
             finally:
                 started.remove(runtime)
+                await runtime.pipeline.proxy.aclose()
 
     @documented(
         "Forward to the service that owns the path",
@@ -62,10 +65,14 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     # Every other path goes through the pipeline; TRACE, CONNECT and the like get a 405 here.
     routes = [*docs_routes.routes, Route("/{path:path}", forward, methods=FORWARDED_METHODS)]
     own_document = openapi_document(routes, title="Proximity gateway", version=API_VERSION)
-    return build_app(
+    app = build_app(
         service="gateway",
         routes=routes,
         lifespan=lifespan,
         readiness=readiness,
         metrics_networks=settings.metrics_networks,
+        middleware=cors_middleware(settings, FORWARDED_METHODS),
     )
+    # The gateway's own errors in the shape of the API asked for (seed 001's under /consents).
+    app.exception_handlers.update(exception_handlers())
+    return app

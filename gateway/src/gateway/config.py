@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network, ip_network
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from proximity.settings import ServiceSettings
 
@@ -32,6 +32,9 @@ class GatewaySettings(ServiceSettings):
     upstream_max_keepalive: int = Field(default=128, ge=0)
 
     max_body_bytes: int = Field(default=10 * MIB, ge=0)
+    # A client that stops sending its body this long is answered 408 and let go, instead of
+    # holding a gateway and an upstream connection until the upstream's own timeout.
+    body_idle_timeout_seconds: float = Field(default=10.0, gt=0)
     access_token_ttl_seconds: int = Field(default=900, ge=1)
     # Added to the token lifetime when remembering revoked sessions (clock skew, late events).
     revocation_leeway_seconds: int = Field(default=60, ge=0)
@@ -41,6 +44,16 @@ class GatewaySettings(ServiceSettings):
     client_key_negative_max: int = Field(default=10_000, ge=1)
 
     rate_limit_per_minute: int = Field(default=6000, ge=0)  # per client key; 0 disables
+
+    # Browser origins allowed to call the API, e.g. GATEWAY_CORS_ORIGINS='["https://app.example"]'
+    # ("*": any). None by default: a deployment names its own front ends.
+    cors_origins: list[str] = Field(
+        default_factory=list, validation_alias=AliasChoices("GATEWAY_CORS_ORIGINS", "cors_origins")
+    )
+    # Origins by pattern (full match), e.g. any port on localhost for development.
+    cors_origin_regex: str | None = Field(
+        default=None, validation_alias=AliasChoices("GATEWAY_CORS_ORIGIN_REGEX", "cors_origin_regex")
+    )
 
     # Who may read /metrics: the gateway is public, its metrics are for the operator's scraper.
     # Loopback and private ranges by default, e.g. METRICS_NETWORKS='["10.0.0.0/8"]'.

@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.auth import Authenticator
+from gateway.error_shapes import render_error
 from gateway.proxy import Proxy
 from gateway.rate_limit import RateLimiter
 from gateway.routing import RouteTable
 from proximity.errors import RouteNotFound, TooManyRequests
-from proximity.http.errors import render
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class Pipeline:
         client = await self.auth.client(request)
         wait = self.limiter.retry_after(client.client_id)
         if wait is not None:
-            return render(TooManyRequests(), headers={"Retry-After": str(wait)})
+            return render_error(request, TooManyRequests(), headers={"Retry-After": str(wait)})
         match = self.routes.match(request.method, request.scope["path"])
         if match is None:
             raise RouteNotFound()
