@@ -19,7 +19,8 @@ PROFILE_VALUE_MAX = 150
 PROFILE_KEYS = frozenset({"title", "dob", "is_operational"})
 BASE_TYPES = ("user", "contact")
 
-_E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
+E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
+_E164 = re.compile(E164_PATTERN)
 
 
 def e164_phone(value: str) -> str:

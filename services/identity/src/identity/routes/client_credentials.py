@@ -12,14 +12,29 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from identity.routes.caller import collaborators
-from identity.schemas.clients import ClientCredentialsCheck
+from identity.routes.internal import UNKNOWN_CLIENT
+from identity.schemas.clients import ClientCredentialsCheck, ClientTenantView
 from identity.services.clients import resolve_credentials
 from proximity.auth.client_credentials import ClientCredentials
 from proximity.errors import InvalidClientKey
 from proximity.http.body import read_model
 from proximity.http.responses import one
+from proximity.openapi import operation as api
 
 
+@api.documented(
+    "Check client credentials",
+    description=(
+        "For the gateway: the tenant and client of seed 000's client credentials (the client's id"
+        " and secret). Unknown id, wrong secret and revoked client: the same 404"
+        " `eInvalidClientKey`."
+    ),
+    answers=api.one(ClientTenantView, description="Whose credentials they are."),
+    body=ClientCredentialsCheck,
+    errors=[UNKNOWN_CLIENT],
+    public=True,
+    internal=True,
+)
 async def check_credentials(request: Request) -> Response:
     body = await read_model(request, ClientCredentialsCheck)
     credentials = ClientCredentials(body.client_id, body.client_secret.get_secret_value())

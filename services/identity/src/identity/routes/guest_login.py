@@ -7,17 +7,34 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from identity.errors import InvalidGuestToken
+from identity.routes.auth import no_store
 from identity.routes.caller import collaborators
-from identity.schemas.auth_flows import GuestConfirmation, GuestInitiation
+from identity.schemas.auth_flows import GuestConfirmation, GuestInitiation, GuestLoginView
 from identity.services import guest_login
 from identity.services.mail import delivery_of
 from identity.services.password_reset import client_tenant
 from proximity.http.body import read_model
 from proximity.http.responses import one
+from proximity.openapi import operation as api
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+@api.documented(
+    "Initiate guest login session",
+    description=(
+        "Mails `https://[dk]/auth/guest?token=[token]` if the email identity exists for a party"
+        " user allowed OTP and the domain key `dk` is the client's tenant's (seed 004). A 202 is"
+        " given on all occasions, before anything is looked at, so nothing tells whether the"
+        " email is valid or allowed guest login."
+    ),
+    answers=api.empty(202, description="Accepted; a link is mailed if the user may use one."),
+    body=GuestInitiation,
+    body_example={"dk": "your-client-url-domain", "email": "your-email@sixfactor.com"},
+    public=True,
+    operation_id="initiate_guest_login",
+)
 async def initiate(request: Request) -> Response:
     body = await read_model(request, GuestInitiation)
     ctx = collaborators(request)
@@ -34,6 +51,20 @@ async def initiate(request: Request) -> Response:
     return Response(status_code=202, background=work)
 
 
+@api.documented(
+    "Confirm guest login session with OTP",
+    description=(
+        "The token from the mailed link (single use) starts a session; use `access_token` as any"
+        " other access token (seed 004). Unknown, used or expired, or the user no longer allowed:"
+        " 401 `eInvalidGuestToken`."
+    ),
+    answers=no_store(api.one(GuestLoginView, description="The guest's session and access token.")),
+    body=GuestConfirmation,
+    body_example={"token": "the-otp-token"},
+    errors=[InvalidGuestToken],
+    public=True,
+    operation_id="confirm_guest_login",
+)
 async def confirm(request: Request) -> Response:
     body = await read_model(request, GuestConfirmation)
     started = await guest_login.confirm(

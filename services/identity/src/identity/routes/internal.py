@@ -15,18 +15,42 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from identity.errors import InvalidServiceCredentials, TenantNotFound
 from identity.repositories.tenants import active_client_by_hash
-from identity.routes.auth import NO_STORE
+from identity.routes.auth import NO_STORE, no_store
 from identity.routes.caller import collaborators
-from identity.schemas.service_tokens import ServiceTokenRequest
+from identity.schemas.clients import ClientTenantView
+from identity.schemas.service_tokens import ServiceTokenRequest, ServiceTokenView
 from identity.services.service_tokens import issue_service_token
 from proximity.errors import InvalidClientKey, RouteNotFound
 from proximity.http.body import read_model
 from proximity.http.responses import one
+from proximity.openapi import operation as api
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+# An unknown (or revoked) key is not found: 404 with the client-key code.
+UNKNOWN_CLIENT = (404, InvalidClientKey.code)
 
 
+@api.documented(
+    "Resolve a client key to its tenant",
+    description=(
+        "For the gateway: the tenant and client of an active client key, by the key's SHA-256"
+        " (lower-case hex). Unknown or revoked: 404 `eInvalidClientKey`; not a SHA-256: 404"
+        " `eRouteNotFound`."
+    ),
+    answers=api.one(ClientTenantView, description="Whose key it is."),
+    params=[
+        api.path(
+            "key_hash",
+            {"type": "string", "pattern": _SHA256_HEX.pattern},
+            description="SHA-256 of the key, lower-case hex.",
+        )
+    ],
+    errors=[UNKNOWN_CLIENT, RouteNotFound],
+    public=True,
+    internal=True,
+)
 async def client_key(request: Request) -> Response:
     key_hash = request.path_params["key_hash"]
     if not _SHA256_HEX.match(key_hash):
@@ -40,6 +64,19 @@ async def client_key(request: Request) -> Response:
     return one({"tenant_id": str(client.tenant_id), "client_id": str(client.id)})
 
 
+@api.documented(
+    "Issue a service token",
+    description=(
+        "A service trades its name and secret for a short-lived token to call other services on"
+        " a tenant's behalf; it names the service, not a user. Unknown service or wrong secret:"
+        " 401 `eInvalidServiceCredentials`; unknown tenant: 400 `eTenantNotFound`."
+    ),
+    answers=no_store(api.one(ServiceTokenView, description="The token.")),
+    body=ServiceTokenRequest,
+    errors=[InvalidServiceCredentials, TenantNotFound],
+    public=True,
+    internal=True,
+)
 async def service_token(request: Request) -> Response:
     body = await read_model(request, ServiceTokenRequest)
     issued = await issue_service_token(

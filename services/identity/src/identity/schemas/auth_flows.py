@@ -1,6 +1,9 @@
-"""Request bodies of password reset (seed 002) and guest login (seed 004)."""
+"""Request bodies and answers of password reset (seed 002) and guest login (seed 004)."""
 
 from __future__ import annotations
+
+import uuid
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -28,3 +31,21 @@ class GuestInitiation(BaseModel):
 
 class GuestConfirmation(BaseModel):
     token: str = Field(min_length=1, max_length=MAX_TOKEN_LENGTH)
+
+
+class PasswordResetView(BaseModel):
+    reset: Literal[True]
+
+
+class GuestSessionView(BaseModel):
+    dk: str = Field(description="The domain key the link was sent for.")
+    user_id: uuid.UUID
+    email: str = Field(description="The email the link was sent to.")
+    app_id: Literal["proximity"]
+
+
+class GuestLoginView(BaseModel):
+    """A guest gets no refresh token: the session lasts as long as the access token."""
+
+    session: GuestSessionView
+    access_token: str

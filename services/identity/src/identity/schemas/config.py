@@ -82,3 +82,16 @@ class ConfigWrite(BaseModel):
     def sections(self) -> dict[str, list[dict[str, Any]]]:
         given = self.model_dump(exclude_none=True)
         return {section: list(entries) for section, entries in given.items()}
+
+
+class ConfigView(BaseModel):
+    """Every section as the tenant set it, or its defaults (``vocab`` names the system's
+    nouns, the others are empty), and the caller's own permissions."""
+
+    theme: list[ThemeEntry]
+    phrasing: list[PhraseEntry]
+    vocab: list[VocabEntry] = Field(description="Renames of the system's nouns (Assets to Locations ...).")
+    settings: list[SettingEntry]
+    permissions: list[str] = Field(
+        description="The caller's own permissions, not those their groups give; read-only."
+    )
