@@ -218,7 +218,7 @@ async def test_users_without_permissions_are_refused(identity: Identity, account
         await identity.http.get("/parties/~/users", headers=nobody),
         await identity.http.get(f"/parties/{account.party_id}/users", headers=nobody),
         await identity.http.put(f"/parties/{party_id}/users", headers=nobody, json=user_body()),
-        await identity.http.patch("/parties/~/users", headers=nobody, json={"data": []}),
+        await identity.http.patch("/parties/~/users", headers=nobody, json={"data": [{"id": str(party_id)}]}),
     ]
     assert [code(r) for r in responses] == [(403, "ePermissionDenied")] * 4
     assert (await identity.http.get("/parties/~/users")).status_code == 401

@@ -1,10 +1,12 @@
-"""Request body of ``PUT /parties/~/skillsets``: up to 50 party/skillset pairs."""
+"""Request body of ``PUT /parties/~/skillsets`` (up to 50 party/skillset pairs) and the pairs
+as the API shows them."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, model_validator
 
 MAX_PAIRS = 50
 
@@ -33,3 +35,20 @@ class PartySkillSetsWrite(BaseModel):
         if len(set(pairs)) != len(pairs):
             raise ValueError("each party_id/skillset_id pair may appear only once")
         return self
+
+
+class PartySkillSetView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    party_id: uuid.UUID
+    skillset_id: uuid.UUID
+    effective_at: datetime | None
+    expires_at: datetime | None
+    doc_url: str | None
+    created_at: datetime
+    updated_at: datetime | None
+    deleted_at: datetime | None
+
+
+class PartySkillSetsView(RootModel[list[PartySkillSetView]]):
+    """The pairs of the request in their new state, in the request's order."""

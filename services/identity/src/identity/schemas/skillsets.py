@@ -1,8 +1,10 @@
-"""Request body of ``POST /skillsets`` and ``PUT /skillsets/{id}`` (the whole object)."""
+"""Request body of ``POST /skillsets`` and ``PUT /skillsets/{id}`` (the whole object), and the
+skillset as the API shows it."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -17,3 +19,22 @@ class SkillSetWrite(BaseModel):
     suspended_at: AwareDatetime | None = None
     type_id: uuid.UUID | None = None
     category_id: uuid.UUID | None = None
+
+
+class SkillSetView(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: uuid.UUID
+    name: str
+    description: str
+    type_id: uuid.UUID | None
+    category_id: uuid.UUID | None
+    suspended_at: datetime | None
+    created_at: datetime
+    updated_at: datetime | None
+    deleted_at: datetime | None = Field(description="Set only on a deleted skillset named in `ids[]`.")
+    permissions: list[str] = Field(
+        default_factory=list,
+        alias="__permissions__",
+        description="The caller's `skillset.*` permissions; absent for a system administrator.",
+    )

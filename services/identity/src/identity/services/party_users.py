@@ -156,7 +156,9 @@ async def _replace_identities(uow: UnitOfWork, user: User, wanted: list[tuple[st
 
 
 def _failure(raw: Any, code: str, message: str) -> dict[str, Any]:
-    return {"id": raw.get("id") if isinstance(raw, dict) else None, "code": code, "msg": message}
+    # A row's id is echoed only when it is a string: the batch error format's id is one.
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    return {"id": raw_id if isinstance(raw_id, str) else None, "code": code, "msg": message}
 
 
 async def patch_users(
