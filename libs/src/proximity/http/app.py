@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from proximity.http.errors import exception_handlers
+from proximity.http.request_target import StorableTarget
 from proximity.observability.health import ReadinessCheck, health_routes
 from proximity.observability.request_context import RequestContext
 from proximity.openapi.served import ApiInfo, attach_document, document_route
@@ -37,7 +38,7 @@ def build_app(
         all_routes.append(document_route())
     app = Starlette(
         routes=all_routes,
-        middleware=[Middleware(RequestContext, service=service), *middleware],
+        middleware=[Middleware(RequestContext, service=service), *middleware, Middleware(StorableTarget)],
         exception_handlers=exception_handlers(),
         lifespan=lifespan,
     )

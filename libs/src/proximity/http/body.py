@@ -1,4 +1,5 @@
-"""Reading a JSON request body: wrong media type → 415, malformed → 400, too big → 413."""
+"""Reading a JSON request body: wrong media type → 415, malformed → 400, too big → 413, and a
+value PostgreSQL cannot store (NUL, an integer beyond 64 bits, too deep) → 400 naming it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,19 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from proximity.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from proximity.http.body_values import MAX_NESTING, BodyFault, body_fault, model_fault
 
 DEFAULT_MAX_BODY = 1024 * 1024
 Model = TypeVar("Model", bound=BaseModel)
 
 
-async def read_json(request: Request, *, max_bytes: int = DEFAULT_MAX_BODY) -> Any:
+def _refused(fault: BodyFault) -> ValidationFailed:
+    return ValidationFailed(f"{fault.path}: {fault.problem}", fields={fault.path: fault.problem})
+
+
+async def read_json(
+    request: Request, *, max_bytes: int = DEFAULT_MAX_BODY, max_nesting: int = MAX_NESTING
+) -> Any:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise UnsupportedMediaType()
@@ -25,10 +33,15 @@ async def read_json(request: Request, *, max_bytes: int = DEFAULT_MAX_BODY) -> A
         if size > max_bytes:
             raise PayloadTooLarge()
         chunks.append(chunk)
+    raw = b"".join(chunks)
     try:
-        return orjson.loads(b"".join(chunks))
+        document = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise ValidationFailed("The request body is not valid JSON.", code="eMalformedJson") from None
+    fault = body_fault(document, raw, max_nesting=max_nesting)
+    if fault is not None:
+        raise _refused(fault)
+    return document
 
 
 def _location(error: Any) -> str:
@@ -41,8 +54,12 @@ async def read_model(request: Request, model: type[Model], *, max_bytes: int = D
     if not isinstance(raw, dict):
         raise ValidationFailed("The request body must be a JSON object.")
     try:
-        return model.model_validate(raw)
+        validated = model.model_validate(raw)
     except ValidationError as exc:
         fields = {_location(e): str(e.get("msg", "invalid")) for e in exc.errors()}
         first = next(iter(fields.items()))
         raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from None
+    fault = model_fault(validated)
+    if fault is not None:
+        raise _refused(fault)
+    return validated

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import psycopg
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from proximity import errors as e
 from proximity.http.allowed_methods import allowed_methods
+from proximity.http.database_refusals import database_refusal
 from proximity.http.responses import errors as error_response
 
 log = logging.getLogger(__name__)
@@ -70,9 +74,48 @@ async def on_crash(request: Request, exc: Exception) -> Response:
     return error_response(500, [{"code": "eInternal", "message": "Internal server error."}], headers=headers)
 
 
+async def render_as_app(request: Request, error: e.ProximityError) -> Response:
+    """``error`` as the app renders its own errors: the handler it has for the error's class
+    (consents answers in HAL ``_error``), else the shared envelope. For refusals made outside
+    Starlette's exception middleware, where no handler would see them."""
+    handlers: Mapping[Any, Any] = getattr(request.scope.get("app"), "exception_handlers", {})
+    for kind in type(error).__mro__:
+        handler = handlers.get(kind)
+        if handler is not None:
+            response = handler(request, error)
+            rendered: Response = await response if inspect.isawaitable(response) else response
+            return rendered
+        if kind is e.ProximityError:
+            break
+    return render(error)
+
+
+async def on_refused_value(request: Request, exc: Exception) -> Response:
+    """The safety net: a value the database refused is the client's 400, not a crash."""
+    refusal = database_refusal(exc)
+    if refusal is None:
+        raise exc
+    # Neither the value nor PostgreSQL's message (which quotes it) is logged.
+    log.warning(
+        "database refused a value",
+        extra={
+            "path": request.url.path,
+            "request_id": request.headers.get("x-request-id"),
+            "sqlstate": refusal.sqlstate,
+            "refusal": refusal.problem,
+        },
+    )
+    field = refusal.column or "request"
+    error = e.ValidationFailed(f"{field}: {refusal.problem}.", fields={field: refusal.problem})
+    return await render_as_app(request, error)
+
+
 def exception_handlers() -> dict[Any, Callable[[Request, Exception], Any]]:
     return {
         e.ProximityError: on_proximity_error,
         HTTPException: on_http_exception,
+        DBAPIError: on_refused_value,
+        psycopg.Error: on_refused_value,
+        UnicodeEncodeError: on_refused_value,
         Exception: on_crash,
     }

@@ -1,5 +1,6 @@
 """Parsing of the seed 004 list parameters: ``ids[]``, ``keywords``, ``sort``, ``page``,
-``per_page``, ``include[]``. Bad values are a 400 ``eValidationError``, never a 500."""
+``per_page``, ``include[]``. Bad values are a 400 ``eValidationError``, never a 500: nor is
+text PostgreSQL cannot store, and ``page`` is bounded so that the offset always fits a bigint."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Literal
 from starlette.datastructures import QueryParams
 
 from proximity.errors import ValidationFailed
+from proximity.http.query_integers import query_integer
+from proximity.http.storable import BIGINT_MAX, printable_name, text_fault
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -43,18 +46,31 @@ def _values(params: QueryParams, name: str) -> list[str]:
     return [v.strip() for item in raw for v in item.split(",") if v.strip()]
 
 
-def _int(params: QueryParams, name: str, default: int, low: int, high: int | None) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
+def _int(params: QueryParams, name: str, default: int, low: int, high: int) -> int:
+    raw = (params.get(name) or "").strip()
+    if raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationFailed(f"'{name}' must be an integer.", fields={name: "integer"}) from None
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ValidationFailed(f"'{name}' must be {bound}.", fields={name: "range"})
+    value = query_integer(raw)
+    if value is None:
+        raise ValidationFailed(f"'{name}' must be an integer.", fields={name: "integer"})
+    if not low <= value <= high:
+        raise ValidationFailed(f"'{name}' must be between {low} and {high}.", fields={name: "range"})
     return value
+
+
+def max_page(max_per_page: int) -> int:
+    """The last page whose rows (offset + per_page) are still addressable with a bigint."""
+    return BIGINT_MAX // max_per_page - 1
+
+
+def refuse_unstorable(params: QueryParams) -> None:
+    """Every name and value must be text PostgreSQL can store (the 400 names the parameter):
+    values reach SQL (``keywords``) or are echoed in error bodies (``sort``)."""
+    for name, value in params.multi_items():
+        problem = text_fault(name) or text_fault(value)
+        if problem is not None:
+            shown = printable_name(name)
+            raise ValidationFailed(f"'{shown}' {problem}.", fields={shown: problem})
 
 
 def parse_uuids(values: list[str], name: str) -> tuple[uuid.UUID, ...]:
@@ -72,6 +88,7 @@ def parse_list_query(
     includes: Collection[str] = (),
     max_per_page: int = MAX_PER_PAGE,
 ) -> ListQuery:
+    refuse_unstorable(params)
     ids = _values(params, "ids")
     if len(ids) > MAX_IDS:
         raise ValidationFailed(f"At most {MAX_IDS} ids may be given.", fields={"ids": "too_many"})
@@ -95,7 +112,7 @@ def parse_list_query(
         ids=parse_uuids(ids, "ids"),
         keywords=keywords,
         sort=tuple(sort),
-        page=_int(params, "page", 0, 0, None),
+        page=_int(params, "page", 0, 0, max_page(max_per_page)),
         per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, max_per_page),
         include=frozenset(include),
     )

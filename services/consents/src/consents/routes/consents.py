@@ -17,18 +17,22 @@ from consents.repositories.consent_queries import Listing
 from consents.routes.caller import authenticated, collaborators
 from consents.services import consents
 from proximity.http.body import read_model
+from proximity.http.query_integers import query_integer
+from proximity.http.storable import integer_fault
 
 
 def integer_param(params: QueryParams, name: str, default: int, low: int, high: int) -> int:
-    raw = params.get(name)
-    if raw is None or raw.strip() == "":
+    raw = (params.get(name) or "").strip()
+    if raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    value = query_integer(raw)
+    # Beyond 64 bits is no integer this API has (format int64): malformed, like a typo.
+    if value is None or integer_fault(value) is not None:
+        # Echoed only while short: the parameter may be thousands of digits long.
+        shown = raw if len(raw) <= 40 else f"{raw[:40]}..."
         raise MalformedQuery(
-            f"{name} must be an integer.", attributes={"parameter": name, "value": raw}
-        ) from None
+            f"{name} must be a 64-bit integer.", attributes={"parameter": name, "value": shown}
+        )
     if not low <= value <= high:
         raise InvalidQueryValue(
             f"{name} must be between {low} and {high}.",

@@ -25,7 +25,7 @@ _E164 = re.compile(E164_PATTERN)
 
 def e164_phone(value: str) -> str:
     """``value`` if it is a valid phone number written in E.164 (``+14035551234``)."""
-    if not _E164.match(value):
+    if not _E164.fullmatch(value):
         raise ValueError("must be an E.164 phone number, e.g. +14035551234")
     try:
         number = phonenumbers.parse(value, None)

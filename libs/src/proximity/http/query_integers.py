@@ -1,0 +1,29 @@
+"""Integers in query strings (``page``, ``per_page``, ``start``, ``limit``...), read strictly.
+
+``int()`` alone takes ``" 7"``, ``"7_0"`` and Arabic-Indic digits, and refuses a literal over
+4300 digits with the same ``ValueError`` as a typo only after scanning it. Only ASCII digits
+with an optional sign are integers here, and a literal longer than any bigint is never
+parsed: it stands for a value out of every range a parameter allows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from proximity.http.storable import BIGINT_MAX
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_BIGINT_DIGITS = len(str(BIGINT_MAX))
+# Beyond bigint, so outside any range a parameter allows, whatever its bounds.
+OUT_OF_RANGE = BIGINT_MAX + 1
+
+
+def query_integer(raw: str) -> int | None:
+    """The integer ``raw`` spells, ``±OUT_OF_RANGE`` if it is longer than a bigint, or None
+    if it is not an integer at all."""
+    if _INTEGER.fullmatch(raw) is None:
+        return None
+    negative = raw.startswith("-")
+    if len(raw.lstrip("+-").lstrip("0")) > _BIGINT_DIGITS:
+        return -OUT_OF_RANGE if negative else OUT_OF_RANGE
+    return int(raw)
