@@ -9,13 +9,14 @@ from starlette.applications import Starlette
 
 from consents.bootstrap import Collaborators
 from consents.config import ConsentsSettings
-from consents.hal.errors import exception_handlers
+from consents.hal.errors import HAL_ERRORS, exception_handlers
 from consents.routes import consents, root, transitions, type_names
 from proximity.auth.jwks import JwksClient
 from proximity.auth.verifier import TokenVerifier
 from proximity.http.app import build_app
 from proximity.observability.health import ReadinessCheck
 from proximity.observability.logging import configure_logging
+from proximity.openapi.served import ApiInfo
 from proximity.runtime import open_runtime
 
 
@@ -48,6 +49,9 @@ def create_app(settings: ConsentsSettings | None = None, *, jwks: JwksClient | N
         routes=[*root.routes, *type_names.routes, *consents.routes, *transitions.routes],
         lifespan=lifespan,
         readiness=readiness,
+        document=ApiInfo(
+            title="Consents", version=root.API_VERSION, description=root.API_DESCRIPTION, errors=HAL_ERRORS
+        ),
     )
     # Seed 001's ``_error`` bodies instead of the shared seed 004 envelope.
     app.exception_handlers.update(exception_handlers())

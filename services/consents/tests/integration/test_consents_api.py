@@ -1,4 +1,5 @@
-"""The API root, apiDoc, and seed 001 ``_error`` bodies for authentication and routing errors."""
+"""The API root, apiDoc (the generated OpenAPI document), and seed 001 ``_error`` bodies for
+authentication and routing errors."""
 
 from __future__ import annotations
 
@@ -21,14 +22,24 @@ async def test_root_links_the_top_level_resources(service: Consents, tenant: Ten
         assert links["apiture:neededConsents"]["href"] == "/consents/neededConsents"
 
 
-async def test_api_doc_describes_the_twelve_operations(service: Consents) -> None:
+async def test_api_doc_is_the_generated_document_with_seed_001_operations(service: Consents) -> None:
     response = await service.http.get("/consents/apiDoc")
     assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.content == (await service.http.get("/openapi.json")).content
     document = response.json()
-    assert document["openapi"].startswith("3.")
-    operations = {op["operationId"] for path in document["paths"].values() for op in path.values()}
-    assert operations == {
+    assert document["openapi"] == "3.1.0"
+    assert document["info"]["title"] == "Consents"
+    assert document["info"]["version"] == "0.2.4"
+    public = {
+        op["operationId"]
+        for path in document["paths"].values()
+        for op in path.values()
+        if not op.get("x-internal")
+    }
+    assert public == {
         "getApi",
+        "getApiWithoutSlash",
         "getApiDoc",
         "getConsents",
         "createConsent",
@@ -41,6 +52,8 @@ async def test_api_doc_describes_the_twelve_operations(service: Consents) -> Non
         "getConsentTypeNames",
         "updateConsentTypeNames",
     }
+    give = document["paths"]["/consents/givenConsents"]["post"]["responses"]
+    assert set(give["409"]["content"]) == {"application/hal+json"}
 
 
 async def test_no_or_bad_token_is_a_401_error_response(service: Consents, tenant: Tenant) -> None:

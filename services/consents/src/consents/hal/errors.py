@@ -18,8 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from consents.domain.errors import ConsentsError
-from consents.hal.representations import HalJSON
+from consents.hal.representations import HAL_MEDIA_TYPE, HalJSON
 from proximity import errors as e
+from proximity.openapi.operation import Schema
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def render_consents_error(error: ConsentsError) -> Response:
     )
 
 
-def _type_of(code: str) -> str:
+def type_of(code: str) -> str:
     """``eValidationError`` → ``validationError``: seed 004's codes in seed 001's style."""
     name = code[1:] if code.startswith("e") and code[1:2].isupper() else code
     return name[:1].lower() + name[1:]
@@ -118,7 +119,7 @@ def render_proximity_error(error: e.ProximityError, headers: Mapping[str, str] |
         ]
     return error_response(
         error.status,
-        _type_of(error.code),
+        type_of(error.code),
         error.message,
         errors=nested if len(nested) > 1 else (),
         attributes={"field": next(iter(error.fields))}
@@ -158,3 +159,54 @@ def exception_handlers() -> dict[Any, Callable[[Request, Exception], Any]]:
         HTTPException: on_http_exception,
         Exception: on_crash,
     }
+
+
+def hal_error(kind: type[ConsentsError]) -> tuple[int, str]:
+    """A consents error as the API document takes it: (status, ``type``)."""
+    return kind.status, kind.error_type
+
+
+# An unmatched path is answered by Starlette's router here (an HTTPException, rendered above),
+# and by the gateway (a path it refuses to route) as the shared RouteNotFound.
+_RENDERED_AS = {e.RouteNotFound.code: (_BY_STATUS[404][0], type_of(e.RouteNotFound.code))}
+
+
+def _text(**extra: Any) -> Schema:
+    return {"type": "string", **extra}
+
+
+def _error_schema(status: int, error_type: Schema, nested: Schema) -> Schema:
+    properties: dict[str, Schema] = {
+        "_id": _text(),
+        "message": _text(),
+        "statusCode": {"type": "integer", "const": status},
+        "type": error_type,
+        "occurredAt": _text(format="date-time"),
+        "remediation": _text(),
+        "attributes": {"type": "object"},
+        "errors": nested,
+    }
+    return {"type": "object", "required": [k for k in properties if k != "errors"], "properties": properties}
+
+
+class HalErrors:
+    """The API document's side of ``error_response``: the ``_error`` body of each status, its
+    ``type`` one of those the operation can answer with. Seed 004's codes (the shared errors
+    the document adds to every operation, ``proximity.errors`` a route raises) appear as
+    ``type_of`` renders them; a consents error is given as ``hal_error(ErrorClass)``."""
+
+    media_type = HAL_MEDIA_TYPE
+
+    def schema(self, status: int, codes: Sequence[str]) -> Schema:
+        types = sorted({kind for code in codes for kind in _RENDERED_AS.get(code, (type_of(code),))})
+        # Nested errors (one per invalid field or type name) carry their own, finer type.
+        inner = _error_schema(status, _text(), {"type": "array", "items": {"type": "object"}})
+        error = _error_schema(status, _text(enum=types), {"type": "array", "items": inner})
+        return {
+            "type": "object",
+            "required": ["_profile", "_error"],
+            "properties": {"_profile": _text(format="uri"), "_error": error},
+        }
+
+
+HAL_ERRORS = HalErrors()

@@ -14,6 +14,7 @@ from consents.domain.history import HistoryEntry
 from consents.domain.states import Action, is_needed
 
 API_ROOT = "/consents"
+HAL_MEDIA_TYPE = "application/hal+json"
 CONSENT_PROFILE = "https://api.apiture.com/schemas/consents/consent/v1.0.0/profile.json"
 SUMMARY_PROFILE = "https://api.apiture.com/schemas/consents/summaryConsent/v1.0.0/profile.json"
 HISTORY_PROFILE = "https://api.apiture.com/schemas/consents/consentHistory/v1.0.0/profile.json"
@@ -23,7 +24,7 @@ GIVE, REVOKE, RESCIND = "apiture:give", "apiture:revoke", "apiture:rescind"
 class HalJSON(JSONResponse):
     """``application/hal+json`` rendered by orjson."""
 
-    media_type = "application/hal+json"
+    media_type = HAL_MEDIA_TYPE
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)

@@ -10,17 +10,55 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from consents.domain.errors import InvalidQueryValue, MalformedQuery
+from consents.domain.errors import (
+    InvalidQueryValue,
+    MalformedQuery,
+    PreconditionFailed,
+    TransitionNotAllowed,
+    UnknownConsentType,
+)
 from consents.domain.etag import consent_etag
 from consents.domain.matching import GiveScope
+from consents.errors import ConcurrentModification, UnknownConsentParameter
+from consents.hal.answers import CONSENT_ETAG, IF_MATCH, hal
 from consents.hal.collections import collection_body
+from consents.hal.errors import hal_error
 from consents.hal.representations import API_ROOT, HalJSON, consent_body, timestamp
+from consents.hal.schemas import ConsentsView, ConsentView, RevisedDocumentView
 from consents.routes.caller import authenticated, collaborators
-from consents.routes.consents import integer_param
+from consents.routes.consents import TAGS, integer_param, page_parameters
 from consents.services import transitions
+from consents.services.access import ADMIN_PERMISSION
+from proximity.errors import PermissionDenied
 from proximity.http.body import read_model
+from proximity.openapi.operation import documented, query
 
 REVISED_DOCUMENT_PROFILE = "https://api.apiture.com/schemas/consents/revisedDocument/v1.0.0/profile.json"
+
+
+CONSENT_PARAMETER = query(
+    "consent",
+    required=True,
+    description="The consent's `_id`, or the URI of the consent (its `self` link). Missing or "
+    "blank: 400; malformed, unknown or not the caller's to act on: 400 `invalidConsentParameter`.",
+)
+# Its user, administrators and services may act on a consent, so a 403 is never the answer here.
+ON_A_CONSENT = [
+    hal_error(MalformedQuery),
+    hal_error(UnknownConsentParameter),
+    hal_error(TransitionNotAllowed),
+    hal_error(ConcurrentModification),
+    hal_error(PreconditionFailed),
+]
+REVISED_EXAMPLE = {
+    "_profile": REVISED_DOCUMENT_PROFILE,
+    "uri": "/vault/files/fd44d565-0086-4caf-8d9f-3b7681809251/content",
+    "revisionId": "2019:1.2.0",
+    "contextUri": "/products/products/34011fe5-192d-4ffb-be32-e7215e56028a",
+    "revisedAt": "2019-10-05T10:30:00.000Z",
+    "type": "termsAndConditions",
+    "newUri": "/vault/files/da66d490-2b72-4809-9b97-9b33039371f8/content",
+}
 
 
 def _text(params: QueryParams, name: str, *, required: bool = False) -> str | None:
@@ -58,6 +96,32 @@ def _scope(params: QueryParams) -> GiveScope:
         ) from None
 
 
+@documented(
+    "Give consent",
+    description="Indicate that a user has given consent to a document: the named consent becomes "
+    "given. With `scope=matching` (the default) every needed (pending or stale) consent of the same "
+    "user, type, `document.uri` and `contextUri` is given too, and embedded in `_embedded.consents`. "
+    "This is the `apiture:give` link of a consent. A revoked or rescinded consent cannot be given "
+    "(409).",
+    answers=hal(ConsentView, description="The given consent.", headers=CONSENT_ETAG),
+    params=[
+        CONSENT_PARAMETER,
+        query(
+            "scope",
+            {
+                "type": "string",
+                "enum": [scope.value for scope in GiveScope],
+                "default": GiveScope.MATCHING.value,
+            },
+            description="`instance`: only the named consent; `matching`: its matches too. Blank: 400; "
+            "another value: 422.",
+        ),
+        IF_MATCH,
+    ],
+    errors=[*ON_A_CONSENT, hal_error(InvalidQueryValue)],
+    tags=TAGS,
+    operation_id="giveConsent",
+)
 async def give_consent(request: Request) -> Response:
     caller = await authenticated(request)
     reference, scope = _reference(request), _scope(request.query_params)
@@ -69,6 +133,16 @@ async def give_consent(request: Request) -> Response:
     return HalJSON(consent_body(named, embedded=embedded), headers=headers)
 
 
+@documented(
+    "Revoke consent",
+    description="Withdraw a given (or stale) consent: its state becomes `revoked`, which is final "
+    "(create a new consent to ask again). This is the `apiture:revoke` link of a consent.",
+    answers=hal(ConsentView, description="The revoked consent.", headers=CONSENT_ETAG),
+    params=[CONSENT_PARAMETER, IF_MATCH],
+    errors=ON_A_CONSENT,
+    tags=TAGS,
+    operation_id="revokeConsent",
+)
 async def revoke_consent(request: Request) -> Response:
     caller = await authenticated(request)
     consent = await transitions.revoke(
@@ -77,6 +151,35 @@ async def revoke_consent(request: Request) -> Response:
     return HalJSON(consent_body(consent), headers={"ETag": consent_etag(consent.id, consent.version)})
 
 
+@documented(
+    "Rescind consent requests",
+    description="Rescind every pending, given or stale consent that matches `type`, `context` and "
+    "`user` (and `document`, when given): their state becomes `rescinded`. An absent `context` "
+    "matches consents without one. The answer is the collection of rescinded consents (empty when "
+    "none matched). With `consent` instead (a consent's `apiture:rescind` link), only that consent "
+    "is rescinded, and `If-Match` applies. Users may rescind only their own consents (403).",
+    answers=hal(
+        ConsentsView,
+        description="The rescinded consents.",
+        headers={"ETag": "With `consent` only: the rescinded consent's entity tag."},
+    ),
+    params=[
+        query(
+            "consent",
+            description="Rescind only this consent: its `_id` or its URI (the other parameters are "
+            "then ignored). Blank: 400; unknown or not the caller's: 400 `invalidConsentParameter`.",
+        ),
+        query("type", description="The consent type (required without `consent`: 400)."),
+        query("user", description="The user (party) id (required without `consent`: 400)."),
+        query("context", description="The URI of the consent context; absent: consents without one."),
+        query("contextUri", description="The same as `context` (used when `context` is absent)."),
+        query("document", description="The URI of the target document; if given, it must match too."),
+        IF_MATCH,
+    ],
+    errors=[*ON_A_CONSENT, PermissionDenied],
+    tags=TAGS,
+    operation_id="rescindConsents",
+)
 async def rescind_consents(request: Request) -> Response:
     caller = await authenticated(request)
     params = request.query_params
@@ -103,6 +206,22 @@ async def rescind_consents(request: Request) -> Response:
     return HalJSON(body, headers=headers)
 
 
+@documented(
+    "Mark a document as revised",
+    description="Given consents of that document and type (and context, when given) whose "
+    "`revisedAt` (and `revisionId`, when given) differ become stale and point at the revision, so "
+    "they are listed by `GET /neededConsents`; pending and stale ones are brought to the revision "
+    "without a state change; `newUri` moves all of these to the new URI. Rescinded and revoked "
+    "consents keep the document they were about. The change is made before the answer, which "
+    "echoes the revision. Administrators and services only; `type` must be a registered type name.",
+    answers=hal(RevisedDocumentView, status=202, description="Accepted: the revision applied."),
+    body=transitions.RevisedDocumentBody,
+    body_example=REVISED_EXAMPLE,
+    errors=[hal_error(UnknownConsentType), hal_error(ConcurrentModification)],
+    permission=ADMIN_PERMISSION,
+    tags=TAGS,
+    operation_id="reviseDocument",
+)
 async def revise_document(request: Request) -> Response:
     caller = await authenticated(request)
     body = await read_model(request, transitions.RevisedDocumentBody)
@@ -112,6 +231,24 @@ async def revise_document(request: Request) -> Response:
     return HalJSON(echoed, status_code=202)
 
 
+@documented(
+    "Return needed consents",
+    description="The needed (pending and stale) consents of a user: the caller's own, or with "
+    "`userId` (administrators and services) another user's. An unknown user has none (an empty "
+    "collection).",
+    answers=hal(ConsentsView, description="A page of the user's needed consents."),
+    params=[
+        query(
+            "userId",
+            description="The user (party) id. Omitted: the caller's own (a service must name one: "
+            "400). Users may name only themselves (403). Blank: 400.",
+        ),
+        *page_parameters("consent"),
+    ],
+    errors=[hal_error(MalformedQuery), hal_error(InvalidQueryValue), PermissionDenied],
+    tags=TAGS,
+    operation_id="getNeededConsents",
+)
 async def needed_consents(request: Request) -> Response:
     caller = await authenticated(request)
     params = request.query_params
