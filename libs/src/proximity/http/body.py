@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from proximity.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from proximity.http.body_values import MAX_NESTING, BodyFault, body_fault, model_fault
+from proximity.http.body_values import MAX_NESTING, BodyFault, body_fault, model_fault, refused_body_fault
 
 DEFAULT_MAX_BODY = 1024 * 1024
 Model = TypeVar("Model", bound=BaseModel)
@@ -37,6 +37,9 @@ async def read_json(
     try:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError:
+        refused = refused_body_fault(raw, max_nesting=max_nesting)
+        if refused is not None:
+            raise _refused(refused) from None
         raise ValidationFailed("The request body is not valid JSON.", code="eMalformedJson") from None
     fault = body_fault(document, raw, max_nesting=max_nesting)
     if fault is not None:

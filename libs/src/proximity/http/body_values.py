@@ -1,9 +1,10 @@
-"""Every value of a parsed JSON body held against what the services can store and render.
+"""Every value of a JSON body held against what the services can store and render.
 
 orjson parses what PostgreSQL and the services cannot take: ``"\\u0000"`` in a value or a key,
 integers up to 2**64 - 1 (and bigger ones turned silently into floats), and nesting up to
-1024 levels, of which orjson itself renders only 254 back. Each is refused here, naming the
-JSON path of the field (``addresses.0.city``), so no service ever sees one.
+1024 levels, of which orjson itself renders only 254 back. What orjson refuses (a lone
+surrogate, a number beyond a double) it refuses without saying where. Each is answered here
+with the JSON path of the field (``addresses.0.city``), so no service ever sees one.
 """
 
 from __future__ import annotations
@@ -84,15 +85,39 @@ def _fault(document: Any, *, max_nesting: int) -> tuple[BodyFault | None, bool]:
             problem = integer_fault(value)
             if problem is not None:
                 return BodyFault(_spelled(path), problem), suspicious
-        elif isinstance(value, float) and math.isfinite(value) and abs(value) >= _FLOAT_FROM_BIG_INTEGER:
-            suspicious = True
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return BodyFault(_spelled(path), "must be a finite number"), suspicious
+            if abs(value) >= _FLOAT_FROM_BIG_INTEGER:
+                suspicious = True
     return None, suspicious
 
 
 def _exact_integer(literal: str) -> int | _OversizedInteger:
+    # Never int() on a long literal: beyond 4300 digits it raises, and it is slow before that.
     if len(literal.lstrip("-").lstrip("0")) > _BIGINT_DIGITS:
         return _OVERSIZED
     return int(literal)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+class _Unparsable:
+    """What the standard parser could not read either."""
+
+
+_UNPARSABLE = _Unparsable()
+
+
+def _literal_document(raw: bytes) -> Any:
+    """``raw`` read by the standard parser, which keeps integer literals exact and takes the
+    lone surrogates and huge numbers orjson refuses; ``_UNPARSABLE`` if it fails too."""
+    try:
+        return json.loads(raw, parse_int=_exact_integer, parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return _UNPARSABLE
 
 
 def body_fault(document: Any, raw: bytes, *, max_nesting: int = MAX_NESTING) -> BodyFault | None:
@@ -100,11 +125,17 @@ def body_fault(document: Any, raw: bytes, *, max_nesting: int = MAX_NESTING) -> 
     found, suspicious = _fault(document, max_nesting=max_nesting)
     if found is not None or not suspicious:
         return found
-    # Rare: a float beyond bigint, which may have been an integer literal. The standard
-    # parser keeps literals apart; orjson has already vouched that ``raw`` is valid JSON, and
-    # the nesting was bounded above, so this parse neither fails nor recurses deeply.
-    literal = json.loads(raw, parse_int=_exact_integer)
-    return _fault(literal, max_nesting=max_nesting)[0]
+    # Rare: a float beyond bigint, which may have been an integer literal: only the literal
+    # knows. The nesting was bounded above, so this parse does not recurse deeply.
+    literal = _literal_document(raw)
+    return None if literal is _UNPARSABLE else _fault(literal, max_nesting=max_nesting)[0]
+
+
+def refused_body_fault(raw: bytes, *, max_nesting: int = MAX_NESTING) -> BodyFault | None:
+    """For a body orjson refused: the field to blame, if the refusal was a value (a lone
+    surrogate, a number beyond a double) rather than broken JSON; else None (malformed)."""
+    literal = _literal_document(raw)
+    return None if literal is _UNPARSABLE else _fault(literal, max_nesting=max_nesting)[0]
 
 
 def _instant_fault(value: datetime) -> str | None:

@@ -23,7 +23,9 @@ def query_integer(raw: str) -> int | None:
     if it is not an integer at all."""
     if _INTEGER.fullmatch(raw) is None:
         return None
-    negative = raw.startswith("-")
-    if len(raw.lstrip("+-").lstrip("0")) > _BIGINT_DIGITS:
-        return -OUT_OF_RANGE if negative else OUT_OF_RANGE
-    return int(raw)
+    sign = -1 if raw.startswith("-") else 1
+    # Leading zeros count towards int()'s digit limit too.
+    digits = raw.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > _BIGINT_DIGITS:
+        return sign * OUT_OF_RANGE
+    return sign * int(digits)
