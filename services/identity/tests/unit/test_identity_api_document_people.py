@@ -142,7 +142,7 @@ def test_each_route_declares_the_errors_its_use_case_raises() -> None:
     assert _codes(settings, "403") == {"ePermissionDenied"}  # another party's settings
     assert "eUserNotFound" in _codes(operations[("GET", "/users/me")], "400")
     assert "eSessionRevoked" in _codes(operations[("GET", "/users/me")], "401")
-    for (method, path), operation in operations.items():
+    for (method, _path), operation in operations.items():
         if method == "DELETE":
             assert set(operation["responses"]) >= {"204", "400", "401", "403"}
             assert "content" not in operation["responses"]["204"]
