@@ -1,4 +1,5 @@
-"""What a service's lifespan builds and tears down: engine, NATS, outbox relay, consumers.
+"""What a service's lifespan builds and tears down: engine, NATS, outbox relay, consumers, and
+the guard that checks its callers.
 
 Nothing here runs at import time; ``open_runtime`` is entered from the app's lifespan, so a
 test can build an app against any database and broker.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
 from nats.aio.client import Client as NATS
@@ -16,6 +18,8 @@ from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from proximity.auth.caller import CallerGuard
+from proximity.auth.identity_records import remote_caller_guard
 from proximity.background import stop_all
 from proximity.db.engine import build_engine, build_sessionmaker
 from proximity.db.unit_of_work import UnitOfWork
@@ -36,6 +40,14 @@ class Runtime:
     relay: OutboxRelay
     read_sessionmaker: async_sessionmaker[AsyncSession]
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    guard: CallerGuard | None = field(default=None, repr=False)  # set by ``open_runtime``
+
+    @property
+    def callers(self) -> CallerGuard:
+        """Who is calling: ``await runtime.callers.user(request)`` in a route's caller check."""
+        if self.guard is None:
+            raise RuntimeError("opened with callers=None: this service checks its callers itself")
+        return self.guard
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, on_commit=self.relay.wake)
@@ -59,12 +71,23 @@ class Runtime:
 
 
 StartConsumers = Callable[[Runtime], Awaitable[list[asyncio.Task[None]]]]
+CallerSetup = Callable[[Runtime], AbstractAsyncContextManager[CallerGuard]]
+
+
+def remote_callers(runtime: Runtime) -> AbstractAsyncContextManager[CallerGuard]:
+    """Every service but identity: identity's JWKS, its key lookups and its events."""
+    return remote_caller_guard(runtime.settings, runtime.js)
 
 
 @contextlib.asynccontextmanager
 async def open_runtime(
-    settings: ServiceSettings, *, context: str, start_consumers: StartConsumers | None = None
+    settings: ServiceSettings,
+    *,
+    context: str,
+    start_consumers: StartConsumers | None = None,
+    callers: CallerSetup | None = remote_callers,
 ) -> AsyncIterator[Runtime]:
+    """``callers=None``: identity, which owns keys and sessions, builds its guard itself."""
     engine = build_engine(settings.database_url)
     nc = await connect(settings.nats_url, name=settings.service_name)
     tasks: list[asyncio.Task[None]] = []
@@ -79,7 +102,10 @@ async def open_runtime(
             tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
             if start_consumers is not None:
                 tasks.extend(await start_consumers(runtime))
-        yield runtime
+        async with contextlib.AsyncExitStack() as stack:
+            if callers is not None:
+                runtime.guard = await stack.enter_async_context(callers(runtime))
+            yield runtime
     finally:
         await stop_all(tasks)
         with contextlib.suppress(Exception):

@@ -48,7 +48,10 @@ def create_app(settings: IdentitySettings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with open_runtime(settings, context="identity", start_consumers=start_consumers) as runtime:
+        # callers=None: identity owns keys and sessions, so its guard reads them itself (wire).
+        async with open_runtime(
+            settings, context="identity", start_consumers=start_consumers, callers=None
+        ) as runtime:
             app.state.identity = await wire(settings, runtime)
             app.state.mail = start_mail_delivery(settings, runtime)
             yield

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.config import IdentitySettings
+from identity.services.caller_records import OwnRecords
 from identity.services.signing_keys import SigningKeys
+from proximity.auth.caller import CallerGuard
 from proximity.auth.verifier import TokenVerifier
 from proximity.db.unit_of_work import UnitOfWork
 from proximity.runtime import Runtime
@@ -19,6 +21,7 @@ class Collaborators:
     runtime: Runtime
     keys: SigningKeys
     verifier: TokenVerifier
+    callers: CallerGuard
 
     def unit_of_work(self) -> UnitOfWork:
         return self.runtime.unit_of_work()
@@ -29,6 +32,9 @@ class Collaborators:
 
 async def wire(settings: IdentitySettings, runtime: Runtime) -> Collaborators:
     keys = await SigningKeys.load(runtime.sessionmaker)
-    # identity verifies its own tokens from its key store: no HTTP round trip to itself.
+    # identity verifies its own tokens from its key store, and answers the caller checks from
+    # its own tables: no HTTP round trip to itself.
     verifier = TokenVerifier(keys, audience=settings.jwt_audience, issuer=settings.jwt_issuer)
-    return Collaborators(settings, runtime, keys, verifier)
+    return Collaborators(
+        settings, runtime, keys, verifier, CallerGuard(verifier, OwnRecords(runtime.reading))
+    )

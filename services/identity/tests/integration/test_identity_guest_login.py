@@ -81,7 +81,7 @@ async def test_the_mailed_link_starts_a_session(
     access_token = body["data"]["access_token"]
     claims = jwt.decode(access_token, options={"verify_signature": False})
     assert (claims["sub"], claims["tid"]) == (str(account.user_id), str(account.tenant_id))
-    me = await identity.http.get("/users/me", headers={"Authorization": access_token})
+    me = await identity.http.get("/users/me", headers={**account.key, "Authorization": access_token})
     assert me.status_code == 200
     assert me.json()["data"]["party_id"] == str(account.party_id)
 

@@ -180,7 +180,9 @@ async def test_every_session_ends_with_a_reset(
         )
         assert refreshed.status_code == 401
         assert code_of(refreshed) == "eInvalidRefreshToken"
-        me = await identity.http.get("/users/me", headers={"Authorization": tokens["access_token"]})
+        me = await identity.http.get(
+            "/users/me", headers={**account.key, "Authorization": tokens["access_token"]}
+        )
         assert me.status_code == 401
         assert code_of(me) == "eSessionRevoked"
     revoked = [

@@ -142,7 +142,7 @@ async def test_a_service_token_is_no_user_credential(identity: Identity, account
         assert response.status_code == 401, path
         assert response.json()["errors"][0]["code"] == "eInvalidToken"
     # The user's own token still works: the refusal was about the service token alone.
-    me = await identity.http.get("/users/me", headers=authorization_header(user_token))
+    me = await identity.http.get("/users/me", headers={**account.key, **authorization_header(user_token)})
     assert me.status_code == 200
 
 

@@ -23,15 +23,20 @@ async def refresh(identity: Identity, account: Account, token: str) -> int:
     return response.status_code
 
 
-async def me(identity: Identity, access_token: str, scheme: str = "") -> tuple[int, dict[str, object]]:
-    response = await identity.http.get("/users/me", headers={"Authorization": f"{scheme}{access_token}"})
+async def me(
+    identity: Identity, account: Account | None, access_token: str, scheme: str = ""
+) -> tuple[int, dict[str, object]]:
+    key = account.key if account is not None else {}
+    response = await identity.http.get(
+        "/users/me", headers={**key, "Authorization": f"{scheme}{access_token}"}
+    )
     return response.status_code, response.json()
 
 
 async def test_users_me_has_the_seed_shape(identity: Identity, account: Account) -> None:
     issued = await tokens(identity, account)
     for scheme in ("", "Bearer "):  # seed 004 sends the token bare
-        status, body = await me(identity, issued["access_token"], scheme)
+        status, body = await me(identity, account, issued["access_token"], scheme)
         assert status == 200
         assert body == {
             "data": {"party_id": str(account.party_id), "permissions": [], "settings": []},
@@ -41,7 +46,7 @@ async def test_users_me_has_the_seed_shape(identity: Identity, account: Account)
 
 async def test_users_me_without_or_with_a_bad_token_is_401(identity: Identity) -> None:
     assert (await identity.http.get("/users/me")).status_code == 401
-    status, body = await me(identity, "not.a.jwt")
+    status, body = await me(identity, None, "not.a.jwt")
     assert status == 401
     assert body == {
         "errors": [{"code": "eInvalidToken", "message": "The access token is missing, invalid or expired."}]
@@ -56,12 +61,12 @@ async def test_refresh_rotates_and_reuse_ends_the_session(identity: Identity, ac
     assert rotated.status_code == 200
     second = rotated.json()["data"]
     assert second["refresh_token"] != first["refresh_token"]
-    assert (await me(identity, second["access_token"]))[0] == 200
+    assert (await me(identity, account, second["access_token"]))[0] == 200
 
     # The first token again: a replay. The whole session ends, including the newest tokens.
     assert await refresh(identity, account, first["refresh_token"]) == 401
     assert await refresh(identity, account, second["refresh_token"]) == 401
-    status, body = await me(identity, second["access_token"])
+    status, body = await me(identity, account, second["access_token"])
     assert status == 401
     assert body["errors"][0]["code"] == "eSessionRevoked"  # type: ignore[index]
 
@@ -99,10 +104,12 @@ async def test_logout_ends_the_session_and_publishes_the_event(identity: Identit
     )
     try:
         issued = await tokens(identity, account)
-        response = await identity.http.post("/auth/logout", headers={"Authorization": issued["access_token"]})
+        response = await identity.http.post(
+            "/auth/logout", headers={**account.key, "Authorization": issued["access_token"]}
+        )
         assert response.status_code == 204
         assert await refresh(identity, account, issued["refresh_token"]) == 401
-        assert (await me(identity, issued["access_token"]))[0] == 401
+        assert (await me(identity, account, issued["access_token"]))[0] == 401
         await eventually(lambda: any(e.tenant_id == account.tenant_id for e in seen))
         event = next(e for e in seen if e.tenant_id == account.tenant_id)
         assert event.data["user_id"] == str(account.user_id)
@@ -129,7 +136,7 @@ async def test_users_me_of_a_deleted_user_is_400_user_not_found(identity: Identi
         assert user is not None
         user.deleted_at = datetime.now(UTC)
         await uow.commit()
-    status, body = await me(identity, issued["access_token"])
+    status, body = await me(identity, account, issued["access_token"])
     assert status == 400
     assert body["errors"][0]["code"] == "eUserNotFound"  # type: ignore[index]
 
@@ -140,7 +147,7 @@ async def test_deleting_a_party_shuts_its_user_out(identity: Identity, account: 
     deleted = await identity.http.delete(f"/parties/{account.party_id}", headers=headers)
     assert deleted.status_code == 204
     # Its session ended with the deletion, and no new one can start.
-    status, body = await me(identity, issued["access_token"])
+    status, body = await me(identity, account, issued["access_token"])
     assert (status, body["errors"][0]["code"]) == (401, "eSessionRevoked")  # type: ignore[index]
     assert await refresh(identity, account, issued["refresh_token"]) == 401
     assert (await log_in(identity.http, account)).status_code == 401

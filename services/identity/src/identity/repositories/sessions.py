@@ -88,6 +88,15 @@ async def caller_state(
     )
 
 
+async def session_revoked(session: AsyncSession, tenant_id: uuid.UUID, session_id: uuid.UUID) -> bool:
+    """Only a session that identity ended: the gateway knows no more than that either, and a
+    token's signature already vouches for the session it names."""
+    query = select(col(Session.revoked_at)).where(
+        col(Session.id) == session_id, col(Session.tenant_id) == tenant_id
+    )
+    return (await session.execute(query)).scalar_one_or_none() is not None
+
+
 async def session_in_tenant(
     session: AsyncSession, tenant_id: uuid.UUID, session_id: uuid.UUID
 ) -> Session | None:
