@@ -15,7 +15,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -122,8 +122,12 @@ class FakeUpstream:
             if request.url.path.endswith("/slow"):
                 await asyncio.sleep(2)
             size = 0
-            async for chunk in request.stream():
-                size += len(chunk)
+            try:
+                async for chunk in request.stream():
+                    size += len(chunk)
+            except ClientDisconnect:
+                call["disconnected"] = True  # the gateway gave the request up
+                return Response(status_code=499)  # read by nobody
             call["body_bytes"] = size
             response = JSONResponse({"data": call, "warnings": []})
             response.headers.append("set-cookie", "a=1")

@@ -44,3 +44,22 @@ def test_metrics_networks_default_to_loopback_and_private_ranges() -> None:
     assert any(ip_address("127.0.0.1") in n for n in networks)
     assert any(ip_address("10.1.2.3") in n for n in networks)
     assert not any(ip_address("203.0.113.7") in n for n in networks)
+
+
+def test_no_browser_origin_and_a_body_idle_timeout_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GATEWAY_CORS_ORIGINS", "GATEWAY_CORS_ORIGIN_REGEX", "BODY_IDLE_TIMEOUT_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = GatewaySettings()
+    assert settings.cors_origins == []
+    assert settings.cors_origin_regex is None
+    assert settings.body_idle_timeout_seconds == 10
+
+
+def test_browser_origins_and_body_idle_timeout_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_CORS_ORIGINS", '["https://app.example", "https://admin.example"]')
+    monkeypatch.setenv("GATEWAY_CORS_ORIGIN_REGEX", r"https://.*\.example")
+    monkeypatch.setenv("BODY_IDLE_TIMEOUT_SECONDS", "2.5")
+    settings = GatewaySettings()
+    assert settings.cors_origins == ["https://app.example", "https://admin.example"]
+    assert settings.cors_origin_regex == r"https://.*\.example"
+    assert settings.body_idle_timeout_seconds == 2.5
