@@ -14,7 +14,7 @@ from starlette.datastructures import QueryParams
 from proximity.errors import ValidationFailed
 from proximity.http.list_query import MAX_PER_PAGE, ListQuery, max_page, parse_list_query
 from proximity.http.query_integers import OUT_OF_RANGE, query_integer
-from proximity.http.storable import BIGINT_MAX, text_fault
+from proximity.http.storable import BIGINT_MAX, BIGINT_MIN, integer_fault, text_fault
 
 SORTABLE = ("name", "created")
 
@@ -49,6 +49,14 @@ def test_anything_else_is_not_an_integer(raw: str) -> None:
 @pytest.mark.parametrize(("raw", "value"), [("9" * 20, OUT_OF_RANGE), ("-" + "9" * 5000, -OUT_OF_RANGE)])
 def test_a_literal_longer_than_any_bigint_is_out_of_range_unparsed(raw: str, value: int) -> None:
     assert query_integer(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["-" + "9" * 20, "9" * 20, str(BIGINT_MIN - 1), str(BIGINT_MAX + 1)])
+def test_a_literal_beyond_a_bigint_is_no_bigint_either_way(raw: str) -> None:
+    value = query_integer(raw)
+
+    assert value is not None
+    assert integer_fault(value) is not None
 
 
 def test_the_last_page_keeps_its_rows_addressable() -> None:

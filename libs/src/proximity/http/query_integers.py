@@ -14,8 +14,9 @@ from proximity.http.storable import BIGINT_MAX
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _BIGINT_DIGITS = len(str(BIGINT_MAX))
-# Beyond bigint, so outside any range a parameter allows, whatever its bounds.
-OUT_OF_RANGE = BIGINT_MAX + 1
+# Beyond bigint, negated too (-(BIGINT_MAX + 1) would be BIGINT_MIN), so outside any range a
+# parameter allows, whatever its bounds.
+OUT_OF_RANGE = 2 * (BIGINT_MAX + 1)
 
 
 def query_integer(raw: str) -> int | None:
