@@ -173,8 +173,11 @@ def test_a_bad_filter_is_400_with_the_error_body(
 def test_without_a_token_the_gateway_answers_401(gateway: httpx.Client, method: str, path: str) -> None:
     response = gateway.request(method, path, headers=KEY, json={} if method == "POST" else None)
     assert response.status_code == 401
-    # The gateway refuses it itself, in seed 004's envelope: the request never reaches consents.
-    assert response.json()["errors"][0]["code"] == "eInvalidToken"
+    # The gateway refuses it itself (the request never reaches consents), in the consents API's
+    # own error shape: seed 001's HAL ``_error``.
+    assert response.headers["content-type"] == "application/hal+json"
+    assert response.json()["_error"]["type"] == "invalidToken"
+    assert response.json()["_error"]["statusCode"] == 401
 
 
 def test_give_then_revoke_through_the_gateway(
