@@ -11,8 +11,6 @@ from consents.bootstrap import Collaborators
 from consents.config import ConsentsSettings
 from consents.hal.errors import HAL_ERRORS, exception_handlers
 from consents.routes import consents, root, transitions, type_names
-from proximity.auth.jwks import JwksClient
-from proximity.auth.verifier import TokenVerifier
 from proximity.http.app import build_app
 from proximity.observability.health import ReadinessCheck
 from proximity.observability.logging import configure_logging
@@ -24,20 +22,16 @@ async def _starting() -> None:
     raise RuntimeError("still starting")
 
 
-def create_app(settings: ConsentsSettings | None = None, *, jwks: JwksClient | None = None) -> Starlette:
-    """``jwks``: where token keys come from (default: identity's JWKS at ``settings.jwks_url``)."""
+def create_app(settings: ConsentsSettings | None = None) -> Starlette:
     settings = settings or ConsentsSettings()
     configure_logging("consents", settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The runtime's guard checks callers as the gateway does: identity's keys, client keys
+        # and revoked sessions (``settings.jwks_url``, ``identity_url``, identity's events).
         async with open_runtime(settings, context="consents") as runtime:
-            verifier = TokenVerifier(
-                jwks or JwksClient(settings.jwks_url),
-                audience=settings.jwt_audience,
-                issuer=settings.jwt_issuer,
-            )
-            app.state.consents = Collaborators(settings, runtime, verifier)
+            app.state.consents = Collaborators(settings, runtime)
             yield
 
     def readiness() -> Mapping[str, ReadinessCheck]:

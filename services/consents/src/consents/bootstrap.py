@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consents.config import ConsentsSettings
-from proximity.auth.verifier import TokenVerifier
 from proximity.db.unit_of_work import UnitOfWork
 from proximity.runtime import Runtime
 
@@ -16,7 +15,6 @@ from proximity.runtime import Runtime
 class Collaborators:
     settings: ConsentsSettings
     runtime: Runtime
-    verifier: TokenVerifier
 
     def unit_of_work(self) -> UnitOfWork:
         return self.runtime.unit_of_work()

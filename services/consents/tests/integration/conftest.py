@@ -1,10 +1,16 @@
 """The consents service against real PostgreSQL and NATS: a migrated database per run, the app
-in-process over HTTP (httpx's ASGI transport), and access tokens signed here with an Ed25519
-key whose JWKS a tiny Starlette app serves over a real (in-process) HTTP exchange."""
+in-process over HTTP (httpx's ASGI transport), access tokens signed here with an Ed25519 key,
+and a stand-in identity on a real uvicorn server answering what consents asks identity: the
+JWKS and which tenant a client key opens. Every tenant gets a key, sent with its users'
+tokens as the gateway forwards it."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import hashlib
+import secrets
+import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -15,17 +21,17 @@ import httpx
 import jwt
 import orjson
 import pytest
+import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from consents.app import create_app
 from consents.bootstrap import Collaborators
 from consents.config import ConsentsSettings
-from proximity.auth.jwks import JwksClient
 from proximity.db.migrate import upgrade
 from proximity.events.tables import OutboxMessage
 
@@ -54,6 +60,62 @@ class Signer:
         return jwt.encode(payload, self.key, algorithm="EdDSA", headers={"kid": KID})
 
 
+@dataclass
+class ClientKeys:
+    """The client keys the stand-in identity knows: one per tenant, made on first use."""
+
+    by_tenant: dict[uuid.UUID, str] = field(default_factory=dict)
+    by_hash: dict[str, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)  # tenant, client
+
+    def key_of(self, tenant_id: uuid.UUID) -> str:
+        if tenant_id not in self.by_tenant:
+            key = secrets.token_urlsafe(16)
+            self.by_tenant[tenant_id] = key
+            self.by_hash[hashlib.sha256(key.encode()).hexdigest()] = (tenant_id, uuid.uuid4())
+        return self.by_tenant[tenant_id]
+
+    def forget(self, key: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """identity revoking the key: its lookups answer 404 from now on."""
+        return self.by_hash.pop(hashlib.sha256(key.encode()).hexdigest(), None)
+
+
+def identity_app(signer: Signer, keys: ClientKeys) -> Starlette:
+    async def jwks(request: Request) -> JSONResponse:
+        return JSONResponse(signer.jwks())
+
+    async def client_key(request: Request) -> Response:
+        found = keys.by_hash.get(request.path_params["key_hash"])
+        if found is None:
+            return JSONResponse({"errors": [{"code": "eInvalidClientKey"}]}, status_code=404)
+        return JSONResponse({"data": {"tenant_id": str(found[0]), "client_id": str(found[1])}})
+
+    return Starlette(
+        routes=[
+            Route("/.well-known/jwks.json", jwks),
+            Route("/internal/client-keys/{key_hash}", client_key),
+        ]
+    )
+
+
+@contextlib.asynccontextmanager
+async def identity_served(app: Starlette) -> AsyncIterator[str]:
+    """The stand-in identity on a free port of a real uvicorn server; yields its base URL."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False))
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        try:
+            while not server.started:
+                if task.done():
+                    task.result()
+                    raise RuntimeError("the stand-in identity did not start")
+                await asyncio.sleep(0.01)
+            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        finally:
+            server.should_exit = True
+            await asyncio.gather(task, return_exceptions=True)
+
+
 @pytest.fixture(scope="session")
 def consents_database_url(database_factory: Callable[[str], str]) -> str:
     url = database_factory("consents")
@@ -71,12 +133,18 @@ def signer() -> Signer:
     return Signer()
 
 
+@pytest.fixture(scope="session")
+def client_keys() -> ClientKeys:
+    return ClientKeys()
+
+
 @dataclass
 class Consents:
     http: httpx.AsyncClient
     wired: Collaborators
     signer: Signer
     settings: ConsentsSettings
+    client_keys: ClientKeys
 
     def headers(
         self,
@@ -86,7 +154,10 @@ class Consents:
         admin: bool = False,
         permissions: tuple[str, ...] = (),
         service: bool = False,
+        session_id: uuid.UUID | None = None,
     ) -> dict[str, str]:
+        """A user's token with their tenant's client key, as the gateway forwards them; or a
+        service's token alone (services call each other directly, with no client)."""
         claims: dict[str, Any] = {
             "sub": "consents-test-service" if service else str(uuid.uuid4()),
             "tid": str(tenant_id),
@@ -95,30 +166,34 @@ class Consents:
         }
         if service:
             claims["typ"] = "service"
-        else:
-            claims["pid"] = str(party_id or uuid.uuid4())
-        return {"Authorization": f"Bearer {self.signer.token(self.settings, **claims)}"}
+            return {"Authorization": f"Bearer {self.signer.token(self.settings, **claims)}"}
+        claims["pid"] = str(party_id or uuid.uuid4())
+        claims["sid"] = str(session_id or uuid.uuid4())
+        token = self.signer.token(self.settings, **claims)
+        return {"Authorization": f"Bearer {token}", "X-Client-Key": self.client_keys.key_of(tenant_id)}
 
 
 @contextlib.asynccontextmanager
-async def running(settings: ConsentsSettings, signer: Signer) -> AsyncIterator[Consents]:
-    async def jwks(request: Request) -> JSONResponse:
-        return JSONResponse(signer.jwks())
-
-    keys_app = Starlette(routes=[Route("/.well-known/jwks.json", jwks)])
-    keys_http = httpx.AsyncClient(transport=httpx.ASGITransport(app=keys_app), base_url="http://identity")
-    app = create_app(settings, jwks=JwksClient("http://identity/.well-known/jwks.json", http=keys_http))
-    async with (
-        keys_http,
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://consents") as http,
-    ):
-        yield Consents(http, app.state.consents, signer, settings)
+async def running(
+    settings: ConsentsSettings, signer: Signer, client_keys: ClientKeys
+) -> AsyncIterator[Consents]:
+    async with identity_served(identity_app(signer, client_keys)) as identity_url:
+        pointed = settings.model_copy(
+            update={"identity_url": identity_url, "jwks_url": f"{identity_url}/.well-known/jwks.json"}
+        )
+        app = create_app(pointed)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://consents") as http,
+        ):
+            yield Consents(http, app.state.consents, signer, pointed, client_keys)
 
 
 @pytest.fixture
-async def service(settings: ConsentsSettings, signer: Signer) -> AsyncIterator[Consents]:
-    async with running(settings, signer) as started:
+async def service(
+    settings: ConsentsSettings, signer: Signer, client_keys: ClientKeys
+) -> AsyncIterator[Consents]:
+    async with running(settings, signer, client_keys) as started:
         yield started
 
 
