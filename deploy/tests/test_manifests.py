@@ -106,8 +106,11 @@ APPS = {
         image="proximity/consents:0.1.0",
         port=8005,
         factory="consents.app:create_app",
-        # consents/config.py: the shared ServiceSettings; it re-verifies tokens with the JWKS.
-        env=frozenset({"DATABASE_URL", "NATS_URL", "JWKS_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}),
+        # consents/config.py: the shared ServiceSettings; it checks its callers again itself,
+        # tokens with the JWKS and client keys with identity.
+        env=frozenset(
+            {"DATABASE_URL", "NATS_URL", "JWKS_URL", "IDENTITY_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}
+        ),
         database="consents",
         required_copies=("libs", "services/consents"),
         package="consents",
