@@ -11,6 +11,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from e2e_stack import REPO
+from gateway.routing import DEFAULT_PUBLIC
 
 CATALOGUE = REPO / "docs" / "endpoints.tsv"
 RUNNING = {"identity", "consents"}  # the contexts the stack starts today
@@ -84,3 +85,15 @@ def test_the_docs_page_loads_everything_from_the_gateway(gateway: httpx.Client) 
         assert asset.content
     assert '"/openapi.json"' in gateway.get("/docs/initializer.js").text
     assert gateway.get("/docs/index.j2").status_code == 404  # only the page's own files
+
+
+def test_the_gateway_asks_a_token_exactly_where_the_document_does(gateway: httpx.Client) -> None:
+    """The gateway's list of public routes and the services' declarations cannot drift apart."""
+    document = _document(gateway)
+    declared_public = {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if operation["security"] and "AccessToken" not in operation["security"][0]
+    }
+    assert declared_public == set(DEFAULT_PUBLIC)

@@ -84,6 +84,10 @@ DEFAULT_PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/auth/reset-password"),
         ("PUT", "/auth/reset-password"),
         ("POST", "/auth/reset-password"),
+        # Seed 001: the API root and its document need only the client key.
+        ("GET", "/consents"),
+        ("GET", "/consents/"),
+        ("GET", "/consents/apiDoc"),
     }
 )
 
