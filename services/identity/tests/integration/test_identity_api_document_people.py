@@ -388,6 +388,23 @@ def _codes(document: dict[str, Any], method: str, path: str, status: int) -> lis
     return codes
 
 
+async def test_the_collection_is_no_party_and_empty_filters_are_none(
+    identity: Identity, account: Account, conforms: Conformance
+) -> None:
+    admin = await signed_in(identity, account)
+    put = await identity.http.put("/parties/~/users", headers=admin, json=user_body())
+    assert put.status_code == 405
+    assert put.headers["allow"] == "GET, HEAD, PATCH"
+    for path, params in (
+        ("/parties", {"type_id": "", "group_id": "", "skillset_id": ""}),
+        ("/parties/{id}/favorites", {"type": "", "category": ""}),
+    ):
+        real = path.replace("{id}", str(account.party_id))
+        response = await identity.http.get(real, headers=admin, params=params)
+        assert response.status_code == 200, response.text
+        conforms("GET", path, response)
+
+
 async def test_a_member_sees_permissions_on_users(
     identity: Identity, account: Account, conforms: Conformance
 ) -> None:

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from identity.domain.favorites import CATEGORIES, KINDS
 from identity.errors import PartyNotFound
 from identity.routes.caller import authenticated, collaborators
+from identity.routes.query_values import or_empty
 from identity.schemas.favorites import FavoriteChangesView, FavoritesBody, FavoriteView
 from identity.services import favorites
 from proximity.errors import PermissionDenied
@@ -30,10 +31,14 @@ _ERRORS = (PartyNotFound, PermissionDenied)
     description=_OWN + " Unpaginated, oldest first.",
     answers=api.catalogue(FavoriteView),
     params=(
-        query("type", {"type": "string", "enum": list(KINDS)}, description="Only favorites of this type."),
+        query(
+            "type",
+            or_empty({"type": "string", "enum": list(KINDS)}),
+            description="Only favorites of this type.",
+        ),
         query(
             "category",
-            {"type": "string", "enum": list(CATEGORIES)},
+            or_empty({"type": "string", "enum": list(CATEGORIES)}),
             description="Only favorites of this category.",
         ),
     ),

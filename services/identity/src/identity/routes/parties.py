@@ -18,6 +18,7 @@ from identity.errors import (
 )
 from identity.repositories.parties import SORTS, PartyFilter
 from identity.routes.caller import authenticated, collaborators
+from identity.routes.query_values import OPTIONAL_UUID, or_empty
 from identity.schemas.parties import (
     MAX_BATCH,
     PartyBatch,
@@ -35,7 +36,7 @@ from proximity.http.list_query import parse_list_query, parse_uuids
 from proximity.http.responses import batch, created, many, no_content, one, public_url
 from proximity.openapi import operation as api
 from proximity.openapi.envelopes import list_parameters
-from proximity.openapi.operation import UUID_SCHEMA, BatchBody, documented, query
+from proximity.openapi.operation import BatchBody, documented, query
 
 _ADDRESS = {
     "name": "Main Office",
@@ -104,9 +105,9 @@ def _party_id(request: Request) -> uuid.UUID:
     answers=api.many(PartyView),
     params=(
         *list_parameters(sortable=SORTS, includes=("stats",)),
-        query("group_id", UUID_SCHEMA, description="Only parties belonging to this group."),
-        query("type_id", UUID_SCHEMA, description="Only parties of this party type."),
-        query("skillset_id", UUID_SCHEMA, description="Only parties holding this skillset."),
+        query("group_id", OPTIONAL_UUID, description="Only parties belonging to this group."),
+        query("type_id", OPTIONAL_UUID, description="Only parties of this party type."),
+        query("skillset_id", OPTIONAL_UUID, description="Only parties holding this skillset."),
     ),
     permission="party.view",
 )
@@ -133,7 +134,7 @@ async def list_parties(request: Request) -> Response:
     params=(
         query(
             "include[]",
-            {"type": "array", "items": {"type": "string", "enum": ["counts"]}},
+            {"type": "array", "items": or_empty({"type": "string", "enum": ["counts"]})},
             description="`counts`: totals of groups, contracts, assets and skillsets.",
         ),
     ),

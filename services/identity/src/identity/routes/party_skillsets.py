@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from identity.errors import AttemptSaveWithMissingSkillSets, PartiesNotFound
 from identity.routes.caller import authenticated, collaborators
+from identity.routes.query_values import OPTIONAL_UUID
 from identity.schemas.party_skillsets import PartySkillSetsView, PartySkillSetsWrite, PartySkillSetView
 from identity.services import party_skillsets
 from proximity.errors import ValidationFailed
@@ -21,7 +22,7 @@ from proximity.http.body import read_model
 from proximity.http.list_query import parse_uuids
 from proximity.http.responses import catalogue, one
 from proximity.openapi import operation as api
-from proximity.openapi.operation import UUID_SCHEMA, documented, query
+from proximity.openapi.operation import documented, query
 
 
 def _one_id(request: Request, name: str) -> uuid.UUID | None:
@@ -38,8 +39,8 @@ def _one_id(request: Request, name: str) -> uuid.UUID | None:
     ),
     answers=api.catalogue(PartySkillSetView),
     params=(
-        query("party_id", UUID_SCHEMA, description="The pairs of this party."),
-        query("skillset_id", UUID_SCHEMA, description="The pairs of this skillset."),
+        query("party_id", OPTIONAL_UUID, description="The pairs of this party."),
+        query("skillset_id", OPTIONAL_UUID, description="The pairs of this skillset."),
     ),
     permission="party.view",
     operation_id="list_party_skillsets",

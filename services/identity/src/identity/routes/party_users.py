@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -27,6 +28,22 @@ from proximity.openapi.envelopes import list_parameters
 from proximity.openapi.operation import BatchBody, documented
 
 _PARTY_ID = "The path names the party; a user is known by its party's id."
+
+
+class _NotTheCollection(Convertor[str]):
+    """A path segment other than ``~``: ``PUT /parties/~/users`` is then a method the
+    collection does not take (405, ``Allow: GET, HEAD, PATCH``), not a party named ``~``."""
+
+    regex = "[^/~][^/]*|~[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("party_segment", _NotTheCollection())
 
 
 @documented(
@@ -121,6 +138,6 @@ async def put_user(request: Request) -> Response:
 routes = [
     Route("/parties/~/users", list_users, methods=["GET"]),
     Route("/parties/~/users", patch_users, methods=["PATCH"]),
-    Route("/parties/{id}/users", get_user, methods=["GET"]),
-    Route("/parties/{id}/users", put_user, methods=["PUT"]),
+    Route("/parties/{id:party_segment}/users", get_user, methods=["GET"]),
+    Route("/parties/{id:party_segment}/users", put_user, methods=["PUT"]),
 ]
