@@ -36,6 +36,8 @@ async def get_account(request: Request) -> Response:
     ),
     answers=api.one(AccountView, description="The account, renamed."),
     body=AccountWrite,
+    # Seed 000's clients send JSON:API's media type; any ``+json`` type is read as JSON.
+    body_media_types=["application/json", "application/vnd.api+json"],
     body_example={
         "data": {
             "id": "6d3e5cfc-3e7a-47fb-b1cf-63483ae59c17",

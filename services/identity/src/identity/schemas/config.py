@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 MAX_ENTRIES = 500
 Key = Field(min_length=1, max_length=150)
+# The document can say entries are distinct; not that they are distinct by key (+ domain or
+# locale), which ``_unique`` checks.
+DISTINCT: JsonDict = {"uniqueItems": True}
+Section = Field(default=None, max_length=MAX_ENTRIES, json_schema_extra=DISTINCT)
 
 
 class _Entry(BaseModel):
@@ -56,7 +61,7 @@ def _unique(entries: list[Any] | None, section: str) -> None:
 
 
 class ThemeWrite(BaseModel):
-    data: list[ThemeEntry] = Field(max_length=MAX_ENTRIES)
+    data: list[ThemeEntry] = Field(max_length=MAX_ENTRIES, json_schema_extra=DISTINCT)
 
     @model_validator(mode="after")
     def _once(self) -> ThemeWrite:
@@ -68,10 +73,10 @@ class ConfigWrite(BaseModel):
     """The sections to replace; a section left out keeps its entries. ``permissions``, which
     ``GET /config`` shows, is the caller's and read-only: ignored like any other extra key."""
 
-    theme: list[ThemeEntry] | None = Field(default=None, max_length=MAX_ENTRIES)
-    phrasing: list[PhraseEntry] | None = Field(default=None, max_length=MAX_ENTRIES)
-    vocab: list[VocabEntry] | None = Field(default=None, max_length=MAX_ENTRIES)
-    settings: list[SettingEntry] | None = Field(default=None, max_length=MAX_ENTRIES)
+    theme: list[ThemeEntry] | None = Section
+    phrasing: list[PhraseEntry] | None = Section
+    vocab: list[VocabEntry] | None = Section
+    settings: list[SettingEntry] | None = Section
 
     @model_validator(mode="after")
     def _once(self) -> ConfigWrite:
