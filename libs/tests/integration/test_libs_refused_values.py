@@ -91,6 +91,16 @@ def gauges_app(engine: AsyncEngine) -> Starlette:
             await connection.execute(text("SELECT CAST('10000-01-01T00:00:00Z' AS timestamptz)"))
         return one({})
 
+    async def gauges_named(request: Request) -> Response:
+        names = (await request.body()).decode().split("|")  # as many as the client sends
+        placeholders = ",".join(["%s"] * len(names))
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql(
+                f"SELECT 1 FROM gauges WHERE label IN ({placeholders})",  # noqa: S608 - placeholders only
+                tuple(names),
+            )
+        return one({})
+
     async def broken(request: Request) -> Response:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT * FROM no_such_table"))
@@ -105,6 +115,7 @@ def gauges_app(engine: AsyncEngine) -> Starlette:
             Route("/raw-notes", create_raw_note, methods=["POST"]),
             Route("/indexed-notes", index_note, methods=["POST"]),
             Route("/instants", stored_instant, methods=["GET"]),
+            Route("/named-gauges", gauges_named, methods=["POST"]),
             Route("/broken", broken, methods=["GET"]),
         ],
         lifespan=no_lifespan,
@@ -196,6 +207,13 @@ async def test_a_stored_date_time_python_cannot_hold_is_a_400(app: Starlette) ->
         response = await http.get("/instants")
 
     refusal(response, "a value is not one the database can hold")
+
+
+async def test_a_list_longer_than_a_statement_can_bind_is_a_400(app: Starlette) -> None:
+    async with client(app) as http:
+        response = await http.post("/named-gauges", content="|".join("x" * 65536).encode())
+
+    refusal(response, "a list holds too many values to match at once")
 
 
 async def test_the_services_own_database_fault_is_still_a_500(app: Starlette) -> None:

@@ -56,6 +56,17 @@ def test_psycopg_refusing_to_read_a_value_back_is_a_refusal_too() -> None:
     assert "'x'" not in refusal.problem
 
 
+def test_a_list_too_long_for_libpq_to_bind_is_the_clients() -> None:
+    error = psycopg.OperationalError(
+        "sending query and params failed: number of parameters must be between 0 and 65535"
+    )
+
+    refusal = database_refusal(wrapped(error))
+
+    assert refusal is not None
+    assert refusal.problem == "a list holds too many values to match at once"
+
+
 def test_an_unwrapped_psycopg_error_is_classified_the_same() -> None:
     assert database_refusal(pg.NumericValueOutOfRange("bigint out of range")) is not None
 

@@ -4,8 +4,9 @@ The checks at the edge (bodies, query strings, paths) refuse what is known to br
 the safety net for whatever still reaches PostgreSQL: a psycopg ``DataError`` (SQLSTATE class
 22: a number out of range, a text too long, an untranslatable character, an invalid text
 representation, a date-time overflow; or psycopg's own refusal of NUL), a value too large for
-an index row (54000), and a lone surrogate psycopg cannot encode. Each is described without
-the value itself: messages from PostgreSQL quote it, and it may be personal data.
+an index row (54000), a list too long to bind (libpq takes at most 65535 parameters), and a
+lone surrogate psycopg cannot encode. Each is described without the value itself: messages
+from PostgreSQL quote it, and it may be personal data.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ _PROBLEMS = {
     "54000": "a value is too large to be stored",
 }
 _OTHER_DATA_PROBLEM = "a value is not one the database can hold"
+# libpq's refusal, before sending, of a statement with more parameters than its protocol
+# carries: a client's list (``type=a|b|...``, ids) longer than any query can match at once.
+_TOO_MANY_PARAMETERS = "number of parameters must be between 0 and 65535"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,12 @@ def _of_driver(error: BaseException | None) -> DatabaseRefusal | None:
     if not isinstance(error, psycopg.Error):
         return None
     sqlstate = error.sqlstate
+    if (
+        isinstance(error, psycopg.OperationalError)
+        and sqlstate is None
+        and _TOO_MANY_PARAMETERS in str(error)
+    ):
+        return DatabaseRefusal(None, "a list holds too many values to match at once")
     # 54000 is "program limit exceeded" proper (index row size, jsonb size), not 540xx's
     # statements too complex for the server, which would be ours.
     if not isinstance(error, psycopg.DataError) and sqlstate != "54000":
