@@ -78,7 +78,7 @@ async def confirm_totp(request: Request) -> Response:
         "With a current code or the password (one of the two). A wrong one is 400 `eInvalidCode`"
         " and counts towards the login lockout. TOTP not enrolled: 400 `eSecondFactorState`."
     ),
-    answers=api.empty(description="TOTP is off (enrolled or pending)."),
+    answers=api.empty(description="TOTP is off; its secret, enrolled or pending, is gone."),
     body=TotpDisable,
     body_example={"password": "correct horse battery staple"},
     errors=[SecondFactorState, InvalidSecondFactorCode],
