@@ -213,7 +213,7 @@ def _error_answers(route: DocumentedRoute, style: ErrorStyle) -> dict[str, Any]:
         by_status.setdefault(status, []).append(code)
     return {
         str(status): {
-            "description": "; ".join(sorted(set(codes))),
+            "description": style.description(status, codes),
             "content": {style.media_type: {"schema": style.schema(status, codes)}},
         }
         for status, codes in sorted(by_status.items())

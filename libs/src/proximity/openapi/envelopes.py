@@ -3,10 +3,11 @@ list-query parameters, matching what ``proximity.http.responses`` and ``list_que
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
-from proximity.http.list_query import DEFAULT_PER_PAGE, MAX_IDS, MAX_PER_PAGE
+from proximity.http.list_query import DEFAULT_PER_PAGE, MAX_IDS, MAX_PER_PAGE, max_page
 from proximity.openapi.operation import UUID_SCHEMA, Envelope, Param, Schema, query
 
 WARNINGS: Schema = {"type": "array", "items": {"type": "string"}}
@@ -50,11 +51,16 @@ class ErrorStyle(Protocol):
 
     def schema(self, status: int, codes: Sequence[str]) -> Schema: ...
 
+    def description(self, status: int, codes: Sequence[str]) -> str: ...
+
 
 class Seed004Errors:
     """``{"errors": [{"code", "message", "fields"?}]}``; ``code`` is one of the documented ones."""
 
     media_type = "application/json"
+
+    def description(self, status: int, codes: Sequence[str]) -> str:
+        return ", ".join(f"`{code}`" for code in sorted(set(codes)))
 
     def schema(self, status: int, codes: Sequence[str]) -> Schema:
         item: dict[str, Any] = {
@@ -85,7 +91,11 @@ def list_parameters(
     max_per_page: int = MAX_PER_PAGE,
 ) -> tuple[Param, ...]:
     """The parameters ``parse_list_query`` reads, plus a list's own filters (``type_id`` ...)."""
-    sorts = sorted({f"{sign}{name}" for name in sortable for sign in ("+", "-", "")})
+    # What parse_list_query reads: empty (the default), or fields with an optional sign, comma
+    # separated ('+' arrives as a space when a client does not encode it).
+    field_names = "|".join(re.escape(name) for name in sorted(sortable))
+    one_sort = f"[+ -]?(?:{field_names})"
+    sort_pattern = f"^(?:\\s*|{one_sort}(?:,{one_sort})*)$"
     params: list[Param] = [
         query(
             "ids[]",
@@ -95,10 +105,17 @@ def list_parameters(
         query("keywords", {"type": "string", "maxLength": 200}, description="Words searched for."),
         query(
             "sort",
-            {"type": "string", "enum": sorts},
-            description=f"A field, `+` ascending (default) or `-` descending; default `{default_sort}`.",
+            {"type": "string", "pattern": sort_pattern},
+            description=(
+                f"Fields, comma separated, each `+` ascending (the default) or `-` descending; "
+                f"default `{default_sort}`. One of: {', '.join(sorted(sortable))}."
+            ),
         ),
-        query("page", {"type": "integer", "minimum": 0, "default": 0}, description="0-based page."),
+        query(
+            "page",
+            {"type": "integer", "minimum": 0, "maximum": max_page(max_per_page), "default": 0},
+            description="0-based page.",
+        ),
         query(
             "per_page",
             {"type": "integer", "minimum": 1, "maximum": max_per_page, "default": DEFAULT_PER_PAGE},

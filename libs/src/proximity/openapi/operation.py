@@ -63,13 +63,22 @@ class Answer:
     example: Any = None
 
 
-def one(shape: Shape, *, status: int = 200, description: str = "", example: Any = None) -> Answer:
+def one(
+    shape: Shape,
+    *,
+    status: int = 200,
+    description: str = "",
+    headers: Mapping[str, str] | None = None,
+    example: Any = None,
+) -> Answer:
     """``{"data": {...}, "warnings": []}``."""
-    return Answer(status, "one", shape, description or "The item.", example=example)
+    return Answer(status, "one", shape, description or "The item.", headers=headers or {}, example=example)
 
 
-def created(shape: Shape, *, description: str = "", example: Any = None) -> Answer:
-    return one(shape, status=201, description=description or "Created.", example=example)
+def created(
+    shape: Shape, *, description: str = "", headers: Mapping[str, str] | None = None, example: Any = None
+) -> Answer:
+    return one(shape, status=201, description=description or "Created.", headers=headers, example=example)
 
 
 def many(shape: Shape, *, description: str = "") -> Answer:

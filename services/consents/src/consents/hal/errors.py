@@ -197,8 +197,14 @@ class HalErrors:
 
     media_type = HAL_MEDIA_TYPE
 
+    def _types(self, codes: Sequence[str]) -> list[str]:
+        return sorted({kind for code in codes for kind in _RENDERED_AS.get(code, (type_of(code),))})
+
+    def description(self, status: int, codes: Sequence[str]) -> str:
+        return ", ".join(f"`{kind}`" for kind in self._types(codes))
+
     def schema(self, status: int, codes: Sequence[str]) -> Schema:
-        types = sorted({kind for code in codes for kind in _RENDERED_AS.get(code, (type_of(code),))})
+        types = self._types(codes)
         # Nested errors (one per invalid field or type name) carry their own, finer type.
         inner = _error_schema(status, _text(), {"type": "array", "items": {"type": "object"}})
         error = _error_schema(status, _text(enum=types), {"type": "array", "items": inner})
