@@ -52,7 +52,9 @@ def upstream_pool(settings: GatewaySettings) -> httpx.AsyncClient:
         limits=httpx.Limits(
             max_connections=settings.upstream_max_connections,
             max_keepalive_connections=settings.upstream_max_keepalive,
-            keepalive_expiry=30,
+            # Below uvicorn's keep-alive timeout (5 s): the gateway lets an idle connection go
+            # before the service closes it, so it rarely sends on one the service is closing.
+            keepalive_expiry=4,
         ),
         timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=5),
         follow_redirects=False,
