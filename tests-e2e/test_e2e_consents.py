@@ -164,7 +164,6 @@ def test_a_bad_filter_is_400_with_the_error_body(
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("GET", "/consents/"),
         ("GET", "/consents/consentTypeNames"),
         ("GET", "/consents/consents"),
         ("POST", "/consents/consents"),
@@ -214,3 +213,9 @@ def test_give_then_revoke_through_the_gateway(
     assert hal(revoked)["state"] == "revoked"
     again = gateway.post("/consents/givenConsents", headers=auth, params={"consent": consent["_id"]})
     assert again.status_code == 409  # revoked is final (see services/consents/README.md)
+
+
+@pytest.mark.parametrize("path", ["/consents/", "/consents/apiDoc"])
+def test_the_api_root_and_its_document_need_only_the_client_key(gateway: httpx.Client, path: str) -> None:
+    assert gateway.get(path, headers=KEY).status_code == 200
+    assert gateway.get(path).status_code == 401
