@@ -35,7 +35,16 @@ from identity.services.mail import start_mail_delivery
 from proximity.http.app import build_app
 from proximity.observability.health import ReadinessCheck
 from proximity.observability.logging import configure_logging
+from proximity.openapi.served import ApiInfo
 from proximity.runtime import open_runtime
+
+
+API_VERSION = "0.1.0"
+API_DESCRIPTION = (
+    "Tenants and their client keys, parties (people), users and their identities, sign-in with "
+    "second factors, password reset, guest links, skillsets, favorites, settings, config and "
+    "templates (seed 004, with seed 000's account and client credentials and seed 002's flows)."
+)
 
 
 async def _starting() -> None:
@@ -86,5 +95,6 @@ def create_app(settings: IdentitySettings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
         readiness=readiness,
+        document=ApiInfo(title="Identity", version=API_VERSION, description=API_DESCRIPTION),
     )
     return app
