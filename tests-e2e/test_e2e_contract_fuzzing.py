@@ -22,7 +22,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from consents.app import create_app as consents_app
 from e2e_stack import Stack, admin_token
+from gateway.api_document import merged
+from gateway.app import create_app as gateway_app
+from identity.app import create_app as identity_app
 
 EXAMPLES_PER_OPERATION = 25
 # Operations that would end the fuzzer's own session or shut its caller out; each is
@@ -51,13 +55,20 @@ def fuzzing_headers(stack: Stack) -> dict[str, str]:
         return {"X-Client-Key": answer.json()["data"]["key"], "Authorization": token}
 
 
-@pytest.fixture(scope="session")
-def api_document(stack: Stack) -> Any:
-    document = httpx.get(f"{stack.gateway}/openapi.json", timeout=30).json()
-    return schemathesis.openapi.from_dict(document)
+def public_document() -> dict[str, Any]:
+    """What the gateway serves at /openapi.json, built from the services' code: the tests are
+    generated when pytest collects them, before the stack runs (and one test below checks that
+    the running gateway serves exactly this)."""
+    services = {"identity": identity_app().state.openapi, "consents": consents_app().state.openapi}
+    return merged(gateway_app().state.gateway_document, services)
 
 
-schema = schemathesis.pytest.from_fixture("api_document")
+DOCUMENT = public_document()
+schema = schemathesis.openapi.from_dict(DOCUMENT)
+
+
+def test_the_gateway_serves_the_document_that_is_fuzzed(stack: Stack) -> None:
+    assert httpx.get(f"{stack.gateway}/openapi.json", timeout=30).json() == DOCUMENT
 
 
 @schema.parametrize()

@@ -75,4 +75,5 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     )
     # The gateway's own errors in the shape of the API asked for (seed 001's under /consents).
     app.exception_handlers.update(exception_handlers())
+    app.state.gateway_document = own_document
     return app

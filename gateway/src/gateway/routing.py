@@ -81,7 +81,6 @@ DEFAULT_PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/.well-known/jwks.json"),
         ("POST", "/auth2/guests/initiate"),
         ("POST", "/auth2/guests/confirm"),
-        ("GET", "/auth/reset-password"),
         ("PUT", "/auth/reset-password"),
         ("POST", "/auth/reset-password"),
         # Seed 001: the API root and its document need only the client key.

@@ -45,6 +45,7 @@ SECURITY_SCHEMES = {
         "description": "The access token from `POST /auth/login`, bare or as `Bearer <token>`.",
     },
 }
+HEADER_VALUE = r"^[\x21-\x7e]+( [\x21-\x7e]+)*$"
 _PARAM = re.compile(r"{([^}:]+)(:[^}]+)?}")
 Mode = Literal["validation", "serialization"]
 
@@ -221,11 +222,16 @@ def _error_answers(route: DocumentedRoute, style: ErrorStyle) -> dict[str, Any]:
 
 
 def _parameter_object(param: Param) -> dict[str, Any]:
+    schema = dict(param.schema)
+    if param.location == "header" and schema.get("type") == "string":
+        # What HTTP can carry in a field value (RFC 9110 5.5); anything else never reaches a
+        # route, the server refuses the request as malformed first.
+        schema.setdefault("pattern", HEADER_VALUE)
     described: dict[str, Any] = {
         "name": param.name,
         "in": param.location,
         "required": param.required,
-        "schema": dict(param.schema),
+        "schema": schema,
     }
     if param.description:
         described["description"] = param.description
