@@ -38,7 +38,6 @@ from proximity.observability.logging import configure_logging
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import open_runtime
 
-
 API_VERSION = "0.1.0"
 API_DESCRIPTION = (
     "Tenants and their client keys, parties (people), users and their identities, sign-in with "
