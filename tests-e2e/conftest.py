@@ -31,3 +31,12 @@ def stack(
 def gateway(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=stack.gateway, timeout=30) as client:
         yield client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Contract fuzzing runs last: as the demo administrator it changes what every other test
+    relies on (second factors, config, account, parties), so nothing may run after it."""
+    fuzzing = [
+        item for item in items if item.module is not None and "contract_fuzzing" in item.module.__name__
+    ]
+    items[:] = [item for item in items if item not in fuzzing] + fuzzing

@@ -116,3 +116,29 @@ def test_lockout_after_four_failures_answers_like_a_wrong_password(
     unknown = log_in(gateway, f"nobody-{uuid.uuid4().hex}@example.com", "right-password")
     assert locked.status_code == unknown.status_code == 401
     assert locked.json() == unknown.json() == wrong[0].json()
+
+
+def test_a_browser_page_on_localhost_can_call_the_api(gateway: httpx.Client, token: str) -> None:
+    """`make run` allows pages on any port of localhost: the preflight needs no client key, and
+    the answer exposes the headers a page reads."""
+    origin = {"Origin": "http://localhost:5173"}
+    preflight = gateway.options(
+        "/parties",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "x-client-key, authorization, content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == origin["Origin"]
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "x-client-key" in preflight.headers["access-control-allow-headers"].lower()
+    listed = gateway.get("/parties", headers={**origin, **KEY, "Authorization": token})
+    assert listed.status_code == 200
+    exposed = {h.strip().lower() for h in listed.headers["access-control-expose-headers"].split(",")}
+    assert {"x-request-id", "x-total-count", "link", "etag"} <= exposed
+    stranger = gateway.options(
+        "/parties", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+    )
+    assert "access-control-allow-origin" not in stranger.headers
