@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SOURCES := libs/src services/identity/src services/consents/src gateway/src
-TESTS := libs/tests services/identity/tests services/consents/tests gateway/tests deploy/tests tests-e2e
+TESTS := docs/tests libs/tests services/identity/tests services/consents/tests gateway/tests deploy/tests tests-e2e
 
 .PHONY: run test lint typecheck fmt migrate bench clean install
 
