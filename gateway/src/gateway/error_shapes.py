@@ -3,15 +3,12 @@
 Under ``/consents`` the API is seed 001's, whose errors are HAL ``{"_profile", "_error"}``
 objects (as the consents service renders them): a client of that API parses one error
 shape, whether the consents service or the gateway in front of it refused the request.
-Everywhere else, seed 004's ``{"errors": [{"code", "message"}]}``. The gateway does not
-import the consents package, so the shape is rendered here too.
+Everywhere else, seed 004's ``{"errors": [{"code", "message"}]}``. Both shapes come from libs.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -21,35 +18,17 @@ from starlette.responses import Response
 
 from proximity import errors as e
 from proximity.http import errors as envelope
+from proximity.http.hal_errors import HAL_MEDIA_TYPE, error_document, error_object, error_type
 
 CONSENTS_PREFIX = "/consents"
-ERROR_PROFILE = "https://production.api.apiture.com/schemas/common/errorResponse/v2.0.0/profile.json"
-HAL_MEDIA_TYPE = "application/hal+json"
 
 
 def in_consents_api(path: str) -> bool:
     return path == CONSENTS_PREFIX or path.startswith(CONSENTS_PREFIX + "/")
 
 
-def error_type(code: str) -> str:
-    """``eInvalidClientKey`` → ``invalidClientKey``: seed 004's codes in seed 001's style."""
-    name = code[1:] if code.startswith("e") and code[1:2].isupper() else code
-    return name[:1].lower() + name[1:]
-
-
 def hal_error(error: e.ProximityError, headers: Mapping[str, str] | None = None) -> Response:
-    body = {
-        "_profile": ERROR_PROFILE,
-        "_error": {
-            "_id": str(uuid.uuid4()),
-            "message": error.message,
-            "statusCode": error.status,
-            "type": error_type(error.code),
-            "occurredAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-            "remediation": "",
-            "attributes": {},
-        },
-    }
+    body = error_document(error_object(error.status, error_type(error.code), error.message))
     return Response(orjson.dumps(body), error.status, headers=headers, media_type=HAL_MEDIA_TYPE)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from consents.hal.representations import HAL_MEDIA_TYPE
+from proximity.http.hal_errors import HAL_MEDIA_TYPE
 from proximity.openapi.operation import Answer, Shape, bare, empty, header
 
 CONSENT_ETAG = {

@@ -8,9 +8,7 @@ response of this service carries seed 004's ``{"errors": [...]}`` envelope.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -18,13 +16,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from consents.domain.errors import ConsentsError
-from consents.hal.representations import HAL_MEDIA_TYPE, HalJSON
+from consents.hal.representations import HalJSON
 from proximity import errors as e
+from proximity.http.hal_errors import ERROR_PROFILE as ERROR_PROFILE  # the shape consents answers in
+from proximity.http.hal_errors import HAL_MEDIA_TYPE, error_document, error_object, error_type
 from proximity.openapi.operation import Schema
 
 log = logging.getLogger(__name__)
-
-ERROR_PROFILE = "https://production.api.apiture.com/schemas/common/errorResponse/v2.0.0/profile.json"
 
 _BY_STATUS: dict[int, tuple[str, str]] = {
     400: ("badRequest", "The request is not well formed."),
@@ -43,29 +41,6 @@ _BY_STATUS: dict[int, tuple[str, str]] = {
 }
 
 
-def error_object(
-    status: int,
-    error_type: str,
-    message: str,
-    *,
-    attributes: Mapping[str, Any] | None = None,
-    remediation: str | None = None,
-    errors: Sequence[dict[str, Any]] = (),
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "_id": str(uuid.uuid4()),
-        "message": message,
-        "statusCode": status,
-        "type": error_type,
-        "occurredAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-        "remediation": remediation or "",
-        "attributes": dict(attributes or {}),
-    }
-    if errors:
-        body["errors"] = list(errors)
-    return body
-
-
 def error_response(
     status: int,
     error_type: str,
@@ -79,7 +54,7 @@ def error_response(
     error = error_object(
         status, error_type, message, attributes=attributes, remediation=remediation, errors=errors
     )
-    return HalJSON({"_profile": ERROR_PROFILE, "_error": error}, status_code=status, headers=headers)
+    return HalJSON(error_document(error), status_code=status, headers=headers)
 
 
 def _nested(error: ConsentsError, status: int) -> dict[str, Any]:
@@ -104,12 +79,6 @@ def render_consents_error(error: ConsentsError) -> Response:
     )
 
 
-def type_of(code: str) -> str:
-    """``eValidationError`` → ``validationError``: seed 004's codes in seed 001's style."""
-    name = code[1:] if code.startswith("e") and code[1:2].isupper() else code
-    return name[:1].lower() + name[1:]
-
-
 def render_proximity_error(error: e.ProximityError, headers: Mapping[str, str] | None = None) -> Response:
     nested: list[dict[str, Any]] = []
     if isinstance(error, e.ValidationFailed):
@@ -119,7 +88,7 @@ def render_proximity_error(error: e.ProximityError, headers: Mapping[str, str] |
         ]
     return error_response(
         error.status,
-        type_of(error.code),
+        error_type(error.code),
         error.message,
         errors=nested if len(nested) > 1 else (),
         attributes={"field": next(iter(error.fields))}
@@ -168,7 +137,7 @@ def hal_error(kind: type[ConsentsError]) -> tuple[int, str]:
 
 # An unmatched path is answered by Starlette's router here (an HTTPException, rendered above),
 # and by the gateway (a path it refuses to route) as the shared RouteNotFound.
-_RENDERED_AS = {e.RouteNotFound.code: (_BY_STATUS[404][0], type_of(e.RouteNotFound.code))}
+_RENDERED_AS = {e.RouteNotFound.code: (_BY_STATUS[404][0], error_type(e.RouteNotFound.code))}
 
 
 def _text(**extra: Any) -> Schema:
@@ -198,7 +167,7 @@ class HalErrors:
     media_type = HAL_MEDIA_TYPE
 
     def _types(self, codes: Sequence[str]) -> list[str]:
-        return sorted({kind for code in codes for kind in _RENDERED_AS.get(code, (type_of(code),))})
+        return sorted({kind for code in codes for kind in _RENDERED_AS.get(code, (error_type(code),))})
 
     def description(self, status: int, codes: Sequence[str]) -> str:
         return ", ".join(f"`{kind}`" for kind in self._types(codes))

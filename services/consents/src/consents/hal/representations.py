@@ -12,9 +12,9 @@ from starlette.responses import JSONResponse
 from consents.domain.consent import Consent
 from consents.domain.history import HistoryEntry
 from consents.domain.states import Action, is_needed
+from proximity.http.hal_errors import HAL_MEDIA_TYPE
 
 API_ROOT = "/consents"
-HAL_MEDIA_TYPE = "application/hal+json"
 CONSENT_PROFILE = "https://api.apiture.com/schemas/consents/consent/v1.0.0/profile.json"
 SUMMARY_PROFILE = "https://api.apiture.com/schemas/consents/summaryConsent/v1.0.0/profile.json"
 HISTORY_PROFILE = "https://api.apiture.com/schemas/consents/consentHistory/v1.0.0/profile.json"

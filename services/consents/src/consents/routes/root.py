@@ -7,8 +7,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from consents.hal.representations import API_ROOT, HAL_MEDIA_TYPE, HalJSON, link
+from consents.hal.representations import API_ROOT, HalJSON, link
 from consents.hal.schemas import RootView
+from proximity.http.hal_errors import HAL_MEDIA_TYPE
 from proximity.openapi.operation import bare, documented
 from proximity.openapi.served import served_document
 
