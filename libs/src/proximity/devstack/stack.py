@@ -198,6 +198,8 @@ def _raise_stopped(signum: int, frame: object) -> None:
 def run(stack_file: Path, data_dir: Path, *, log_dir: Path | None = None) -> int:
     specs = load_stack(stack_file)
     signal.signal(signal.SIGTERM, _raise_stopped)
+    # Also when started in the background of a script, where SIGINT is inherited as ignored.
+    signal.signal(signal.SIGINT, _raise_stopped)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     logs: list[IO[bytes]] = []
     try:
