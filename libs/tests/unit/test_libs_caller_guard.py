@@ -49,6 +49,11 @@ class Records:
     async def session_revoked(self, tenant_id: uuid.UUID, session_id: uuid.UUID) -> bool:
         return session_id in self.revoked
 
+    async def standing(
+        self, presented: PresentedClient, session_id: uuid.UUID | None
+    ) -> tuple[KnownClient, bool]:
+        return await self.client(presented), session_id in self.revoked
+
 
 def token(*, tenant: uuid.UUID = TENANT, **claims: Any) -> str:
     now = int(time.time())

@@ -38,6 +38,12 @@ class RemoteIdentityRecords:
         # Session ids are identity's random UUIDs: unique across tenants.
         return self.sessions.is_revoked(session_id)
 
+    async def standing(
+        self, presented: PresentedClient, session_id: uuid.UUID | None
+    ) -> tuple[KnownClient, bool]:
+        client = await self.client(presented)
+        return client, session_id is not None and self.sessions.is_revoked(session_id)
+
 
 @contextlib.asynccontextmanager
 async def followed_identity(

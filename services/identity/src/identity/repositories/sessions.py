@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from identity.repositories.tables import RefreshToken, Session, User
+from identity.repositories.tables import Client, RefreshToken, Session, User
 from identity.repositories.users_tables import EffectivePermissions, UserSettings
 from proximity.db.tenancy import get_scoped
 
@@ -43,40 +43,62 @@ class CallerState:
     settings: dict[str, str] = field(default_factory=dict)
 
 
+# Built once: these run on every user request, and building a statement costs more CPU than
+# PostgreSQL spends answering it. Bound parameters keep each one a single cached compilation.
+_TENANT, _SESSION, _USER, _KEY = (
+    sa.bindparam("tenant_id", type_=sa.Uuid),
+    sa.bindparam("session_id", type_=sa.Uuid),
+    sa.bindparam("user_id", type_=sa.Uuid),
+    sa.bindparam("key_hash", type_=sa.String),
+)
+_CALLER_STATE = (
+    sa.select(  # six columns: more than sqlmodel's typed select() overloads take
+        col(Session.revoked_at),
+        col(Session.expires_at),
+        col(User.party_id),
+        col(User.deleted_at),
+        col(EffectivePermissions.groups),
+        col(UserSettings.settings),
+    )
+    .select_from(Session)
+    .join(User, (col(User.id) == col(Session.user_id)) & (col(User.tenant_id) == _TENANT), isouter=True)
+    .join(
+        EffectivePermissions,
+        (col(EffectivePermissions.party_id) == col(User.party_id))
+        & (col(EffectivePermissions.tenant_id) == _TENANT),
+        isouter=True,
+    )
+    .join(
+        UserSettings,
+        (col(UserSettings.user_id) == col(User.id)) & (col(UserSettings.tenant_id) == _TENANT),
+        isouter=True,
+    )
+    .where(col(Session.id) == _SESSION, col(Session.tenant_id) == _TENANT, col(Session.user_id) == _USER)
+)
+# A null session id matches no session: the client alone, "not ended".
+_CLIENT_STANDING = (
+    sa.select(
+        col(Client.id),
+        col(Client.tenant_id),
+        sa.func.coalesce(col(Session.revoked_at).is_not(None), sa.false()),
+    )
+    .select_from(Client)
+    .join(
+        Session,
+        (col(Session.id) == _SESSION) & (col(Session.tenant_id) == col(Client.tenant_id)),
+        isouter=True,
+    )
+    .where(col(Client.key_hash) == _KEY, col(Client.revoked_at).is_(None))
+)
+
+
 async def caller_state(
     session: AsyncSession, tenant_id: uuid.UUID, session_id: uuid.UUID, user_id: uuid.UUID
 ) -> CallerState:
     """The caller's session, user, permissions (iam's replica) and settings in one round trip:
     /users/me runs on every app start."""
-    query = (
-        sa.select(  # six columns: more than sqlmodel's typed select() overloads take
-            col(Session.revoked_at),
-            col(Session.expires_at),
-            col(User.party_id),
-            col(User.deleted_at),
-            col(EffectivePermissions.groups),
-            col(UserSettings.settings),
-        )
-        .select_from(Session)
-        .join(User, (col(User.id) == col(Session.user_id)) & (col(User.tenant_id) == tenant_id), isouter=True)
-        .join(
-            EffectivePermissions,
-            (col(EffectivePermissions.party_id) == col(User.party_id))
-            & (col(EffectivePermissions.tenant_id) == tenant_id),
-            isouter=True,
-        )
-        .join(
-            UserSettings,
-            (col(UserSettings.user_id) == col(User.id)) & (col(UserSettings.tenant_id) == tenant_id),
-            isouter=True,
-        )
-        .where(
-            col(Session.id) == session_id,
-            col(Session.tenant_id) == tenant_id,
-            col(Session.user_id) == user_id,
-        )
-    )
-    row = (await session.execute(query)).first()
+    bound = {"tenant_id": tenant_id, "session_id": session_id, "user_id": user_id}
+    row = (await session.execute(_CALLER_STATE, bound)).first()
     if row is None:
         return CallerState(session_live=False, party_id=None)
     revoked_at, expires_at, party_id, deleted_at, groups, settings = row
@@ -95,6 +117,15 @@ async def session_revoked(session: AsyncSession, tenant_id: uuid.UUID, session_i
         col(Session.id) == session_id, col(Session.tenant_id) == tenant_id
     )
     return (await session.execute(query)).scalar_one_or_none() is not None
+
+
+async def client_standing(
+    session: AsyncSession, key_hash: str, session_id: uuid.UUID | None
+) -> tuple[uuid.UUID, uuid.UUID, bool] | None:
+    """The active client of a key (its id and tenant) and whether the named session of that
+    tenant was ended, in one round trip: every user request asks both."""
+    row = (await session.execute(_CLIENT_STANDING, {"key_hash": key_hash, "session_id": session_id})).first()
+    return (row[0], row[1], bool(row[2])) if row is not None else None
 
 
 async def session_in_tenant(

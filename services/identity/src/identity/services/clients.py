@@ -18,6 +18,13 @@ MAX_CLIENT_KEY_LENGTH = 200
 _NO_SECRET = client_key_hash("no client has this secret")
 
 
+def checked_key_hash(client_key: str | None) -> str:
+    """The hash a key is kept under; a missing or overlong key is 401 eInvalidClientKey."""
+    if not client_key or len(client_key) > MAX_CLIENT_KEY_LENGTH:
+        raise InvalidClientKey()
+    return client_key_hash(client_key)
+
+
 async def resolve_client(session: AsyncSession, client_key: str | None) -> Client:
     """The active client a key belongs to; missing, unknown or revoked → 401 eInvalidClientKey.
 
@@ -29,9 +36,7 @@ async def resolve_client(session: AsyncSession, client_key: str | None) -> Clien
         if credentials is None:
             raise InvalidClientKey()
         return await resolve_credentials(session, credentials)
-    if not client_key or len(client_key) > MAX_CLIENT_KEY_LENGTH:
-        raise InvalidClientKey()
-    client = await active_client_by_hash(session, client_key_hash(client_key))
+    client = await active_client_by_hash(session, checked_key_hash(client_key))
     if client is None:
         raise InvalidClientKey()
     return client
