@@ -23,8 +23,9 @@ from proximity.auth.identity_records import remote_caller_guard
 from proximity.background import stop_all
 from proximity.db.engine import build_engine, build_sessionmaker
 from proximity.db.unit_of_work import UnitOfWork
+from proximity.events.connection import connect
 from proximity.events.relay import OutboxRelay
-from proximity.events.streams import connect, ensure_stream
+from proximity.events.streams import ensure_stream
 from proximity.observability.health import ReadinessCheck
 from proximity.settings import ServiceSettings
 

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
 
 from proximity.db.engine import build_engine, build_sessionmaker
-from proximity.events.streams import connect, ensure_stream
+from proximity.events.connection import connect
+from proximity.events.streams import ensure_stream
 from proximity.events.tables import event_tables
 
 

@@ -14,9 +14,10 @@ from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
+from proximity.events.connection import connect
 from proximity.events.consumer import InboxHandler, SessionEventHandler, subscribe
 from proximity.events.envelope import Event
-from proximity.events.streams import connect, stream_name
+from proximity.events.streams import stream_name
 from proximity.events.tables import InboxMessage
 
 effects = sa.Table(

@@ -1,12 +1,10 @@
-"""JetStream connection and stream set-up, done at start-up by each publishing context."""
+"""JetStream stream set-up, done at start-up by each publishing context."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
-import nats
-from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 from nats.js.errors import NotFoundError
@@ -19,16 +17,6 @@ DUPLICATE_WINDOW = timedelta(minutes=15)
 
 def stream_name(context: str) -> str:
     return context.upper().replace("-", "_")
-
-
-async def connect(url: str, *, name: str) -> NATS:
-    return await nats.connect(
-        url,
-        name=name,
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
-        connect_timeout=5,
-    )
 
 
 async def ensure_stream(js: JetStreamContext, context: str) -> str:
