@@ -42,6 +42,13 @@ class Runtime:
     read_sessionmaker: async_sessionmaker[AsyncSession]
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     guard: CallerGuard | None = field(default=None, repr=False)  # set by ``open_runtime``
+    snapshot_sessionmaker: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # psycopg keeps isolation and read-only on the client and folds both into the BEGIN it
+        # sends before the first statement: one round trip opens the snapshot, not three.
+        snapshots = self.engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        self.snapshot_sessionmaker = build_sessionmaker(snapshots)
 
     @property
     def callers(self) -> CallerGuard:
@@ -57,6 +64,12 @@ class Runtime:
         """A session for a use case that only reads, one statement at a time: autocommit, so
         no BEGIN/ROLLBACK round trips. Several statements do not share one snapshot."""
         return self.read_sessionmaker()
+
+    def snapshot(self) -> AsyncSession:
+        """A session for a use case that reads several statements which must agree (a page and
+        its total, a consent and its history): one REPEATABLE READ READ ONLY transaction, so
+        every statement sees the same committed state. Closing the session ends it."""
+        return self.snapshot_sessionmaker()
 
     async def _database_answers(self) -> None:
         async with self.engine.connect() as connection:

@@ -21,3 +21,6 @@ class Collaborators:
 
     def reading(self) -> AsyncSession:
         return self.runtime.reading()
+
+    def snapshot(self) -> AsyncSession:
+        return self.runtime.snapshot()

@@ -29,6 +29,9 @@ class Collaborators:
     def reading(self) -> AsyncSession:
         return self.runtime.reading()
 
+    def snapshot(self) -> AsyncSession:
+        return self.runtime.snapshot()
+
 
 async def wire(settings: IdentitySettings, runtime: Runtime) -> Collaborators:
     keys = await SigningKeys.load(runtime.sessionmaker)
