@@ -63,3 +63,27 @@ def test_stdlib_lines_go_the_same_way(capsys: pytest.CaptureFixture[str]) -> Non
     assert line["level"] == "warning"
     assert line["authorization"] == "***"
     assert line["n"] == 2
+
+
+def test_stdlib_positional_secrets_are_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    with configured():
+        logging.getLogger("some.library").info("reset token %s mailed to %s", "tok-123", "a@example.com")
+        logging.getLogger("some.library").info(
+            "sessions", extra={"sessions": [{"id": "s1", "refresh_token": "r1"}]}
+        )
+
+    first, second = lines(capsys)
+    assert first["event"] == "reset token *** mailed to a@example.com"
+    assert second["sessions"] == [{"id": "s1", "refresh_token": "***"}]
+    assert "tok-123" not in str(first)
+    assert "r1" not in str(second)
+
+
+def test_structlog_positional_secrets_are_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    log = structlog.get_logger("libs.test")
+    with configured():
+        log.info("client secret %s for %s", "s3cret", "reports")
+
+    [line] = lines(capsys)
+    assert line["event"] == "client secret *** for reports"
+    assert "s3cret" not in str(line)

@@ -1,33 +1,19 @@
 """JSON logs through structlog, carrying the request id; stdlib and uvicorn logs go the same way.
 
-Values under secret-looking keys are masked before anything is written, whoever logged them.
+Secrets are masked before anything is written, whoever logged them (``redaction``).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
 
-SECRET_MARKERS = ("password", "secret", "token", "authorization", "client_key", "cookie", "otp", "code")
+from proximity.observability.redaction import redact_secrets
 
-
-def _redact(value: Any, key: str = "") -> Any:
-    if key and any(marker in key.lower() for marker in SECRET_MARKERS):
-        return "***"
-    if isinstance(value, dict):
-        return {k: _redact(v, str(k)) for k, v in value.items()}
-    return value
-
-
-def redact_secrets(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-    for key in list(event):
-        if key != "event":
-            event[key] = _redact(event[key], key)
-    return event
+__all__ = ["configure_logging", "redact_secrets"]
 
 
 def configure_logging(service: str, level: str = "info") -> None:
@@ -45,6 +31,10 @@ def configure_logging(service: str, level: str = "info") -> None:
         cache_logger_on_first_use=True,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
+        # The template and its arguments apart, so a secret argument is masked before the
+        # message is rendered (``redact_secrets`` interpolates).
+        use_get_message=False,
+        pass_foreign_args=True,
         foreign_pre_chain=shared,
         processors=[
             lambda _, __, ev: {**ev, "service": service},
