@@ -11,6 +11,8 @@ from gateway_harness import StartGateway, code_of
 from gateway_servers import closed_port_url
 from gateway_upstream import FakeUpstream
 
+from proximity.testing.metrics import sample_value
+
 
 async def test_missing_or_unknown_client_key_is_401(http: httpx.AsyncClient, upstream: FakeUpstream) -> None:
     client = upstream.add_client()
@@ -109,8 +111,14 @@ async def test_identity_unreachable_while_resolving_a_key_is_503(
         response = await http.get("/users/me", headers={"X-Client-Key": client.key})
         assert response.status_code == 503
         assert code_of(response) == "eServiceUnavailable"
+        # Each request answers its own 503; the gateway stays in its Service (it can serve
+        # every request that needs no lookup), and says what it sees.
         ready = await http.get("/ready")
-        assert ready.status_code == 503
+        assert ready.status_code == 200
+        assert ready.json()["data"]["checks"]["identity"] == "unavailable"
+        assert ready.json()["warnings"] == ["identity is unavailable."]
+        metrics = (await http.get("/metrics")).text
+        assert sample_value(metrics, "dependency_up", service="gateway", dependency="identity") == 0
 
 
 async def test_rate_limit_per_client_key(start_gateway: StartGateway, upstream: FakeUpstream) -> None:

@@ -81,6 +81,8 @@ class Runtime:
         await self.nats.flush(timeout=1)
 
     def readiness(self) -> Mapping[str, ReadinessCheck]:
+        """The dependencies ``/ready`` reports and ``dependency_up`` follows; none of them
+        makes the process unready (``proximity.observability.health``)."""
         return {"database": self._database_answers, "nats": self._broker_answers}
 
 

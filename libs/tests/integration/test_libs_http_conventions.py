@@ -26,6 +26,7 @@ from proximity.http.app import build_app
 from proximity.http.body import DEFAULT_MAX_BODY, read_model
 from proximity.http.list_query import parse_list_query
 from proximity.http.responses import created, many, one
+from proximity.testing.metrics import sample_value
 
 DOMAIN_ERRORS: dict[str, e.ProximityError] = {
     "not-found": e.NotFound("Widget 7 was not found.", code="eWidgetNotFound"),
@@ -125,7 +126,10 @@ def app(service: str, checks: dict[str, Check]) -> Starlette:
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     # raise_app_exceptions=False: see what a client sees when a route crashes, as a server would.
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://widgets.test") as http:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://widgets.test") as http,
+    ):
         yield http
 
 
@@ -403,17 +407,53 @@ async def test_ready_when_every_check_passes(client: httpx.AsyncClient) -> None:
     assert response.json()["data"] == {"status": "ok", "checks": {"database": "ok", "nats": "ok"}}
 
 
-async def test_not_ready_when_a_check_fails(client: httpx.AsyncClient, checks: dict[str, Check]) -> None:
+def dependency_up(metrics: str, service: str, dependency: str) -> float | None:
+    return sample_value(metrics, "dependency_up", service=service, dependency=dependency)
+
+
+async def test_a_failing_dependency_is_reported_not_made_unready(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    checks: dict[str, Check],
+    service: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     checks["nats"] = fails
 
-    response = await client.get("/ready")
+    with caplog.at_level(logging.WARNING, logger="proximity.observability.health"):
+        for _ in range(3):  # three rounds of checks: one line for the change, not one per round
+            await app.state.readiness.observe()
+        response = await client.get("/ready")
+        metrics = (await client.get("/metrics")).text
 
-    error = error_of(response, 503)
-    assert error["code"] == "eServiceUnavailable"
-    assert error["checks"] == {"database": "ok", "nats": "unavailable"}
+        assert response.status_code == 200
+        assert response.json() == {
+            "data": {"status": "ok", "checks": {"database": "ok", "nats": "unavailable"}},
+            "warnings": ["nats is unavailable."],
+        }
+        assert dependency_up(metrics, service, "nats") == 0
+        assert dependency_up(metrics, service, "database") == 1
 
-    checks["nats"] = passes
-    assert (await client.get("/ready")).status_code == 200
+        checks["nats"] = passes
+        await app.state.readiness.observe()
+        await app.state.readiness.observe()
+    assert (await client.get("/ready")).json()["data"]["checks"] == {"database": "ok", "nats": "ok"}
+    assert dependency_up((await client.get("/metrics")).text, service, "nats") == 1
+    lines = [(r.getMessage(), getattr(r, "dependency", None)) for r in caplog.records]
+    assert lines == [("dependency unavailable", "nats"), ("dependency available again", "nats")]
+
+
+async def test_not_ready_until_started_and_once_shutting_down(app: Starlette) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://widgets.test") as http:
+        before = await http.get("/ready")
+        async with app.router.lifespan_context(app):
+            during = await http.get("/ready")
+        after = await http.get("/ready")
+
+    assert error_of(before, 503)["code"] == "eServiceUnavailable"
+    assert during.status_code == 200
+    assert error_of(after, 503)["code"] == "eServiceUnavailable"
 
 
 async def test_metrics_count_requests_by_route_and_status(client: httpx.AsyncClient, service: str) -> None:

@@ -1,5 +1,6 @@
 """A service's runtime (engine, NATS, stream, relay, consumers) against the real servers:
-readiness reflects them, and an event goes from a unit of work to a consumer's effect."""
+readiness reports them without depending on them, and an event goes from a unit of work to a
+consumer's effect."""
 
 from __future__ import annotations
 
@@ -7,18 +8,22 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
 
 from proximity.db.engine import build_engine, with_database
+from proximity.devstack.embedded import embedded_nats
 from proximity.events.consumer import InboxHandler, subscribe
 from proximity.events.envelope import Event
 from proximity.events.tables import event_tables
 from proximity.http.app import build_app
 from proximity.runtime import Runtime, open_runtime
 from proximity.settings import ServiceSettings
+from proximity.testing.metrics import sample_value
 
 effects = sa.Table(
     "effects",
@@ -44,8 +49,15 @@ async def ready(runtime: Runtime) -> httpx.Response:
         yield
 
     app = build_app(service="libs-runtime", routes=[], lifespan=lifespan, readiness=runtime.readiness)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as http:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as http,
+    ):
         return await http.get("/ready")
+
+
+def dependency_up(metrics: str, service: str, dependency: str) -> float | None:
+    return sample_value(metrics, "dependency_up", service=service, dependency=dependency)
 
 
 async def test_an_event_travels_from_a_unit_of_work_to_a_consumer(
@@ -90,7 +102,9 @@ async def test_an_event_travels_from_a_unit_of_work_to_a_consumer(
     assert all(task.done() for task in runtime.tasks)
 
 
-async def test_not_ready_when_the_database_is_unreachable(nats_url: str, postgres_url: str) -> None:
+async def test_ready_while_the_database_is_unreachable(nats_url: str, postgres_url: str) -> None:
+    """The database is reported, not required: a blip of it must not empty every replica's
+    endpoints (each request answers its own 503 meanwhile)."""
     missing = with_database(postgres_url, f"missing_{uuid.uuid4().hex[:8]}")
     settings = ServiceSettings(
         service_name="libs-runtime",
@@ -104,5 +118,47 @@ async def test_not_ready_when_the_database_is_unreachable(nats_url: str, postgre
         response = await ready(runtime)
         await runtime.js.delete_stream(runtime.stream)
 
-    assert response.status_code == 503
-    assert response.json()["errors"][0]["checks"] == {"database": "unavailable", "nats": "ok"}
+    assert response.status_code == 200
+    assert response.json()["data"]["checks"] == {"database": "unavailable", "nats": "ok"}
+    assert response.json()["warnings"] == ["database is unavailable."]
+
+
+async def test_ready_while_its_nats_is_down(database_factory: Callable[[str], str], tmp_path: Path) -> None:
+    """A service's own broker stops: /ready stays 200 (the outbox keeps writes working), the
+    outage shows in ``dependency_up`` and in /ready's checks, and clears when it is back."""
+    url = await prepared_database(database_factory)
+    service = f"libs-runtime-{uuid.uuid4().hex[:8]}"
+    broker = contextlib.ExitStack()
+    nats_url = broker.enter_context(embedded_nats(tmp_path / "nats"))
+    settings = ServiceSettings(service_name=service, database_url=url, nats_url=nats_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with open_runtime(settings, context="librtnats") as runtime:
+            app.state.runtime = runtime
+            yield
+
+    app = build_app(
+        service=service, routes=[], lifespan=lifespan, readiness=lambda: app.state.runtime.readiness()
+    )
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as http,
+        ):
+            up = await http.get("/ready")
+            assert up.status_code == 200
+            assert up.json()["data"]["checks"] == {"database": "ok", "nats": "ok"}
+            assert dependency_up((await http.get("/metrics")).text, service, "nats") == 1
+
+            broker.close()  # nats-server stopped
+
+            async with asyncio.timeout(30):  # a few rounds of the watch
+                while dependency_up((await http.get("/metrics")).text, service, "nats") != 0:  # noqa: ASYNC110
+                    await asyncio.sleep(0.1)
+            down = await http.get("/ready")
+            assert down.status_code == 200
+            assert down.json()["data"]["checks"] == {"database": "ok", "nats": "unavailable"}
+            assert down.json()["warnings"] == ["nats is unavailable."]
+    finally:
+        broker.close()

@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 
 from proximity.http.errors import exception_handlers
 from proximity.http.request_target import StorableTarget
-from proximity.observability.health import ReadinessCheck, health_routes
+from proximity.observability.health import Readiness, ReadinessCheck, health_routes
 from proximity.observability.request_context import RequestContext
 from proximity.openapi.served import ApiInfo, attach_document, document_route
 
@@ -33,15 +33,18 @@ def build_app(
 
     ``middleware`` wraps the app just inside the request context: what it answers itself (a
     CORS preflight, say) still carries a request id and is logged."""
-    all_routes = [*health_routes(readiness, metrics_networks=metrics_networks), *routes]
+    # /ready follows the lifespan; ``readiness`` names the dependencies it watches and reports.
+    watched = Readiness(service, readiness)
+    all_routes = [*health_routes(watched, metrics_networks=metrics_networks), *routes]
     if document is not None:
         all_routes.append(document_route())
     app = Starlette(
         routes=all_routes,
         middleware=[Middleware(RequestContext, service=service), *middleware, Middleware(StorableTarget)],
         exception_handlers=exception_handlers(),
-        lifespan=lifespan,
+        lifespan=watched.around(lifespan),
     )
     if document is not None:
         attach_document(app, all_routes, document)
+    app.state.readiness = watched
     return app
