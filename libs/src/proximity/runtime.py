@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from proximity.auth.caller import CallerGuard
 from proximity.auth.identity_records import remote_caller_guard
 from proximity.background import stop_all
-from proximity.db.engine import build_engine, build_sessionmaker
+from proximity.db.engine import build_sessionmaker, service_engine
 from proximity.db.unit_of_work import UnitOfWork
 from proximity.events.connection import connect
 from proximity.events.relay import OutboxRelay
@@ -104,7 +104,7 @@ async def open_runtime(
     callers: CallerSetup | None = remote_callers,
 ) -> AsyncIterator[Runtime]:
     """``callers=None``: identity, which owns keys and sessions, builds its guard itself."""
-    engine = build_engine(settings.database_url)
+    engine = service_engine(settings)
     nc = await connect(settings.nats_url, name=settings.service_name)
     tasks: list[asyncio.Task[None]] = []
     try:

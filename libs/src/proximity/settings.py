@@ -31,3 +31,12 @@ class ServiceSettings(BaseSettings):
     client_key_ttl_seconds: float = Field(default=60.0, ge=0)
     client_key_negative_ttl_seconds: float = Field(default=5.0, ge=0)
     client_key_negative_max: int = Field(default=10_000, ge=1)
+    # Database pool (``proximity.db.engine.service_engine``): each process opens at most pool
+    # size + overflow connections (overflow defaults to the pool size). A request that cannot
+    # get one within the pool timeout, or whose statement PostgreSQL cancels at the statement
+    # timeout (0: none), answers 503 with Retry-After instead of queueing behind a slow
+    # dependency. Migrations run on their own engine, without the statement timeout.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int | None = Field(default=None, ge=0)
+    database_pool_timeout_seconds: float = Field(default=2.5, gt=0)
+    database_statement_timeout_ms: int = Field(default=10_000, ge=0)

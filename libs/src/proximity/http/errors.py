@@ -10,6 +10,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +18,7 @@ from starlette.responses import Response
 from proximity import errors as e
 from proximity.http.allowed_methods import allowed_methods
 from proximity.http.database_refusals import database_refusal
+from proximity.http.database_unavailability import database_unavailability
 from proximity.http.responses import errors as error_response
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,8 @@ async def on_refused_value(request: Request, exc: Exception) -> Response:
     """The safety net: a value the database refused is the client's 400, not a crash."""
     refusal = database_refusal(exc)
     if refusal is None:
+        if database_unavailability(exc) is not None:
+            return await on_database_unavailable(request, exc)
         raise exc
     # Neither the value nor PostgreSQL's message (which quotes it) is logged.
     log.warning(
@@ -110,6 +114,26 @@ async def on_refused_value(request: Request, exc: Exception) -> Response:
     return await render_as_app(request, error)
 
 
+# Long enough for a pool to free a connection or a server to finish restarting; short enough
+# that a client retrying by it sees the service back soon.
+DATABASE_RETRY_AFTER_SECONDS = 1
+
+
+async def on_database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database did not answer in time or at all: 503 with ``Retry-After`` in the app's
+    own envelope, within the pool or statement timeout, rather than a crash."""
+    reason = database_unavailability(exc)
+    if reason is None:
+        raise exc
+    log.warning(
+        "database unavailable",
+        extra={"path": request.url.path, "request_id": request.headers.get("x-request-id"), "reason": reason},
+    )
+    response = await render_as_app(request, e.ServiceUnavailable())
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def exception_handlers() -> dict[Any, Callable[[Request, Exception], Any]]:
     return {
         e.ProximityError: on_proximity_error,
@@ -117,5 +141,6 @@ def exception_handlers() -> dict[Any, Callable[[Request, Exception], Any]]:
         DBAPIError: on_refused_value,
         psycopg.Error: on_refused_value,
         UnicodeEncodeError: on_refused_value,
+        PoolTimeout: on_database_unavailable,
         Exception: on_crash,
     }
