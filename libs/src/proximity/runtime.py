@@ -22,9 +22,9 @@ from proximity.auth.caller import CallerGuard
 from proximity.auth.identity_records import remote_caller_guard
 from proximity.background import stop_all
 from proximity.db.engine import build_sessionmaker, service_engine
-from proximity.db.unit_of_work import UnitOfWork
+from proximity.db.unit_of_work import UnitOfWork, event_size_limit
 from proximity.events.connection import connect
-from proximity.events.relay import OutboxRelay
+from proximity.events.relay import OutboxRelay, relay_retry
 from proximity.events.streams import ensure_stream
 from proximity.observability.health import ReadinessCheck
 from proximity.settings import ServiceSettings
@@ -58,7 +58,14 @@ class Runtime:
         return self.guard
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessionmaker, on_commit=self.relay.wake)
+        # publish() refuses, in the use case's transaction, what the relay could never send:
+        # another context's subject, or more than the connected broker's max_payload.
+        return UnitOfWork(
+            self.sessionmaker,
+            on_commit=self.relay.wake,
+            context=self.relay.context,
+            max_payload=event_size_limit(self.nats.max_payload),
+        )
 
     def reading(self) -> AsyncSession:
         """A session for a use case that only reads, one statement at a time: autocommit, so
@@ -111,7 +118,7 @@ async def open_runtime(
         js = nc.jetstream()
         stream = await ensure_stream(js, context)
         sessionmaker = build_sessionmaker(engine)
-        relay = OutboxRelay(sessionmaker, js)
+        relay = OutboxRelay(engine, js, context=context, retry=relay_retry(settings))
         reader = build_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
         runtime = Runtime(settings, engine, sessionmaker, nc, js, stream, relay, reader, tasks)
         if settings.events_enabled:

@@ -40,3 +40,9 @@ class ServiceSettings(BaseSettings):
     database_max_overflow: int | None = Field(default=None, ge=0)
     database_pool_timeout_seconds: float = Field(default=2.5, gt=0)
     database_statement_timeout_ms: int = Field(default=10_000, ge=0)
+    # The outbox relay (``proximity.events.relay``): a row whose publish fails is retried after
+    # a delay that doubles from the first one up to the maximum, and parked (left unsent, later
+    # events of its aggregate waiting behind it) at the attempt that reaches the maximum.
+    outbox_max_attempts: int = Field(default=10, ge=1)
+    outbox_retry_first_delay_seconds: float = Field(default=1.0, gt=0)
+    outbox_retry_max_delay_seconds: float = Field(default=300.0, gt=0)

@@ -1,21 +1,31 @@
 """Transactional outbox and relay against real PostgreSQL and JetStream: an event is recorded
-with the change or not at all, and reaches the stream exactly once, even across a relay crash."""
+with the change or not at all (and refused in the use case's transaction if it could never be
+sent), and reaches the stream exactly once, even across a lost acknowledgement."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import Counter
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
+from outbox_support import (
+    RecordingJetStream,
+    new_event,
+    outbox_rows,
+    record_events,
+    running,
+    stream_count,
+    stream_ids,
+    wait_until,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col, func, select
 
-from proximity.db.unit_of_work import UnitOfWork
+from proximity.db.unit_of_work import EventRefused, UnitOfWork, event_size_limit
 from proximity.events.envelope import Event
 from proximity.events.relay import OutboxRelay
 from proximity.events.streams import stream_name
@@ -35,67 +45,9 @@ async def widget_table(engine: AsyncEngine) -> None:
         await connection.run_sync(widgets.create)
 
 
-class RecordingJetStream:
-    """The real JetStream, with a record of every publish; it can 'crash' after the n-th."""
-
-    def __init__(self, js: JetStreamContext, *, crash_after: int | None = None, pause: float = 0) -> None:
-        self._js = js
-        self._crash_after = crash_after
-        self._pause = pause
-        self.ids: list[str] = []
-        self.duplicates = 0
-
-    async def publish(self, subject: str, payload: bytes, headers: dict[str, str] | None = None) -> Any:
-        ack = await self._js.publish(subject, payload, headers=headers)
-        self.ids.append((headers or {})["Nats-Msg-Id"])
-        self.duplicates += bool(ack.duplicate)
-        if self._pause:
-            await asyncio.sleep(self._pause)
-        if len(self.ids) == self._crash_after:
-            raise ConnectionError("the relay died after publishing, before marking its rows")
-        return ack
-
-
-def relay_on(sessionmaker: async_sessionmaker[AsyncSession], js: Any, **options: Any) -> OutboxRelay:
-    return OutboxRelay(sessionmaker, js, **options)
-
-
-def new_event(context: str, n: int = 0) -> Event:
-    return Event(
-        type=f"{context}.widget.created", aggregate_id=f"w{n}", data={"n": n}, tenant_id=uuid.uuid4()
-    )
-
-
-async def record_events(sessionmaker: async_sessionmaker[AsyncSession], events: list[Event]) -> None:
-    async with UnitOfWork(sessionmaker) as uow:
-        for event in events:
-            uow.publish(event)
-        await uow.commit()
-
-
-async def outbox_rows(sessionmaker: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
-    async with sessionmaker() as session:
-        return list((await session.execute(select(OutboxMessage))).scalars())
-
-
 async def widget_names(sessionmaker: async_sessionmaker[AsyncSession]) -> list[str]:
     async with sessionmaker() as session:
         return list((await session.execute(sa.select(widgets.c.name))).scalars())
-
-
-async def stream_count(js: JetStreamContext, context: str) -> int:
-    info = await js.stream_info(stream_name(context))
-    return int(info.state.messages)
-
-
-async def stream_ids(js: JetStreamContext, context: str) -> list[str]:
-    """The ``Nats-Msg-Id`` of every message in the stream, in order."""
-    count = await stream_count(js, context)
-    ids = []
-    for seq in range(1, count + 1):
-        message = await js.get_msg(stream_name(context), seq=seq)
-        ids.append((message.headers or {})["Nats-Msg-Id"])
-    return ids
 
 
 # --- unit of work ---------------------------------------------------------------------------
@@ -191,15 +143,80 @@ async def test_session_outside_the_block_is_an_error(sessionmaker: async_session
         _ = uow.session
 
 
+# --- refusals at publish() time --------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("widget_table")
+async def test_publish_refuses_another_contexts_subject_and_nothing_commits(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async def use_case() -> None:
+        async with UnitOfWork(sessionmaker, context="assets") as uow:
+            await uow.session.execute(sa.insert(widgets).values(id=uuid.uuid4(), name="tower"))
+            uow.publish(new_event("assets", 1))  # its own subject: fine
+            uow.publish(new_event("iam", 2))  # another context's: refused
+            await uow.commit()
+
+    with pytest.raises(EventRefused, match=r"iam\.widget\.created"):
+        await use_case()
+
+    assert await widget_names(sessionmaker) == []
+    assert await outbox_rows(sessionmaker) == []
+
+
+async def test_publish_refuses_a_prefix_that_only_looks_like_its_context(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with UnitOfWork(sessionmaker, context="assets") as uow:
+        with pytest.raises(EventRefused):
+            uow.publish(new_event("assetsx"))
+
+
+@pytest.mark.usefixtures("widget_table")
+async def test_publish_refuses_a_payload_over_the_brokers_limit_and_nothing_commits(
+    sessionmaker: async_sessionmaker[AsyncSession], nc: NATS
+) -> None:
+    limit = event_size_limit(nc.max_payload)  # what the connected server announced
+    assert 0 < limit < nc.max_payload
+    oversized = Event(type="assets.widget.created", aggregate_id="w1", data={"blob": "x" * limit})
+
+    async def use_case() -> None:
+        async with UnitOfWork(sessionmaker, context="assets", max_payload=limit) as uow:
+            await uow.session.execute(sa.insert(widgets).values(id=uuid.uuid4(), name="tower"))
+            uow.publish(oversized)
+            await uow.commit()
+
+    with pytest.raises(EventRefused, match="bytes"):
+        await use_case()
+
+    assert await widget_names(sessionmaker) == []
+    assert await outbox_rows(sessionmaker) == []
+
+    fits = Event(type="assets.widget.created", aggregate_id="w1", data={"blob": "x" * (limit - 1000)})
+    async with UnitOfWork(sessionmaker, context="assets", max_payload=limit) as uow:
+        uow.publish(fits)
+        await uow.commit()
+    assert [row.id for row in await outbox_rows(sessionmaker)] == [fits.id]
+
+
+def test_the_size_limit_without_a_server_figure_is_nats_default_less_headroom() -> None:
+    assert event_size_limit(None) == event_size_limit(0) == 1024 * 1024 - 1024
+    assert event_size_limit(8 * 1024 * 1024) == 8 * 1024 * 1024 - 1024
+
+
 # --- relay ----------------------------------------------------------------------------------
 
 
+def relay_on(engine: AsyncEngine, js: object, context: str, **options: object) -> OutboxRelay:
+    return OutboxRelay(engine, js, context=context, **options)  # type: ignore[arg-type]
+
+
 async def test_relay_publishes_with_the_event_id_and_marks_rows(
-    sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
 ) -> None:
     events = [new_event(context, n) for n in range(3)]
     await record_events(sessionmaker, events)
-    relay = relay_on(sessionmaker, js)
+    relay = relay_on(engine, js, context)
 
     assert await relay.publish_pending() == 3
     assert await relay.publish_pending() == 0
@@ -212,98 +229,104 @@ async def test_relay_publishes_with_the_event_id_and_marks_rows(
         assert Event.from_json(message.data or b"") == event
 
 
-async def test_relay_sends_in_batches(
-    sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
+async def test_relay_sends_in_batches_in_sequence_order(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
 ) -> None:
-    await record_events(sessionmaker, [new_event(context, n) for n in range(5)])
-    relay = relay_on(sessionmaker, js, batch_size=2)
+    events = [new_event(context, n) for n in range(5)]
+    for event in events:  # one transaction each: five sequence numbers in commit order
+        await record_events(sessionmaker, [event])
+    relay = relay_on(engine, js, context, batch_size=2)
 
     assert [await relay.publish_pending() for _ in range(4)] == [2, 2, 1, 0]
-    assert await stream_count(js, context) == 5
+    assert await stream_ids(js, context) == [str(e.id) for e in events]
 
 
-@pytest.mark.parametrize("crash_after", [2, 5], ids=["mid-batch", "after-all-published"])
-async def test_relay_crash_before_marking_still_publishes_each_event_once(
-    sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str, crash_after: int
+@pytest.mark.parametrize("lose_ack_after", [2, 5], ids=["mid-batch", "last-of-batch"])
+async def test_a_lost_acknowledgement_still_publishes_each_event_once(
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    js: JetStreamContext,
+    context: str,
+    lose_ack_after: int,
 ) -> None:
     events = [new_event(context, n) for n in range(5)]
     await record_events(sessionmaker, events)
-    crashing = RecordingJetStream(js, crash_after=crash_after)
+    losing = RecordingJetStream(js, lose_ack_after=lose_ack_after)
 
-    with pytest.raises(ConnectionError):
-        await relay_on(sessionmaker, crashing).publish_pending()
+    # The broker did not answer in time: the pass stops there (the broker is not the row's fault).
+    with pytest.raises(TimeoutError):
+        await relay_on(engine, losing, context).publish_pending()
 
-    # Published, but the crash rolled the marking back: every row is still to be sent.
-    assert await stream_count(js, context) == crash_after
-    assert all(row.published_at is None for row in await outbox_rows(sessionmaker))
+    assert await stream_count(js, context) == lose_ack_after
+    rows = await outbox_rows(sessionmaker)
+    # What was acknowledged is marked; the row whose acknowledgement was lost is not, and is
+    # not charged an attempt; nothing after it was sent.
+    assert [row.published_at is not None for row in rows] == [n < lose_ack_after - 1 for n in range(5)]
+    assert all(row.attempts == 0 and row.parked_at is None for row in rows)
 
     restarted = RecordingJetStream(js)
-    assert await relay_on(sessionmaker, restarted).publish_pending() == 5
+    assert await relay_on(engine, restarted, context).publish_pending() == 5 - (lose_ack_after - 1)
 
-    assert restarted.ids == [str(e.id) for e in events]  # everything sent again ...
-    assert restarted.duplicates == crash_after  # ... and JetStream dropped the repeats
+    assert restarted.ids == [str(e.id) for e in events[lose_ack_after - 1 :]]
+    assert restarted.duplicates == 1  # the one whose acknowledgement was lost; JetStream dropped it
     assert await stream_ids(js, context) == [str(e.id) for e in events]
     assert all(row.published_at is not None for row in await outbox_rows(sessionmaker))
-    assert await relay_on(sessionmaker, restarted).publish_pending() == 0
 
 
 async def test_republishing_the_same_ids_directly_does_not_duplicate(
-    sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
 ) -> None:
     events = [new_event(context, n) for n in range(3)]
     await record_events(sessionmaker, events)
     for event in events:  # what a relay that died before marking had already sent
         await js.publish(event.subject, event.to_json(), headers={"Nats-Msg-Id": str(event.id)})
 
-    assert await relay_on(sessionmaker, js).publish_pending() == 3
+    assert await relay_on(engine, js, context).publish_pending() == 3
 
     assert await stream_ids(js, context) == [str(e.id) for e in events]
 
 
-async def test_concurrent_relays_never_publish_a_row_twice(
-    sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
+async def test_of_two_running_relays_only_the_leader_publishes(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
 ) -> None:
     events = [new_event(context, n) for n in range(60)]
     await record_events(sessionmaker, events)
     # One shared record: a row published by both relays would show up twice in it.
     shared = RecordingJetStream(js, pause=0.002)
-    relays = [relay_on(sessionmaker, shared, batch_size=5) for _ in range(2)]
+    relays = [relay_on(engine, shared, context, batch_size=5, poll_interval=0.05) for _ in range(2)]
 
-    async def drain(relay: OutboxRelay) -> int:
-        sent = 0
-        while batch := await relay.publish_pending():
-            sent += batch
-        return sent
+    async with running(*relays):
 
-    sent = await asyncio.gather(*(drain(r) for r in relays))
+        async def all_sent() -> bool:
+            return await stream_count(js, context) == 60
 
-    assert sum(sent) == 60
-    assert all(n > 0 for n in sent), f"both relays should have worked side by side: {sent}"
+        await wait_until(all_sent, what="60 events in the stream")
+        assert [r.leading for r in relays].count(True) == 1
+
     assert Counter(shared.ids).most_common(1)[0][1] == 1
-    assert sorted(shared.ids) == sorted(str(e.id) for e in events)
+    assert shared.ids == [str(e.id) for e in events]
     assert shared.duplicates == 0
-    assert await stream_count(js, context) == 60
 
 
 async def test_running_relay_is_woken_by_a_commit(
-    sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
 ) -> None:
-    relay = relay_on(sessionmaker, js, poll_interval=30)
-    task = asyncio.create_task(relay.run())
-    try:
-        await asyncio.sleep(0.2)  # the relay found nothing and waits for its (long) poll
+    relay = relay_on(engine, js, context, poll_interval=30)
+    async with running(relay):
+
+        async def leads() -> bool:
+            return relay.leading
+
+        await wait_until(leads, what="the relay taking the lead")  # then it waits for its (long) poll
         event = new_event(context)
         async with UnitOfWork(sessionmaker, on_commit=relay.wake) as uow:
             uow.publish(event)
             await uow.commit()
 
-        for _ in range(100):  # 5 s; the relay's own poll would take 30
-            if await stream_count(js, context):
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        async def sent() -> bool:
+            return await stream_count(js, context) > 0
+
+        await wait_until(sent, seconds=10, what="the woken relay publishing")  # its poll would take 30
 
     assert await stream_ids(js, context) == [str(event.id)]
     async with sessionmaker() as session:

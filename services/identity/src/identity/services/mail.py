@@ -8,7 +8,6 @@ Nothing here logs a body, a link or a token: only the row id and the kind of fai
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from identity.repositories.auth_flow_tables import PendingMail
 from identity.repositories.mail_outbox import next_due_for_update
 from proximity.background import stop_requested
 from proximity.db.unit_of_work import UnitOfWork
+from proximity.delivery import DeliveryLoop
 from proximity.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -80,12 +80,11 @@ class MailDelivery:
     ) -> None:
         self._settings = settings
         self._sessionmaker = sessionmaker
-        self._poll_interval = poll_interval
-        self._wake = asyncio.Event()
+        self._loop = DeliveryLoop(self.send_one, name="mail delivery", poll_interval=poll_interval)
 
     def wake(self) -> None:
         """Called after a commit that enqueued mail: send now rather than at the next poll."""
-        self._wake.set()
+        self._loop.wake()
 
     async def send_one(self) -> bool:
         """Send (or fail to send) the next due message; False when none is due."""
@@ -119,20 +118,7 @@ class MailDelivery:
 
     async def run(self) -> None:
         """Send until cancelled; survives database and SMTP outages."""
-        while True:
-            self._wake.clear()  # before the scan: a commit during it leaves the flag set
-            try:
-                while await self.send_one():
-                    pass
-            except Exception as exc:
-                if stop_requested():
-                    raise asyncio.CancelledError() from None
-                # No traceback: a database error can quote the statement's parameters.
-                log.warning("mail delivery failed; retrying", extra={"error": type(exc).__name__})
-                await asyncio.sleep(self._poll_interval)
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._poll_interval):
-                    await self._wake.wait()
+        await self._loop.run()
 
 
 def start_mail_delivery(settings: IdentitySettings, runtime: Runtime) -> MailDelivery:
