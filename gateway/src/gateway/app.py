@@ -72,6 +72,9 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         readiness=readiness,
         metrics_networks=settings.metrics_networks,
         middleware=cors_middleware(settings, FORWARDED_METHODS),
+        # The TLS ingress in front: its X-Forwarded-Proto/-Host/-For are what the gateway
+        # forwards on, so services' links keep https.
+        trusted_proxies=settings.trusted_proxies,
     )
     # The gateway's own errors in the shape of the API asked for (seed 001's under /consents).
     app.exception_handlers.update(exception_handlers())

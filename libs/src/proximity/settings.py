@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from proximity.http.forwarded import LOOPBACK
 
 
 class ServiceSettings(BaseSettings):
@@ -46,3 +50,8 @@ class ServiceSettings(BaseSettings):
     outbox_max_attempts: int = Field(default=10, ge=1)
     outbox_retry_first_delay_seconds: float = Field(default=1.0, gt=0)
     outbox_retry_max_delay_seconds: float = Field(default=300.0, gt=0)
+    # Behind proxies (``proximity.http.forwarded``): X-Forwarded-Proto/-Host/-For count only
+    # from a peer in these networks, so links keep the https and host the client called and
+    # nobody else can change them. JSON, e.g. TRUSTED_PROXIES='["10.0.0.0/8"]': the gateway's
+    # network for a service, the TLS ingress's for the gateway. Loopback by default.
+    trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=lambda: list(LOOPBACK))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
+from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
 from proximity.auth.claims import Claims
@@ -116,6 +117,29 @@ class CallerGuard:
         if proxy_authorization is not None:
             return _credentials(proxy_authorization)
         raise InvalidClientKey()
+
+
+def install_guard(app: Starlette, guard: CallerGuard) -> None:
+    """Done by the app's lifespan (``proximity.service_app``) once the guard is built."""
+    app.state.callers = guard
+
+
+def guard_of(request: HTTPConnection) -> CallerGuard:
+    found = getattr(request.app.state, "callers", None)
+    if not isinstance(found, CallerGuard):
+        raise RuntimeError("the app has no caller guard (is its lifespan running?)")
+    return found
+
+
+async def authenticated_user(request: HTTPConnection) -> Claims:
+    """The calling user, as ``CallerGuard.user`` checks it: a service token names a service,
+    not a user or a session, so it is refused as if it were invalid."""
+    return await guard_of(request).user(request)
+
+
+async def authenticated_caller(request: HTTPConnection) -> Claims:
+    """The calling user or another service, as ``CallerGuard.user_or_service`` checks them."""
+    return await guard_of(request).user_or_service(request)
 
 
 def _credentials(header: str) -> ClientCredentials:

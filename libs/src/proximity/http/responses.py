@@ -47,19 +47,10 @@ def batch(applied: Sequence[Any], failures: Sequence[Mapping[str, Any]]) -> JSON
 
 
 def public_url(request: Request) -> URL:
-    """The URL the client called: behind the gateway, its ``X-Forwarded-Proto/-Host``.
-
-    Services are reached only through the gateway, which sets these headers itself (it never
-    passes on a client's own), so links built from them point where the client can follow.
-    """
-    url = request.url
-    host = request.headers.get("x-forwarded-host")
-    scheme = request.headers.get("x-forwarded-proto")
-    if host:
-        url = url.replace(netloc=host)
-    if scheme in ("http", "https"):
-        url = url.replace(scheme=scheme)
-    return url
+    """The URL the client called. Behind the gateway (and the gateway behind a TLS ingress)
+    the scope already says so: ``ForwardedByTrustedProxies`` applied ``X-Forwarded-Proto``
+    and ``-Host`` from a trusted proxy, and dropped them from anyone else."""
+    return request.url
 
 
 def page_links(url: URL, query: ListQuery, total: int) -> str:

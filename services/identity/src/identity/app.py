@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-
 from starlette.applications import Starlette
 
 from identity.bootstrap import wire
@@ -32,11 +29,8 @@ from identity.routes import (
 )
 from identity.routes import config as config_routes
 from identity.services.mail import start_mail_delivery
-from proximity.http.app import build_app
-from proximity.observability.health import ReadinessCheck
-from proximity.observability.logging import configure_logging
 from proximity.openapi.served import ApiInfo
-from proximity.runtime import open_runtime
+from proximity.service_app import service_app
 
 API_VERSION = "0.1.0"
 API_DESCRIPTION = (
@@ -46,30 +40,11 @@ API_DESCRIPTION = (
 )
 
 
-async def _starting() -> None:
-    raise RuntimeError("still starting")
-
-
 def create_app(settings: IdentitySettings | None = None) -> Starlette:
     settings = settings or IdentitySettings()
-    configure_logging("identity", settings.log_level)
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # callers=None: identity owns keys and sessions, so its guard reads them itself (wire).
-        async with open_runtime(
-            settings, context="identity", start_consumers=start_consumers, callers=None
-        ) as runtime:
-            app.state.identity = await wire(settings, runtime)
-            app.state.mail = start_mail_delivery(settings, runtime)
-            yield
-
-    def readiness() -> Mapping[str, ReadinessCheck]:
-        wired = getattr(app.state, "identity", None)
-        return wired.runtime.readiness() if wired else {"startup": _starting}
-
-    app = build_app(
-        service="identity",
+    return service_app(
+        settings,
+        context="identity",
         routes=[
             # First: /parties/~/skillsets must match before any /parties/{id}... route.
             *party_skillsets.routes,
@@ -92,8 +67,11 @@ def create_app(settings: IdentitySettings | None = None) -> Starlette:
             *guest_login.routes,
             *second_factors.routes,
         ],
-        lifespan=lifespan,
-        readiness=readiness,
+        wire=lambda runtime: wire(settings, runtime),
+        start_consumers=start_consumers,
+        # identity owns keys and sessions, so its guard reads them itself (``wire``).
+        callers=None,
+        own_callers=lambda collaborators: collaborators.callers,
+        background={"mail": lambda runtime: start_mail_delivery(settings, runtime)},
         document=ApiInfo(title="Identity", version=API_VERSION, description=API_DESCRIPTION),
     )
-    return app

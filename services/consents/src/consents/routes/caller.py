@@ -8,12 +8,13 @@ from starlette.requests import Request
 
 from consents.bootstrap import Collaborators
 from consents.services.access import Caller
+from proximity.auth.caller import authenticated_caller
+from proximity.service_app import wired
 
 
 def collaborators(request: Request) -> Collaborators:
-    found: Collaborators = request.app.state.consents
-    return found
+    return wired(request, Collaborators)
 
 
 async def authenticated(request: Request) -> Caller:
-    return Caller.of(await collaborators(request).runtime.callers.user_or_service(request))
+    return Caller.of(await authenticated_caller(request))

@@ -1,20 +1,17 @@
 """Who is calling: identity checks every user request itself (zero trust), as the gateway
-does: the token's signature, a client key of the token's tenant, a session not ended."""
+does: the token's signature, a client key of the token's tenant, a session not ended. A
+service token names a service, not a user or a session, so the user endpoints refuse it."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 
 from identity.bootstrap import Collaborators
-from proximity.auth.claims import Claims
+from proximity.auth.caller import authenticated_user as authenticated
+from proximity.service_app import wired
+
+__all__ = ["authenticated", "collaborators"]
 
 
 def collaborators(request: Request) -> Collaborators:
-    found: Collaborators = request.app.state.identity
-    return found
-
-
-async def authenticated(request: Request) -> Claims:
-    """The calling user. A service token names a service, not a user or a session, so it is
-    no credential for the user endpoints: it is refused as if it were invalid."""
-    return await collaborators(request).callers.user(request)
+    return wired(request, Collaborators)
