@@ -93,7 +93,9 @@ async def get(wired: Collaborators, caller: Caller, consent_id: str) -> tuple[Co
         key = uuid.UUID(consent_id)
     except ValueError:
         raise ConsentNotFound(consent_id) from None
-    async with wired.reading() as session:
+    # The consent and its history from one snapshot: a transition committing in between
+    # would otherwise show version n with n + 1 entries.
+    async with wired.snapshot() as session:
         consent = await rows.get(session, caller.tenant_id, key)
         if consent is None or not caller.may_see(consent.user_id):
             raise ConsentNotFound(consent_id)
@@ -107,5 +109,5 @@ async def search(wired: Collaborators, caller: Caller, listing: Listing) -> tupl
         own = caller.party_id or ""
         wanted = tuple(u for u in listing.user_ids if u == own) if listing.user_ids else (own,)
         listing = replace(listing, user_ids=wanted or ("",))  # "": someone else's only: nothing
-    async with wired.reading() as session:
+    async with wired.snapshot() as session:  # the page and its count agree
         return await consent_queries.search(session, caller.tenant_id, listing)
