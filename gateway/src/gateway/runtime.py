@@ -20,7 +20,7 @@ from gateway.routing import CONTEXTS, IDENTITY, RouteTable
 from proximity.auth.identity_records import RemoteIdentityRecords, followed_identity
 from proximity.auth.jwks import JwksClient
 from proximity.auth.verifier import TokenVerifier
-from proximity.events.streams import connect
+from proximity.events.connection import connect_as_service
 from proximity.observability.health import ReadinessCheck
 
 
@@ -93,7 +93,7 @@ def build_pipeline(
 async def open_runtime(settings: GatewaySettings) -> AsyncIterator[GatewayRuntime]:
     http = upstream_pool(settings)
     try:
-        nc = await connect(settings.nats_url, name=settings.service_name)
+        nc = await connect_as_service(settings)
         try:
             async with followed_identity(settings, http, nc.jetstream()) as records:
                 yield GatewayRuntime(settings, build_pipeline(settings, http, records), http, nc)

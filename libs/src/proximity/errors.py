@@ -108,6 +108,8 @@ class ServiceUnavailable(ProximityError):
     status = 503
     code = "eServiceUnavailable"
     message = "The service is temporarily unavailable; try again later."
+    # Sent as ``Retry-After`` when set: how soon a retry has a fair chance.
+    retry_after_seconds: int | None = None
 
 
 class RequestTimeout(ProximityError):

@@ -23,7 +23,7 @@ from proximity.auth.identity_records import remote_caller_guard
 from proximity.background import stop_all
 from proximity.db.engine import build_sessionmaker, service_engine
 from proximity.db.unit_of_work import UnitOfWork, event_size_limit
-from proximity.events.connection import connect
+from proximity.events.connection import connect_as_service
 from proximity.events.relay import OutboxRelay, relay_retry
 from proximity.events.streams import ensure_stream
 from proximity.observability.health import ReadinessCheck
@@ -112,7 +112,7 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     """``callers=None``: identity, which owns keys and sessions, builds its guard itself."""
     engine = service_engine(settings)
-    nc = await connect(settings.nats_url, name=settings.service_name)
+    nc = await connect_as_service(settings)
     tasks: list[asyncio.Task[None]] = []
     try:
         js = nc.jetstream()

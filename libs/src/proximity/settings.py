@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from proximity.http.forwarded import LOOPBACK
@@ -35,6 +35,11 @@ class ServiceSettings(BaseSettings):
     client_key_ttl_seconds: float = Field(default=60.0, ge=0)
     client_key_negative_ttl_seconds: float = Field(default=5.0, ge=0)
     client_key_negative_max: int = Field(default=10_000, ge=1)
+    # NATS authentication (``proximity.events.bus_permissions``): the bus user this process
+    # connects as, held to its own subjects and the streams it consumes. Unset: anonymous, for
+    # a broker without authentication (the tests' shared server).
+    nats_user: str | None = None
+    nats_password: SecretStr | None = None
     # Database pool (``proximity.db.engine.service_engine``): each process opens at most pool
     # size + overflow connections (overflow defaults to the pool size). A request that cannot
     # get one within the pool timeout, or whose statement PostgreSQL cancels at the statement

@@ -48,6 +48,8 @@ def render(error: e.ProximityError, headers: Mapping[str, str] | None = None) ->
 
 async def on_proximity_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.ProximityError)
+    if isinstance(exc, e.ServiceUnavailable) and exc.retry_after_seconds:
+        return render(exc, headers={"Retry-After": str(exc.retry_after_seconds)})
     return render(exc)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.config import IdentitySettings
 from identity.services.caller_records import OwnRecords
+from identity.services.password_hashing import PasswordHashing
 from identity.services.signing_keys import SigningKeys
 from proximity.auth.caller import CallerGuard
 from proximity.auth.verifier import TokenVerifier
@@ -22,6 +23,7 @@ class Collaborators:
     keys: SigningKeys
     verifier: TokenVerifier
     callers: CallerGuard
+    passwords: PasswordHashing
 
     def unit_of_work(self) -> UnitOfWork:
         return self.runtime.unit_of_work()
@@ -39,5 +41,10 @@ async def wire(settings: IdentitySettings, runtime: Runtime) -> Collaborators:
     # its own tables: no HTTP round trip to itself.
     verifier = TokenVerifier(keys, audience=settings.jwt_audience, issuer=settings.jwt_issuer)
     return Collaborators(
-        settings, runtime, keys, verifier, CallerGuard(verifier, OwnRecords(runtime.reading))
+        settings,
+        runtime,
+        keys,
+        verifier,
+        CallerGuard(verifier, OwnRecords(runtime.reading)),
+        PasswordHashing.for_settings(settings),
     )

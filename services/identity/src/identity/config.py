@@ -28,6 +28,12 @@ class IdentitySettings(ServiceSettings):
     service_credentials: dict[str, str] = Field(default_factory=dict)
     lockout_threshold: int = 4
     lockout_seconds: int = 300
+    # Argon2 hashing (``identity.services.password_hashing``): each hash holds 64 MiB while it
+    # runs, so at most PASSWORD_HASH_WORKERS run at once (unset: one per CPU, fewer when half
+    # the container's memory limit cannot hold that many) and PASSWORD_HASH_QUEUE more wait;
+    # a sign-in beyond that answers 503 with Retry-After at once.
+    password_hash_workers: int | None = Field(default=None, ge=1)
+    password_hash_queue: int = Field(default=16, ge=0)
     # The demo tenant `make run` seeds; development only.
     demo_tenant_name: str = "Demo"
     demo_client_key: str = "dev-client-key"

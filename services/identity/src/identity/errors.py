@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from proximity.errors import NotFound, ProximityError, Unauthenticated, ValidationFailed
+from proximity.errors import NotFound, ProximityError, ServiceUnavailable, Unauthenticated, ValidationFailed
 
 
 class InvalidCredentials(Unauthenticated):
@@ -10,6 +10,14 @@ class InvalidCredentials(Unauthenticated):
 
     code = "eInvalidCredentials"
     message = "The email or password is incorrect, or the account is temporarily locked."
+
+
+class PasswordHashingBusy(ServiceUnavailable):
+    """More sign-ins at once than the password hashing workers and their queue take."""
+
+    code = "eServiceUnavailable"
+    message = "Too many sign-ins at once; try again shortly."
+    retry_after_seconds = 1
 
 
 class InvalidRefreshToken(Unauthenticated):

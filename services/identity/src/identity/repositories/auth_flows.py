@@ -51,15 +51,15 @@ async def issued_since(
     return int((await session.execute(query)).scalar_one())
 
 
-async def reset_token_for_update(
-    session: AsyncSession, tenant_id: uuid.UUID, hashed: str
+async def reset_token(
+    session: AsyncSession, tenant_id: uuid.UUID, hashed: str, *, for_update: bool = False
 ) -> PasswordResetToken | None:
-    """Row-locked: two resets with one token cannot both succeed."""
-    query = (
-        select(PasswordResetToken)
-        .where(PasswordResetToken.token_hash == hashed, PasswordResetToken.tenant_id == tenant_id)
-        .with_for_update()
+    """``for_update``: row-locked, so two resets with one token cannot both succeed."""
+    query = select(PasswordResetToken).where(
+        PasswordResetToken.token_hash == hashed, PasswordResetToken.tenant_id == tenant_id
     )
+    if for_update:
+        query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
 
 

@@ -9,6 +9,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from identity.bootstrap import Collaborators
 from identity.domain.email_address import normalise_email
 from identity.domain.password_policy import ensure_acceptable
@@ -16,19 +18,13 @@ from identity.domain.standing import in_good_standing
 from identity.errors import InactiveUser, InvalidResetToken
 from identity.events import published
 from identity.repositories.auth_flow_tables import PasswordResetToken
-from identity.repositories.auth_flows import (
-    login_email,
-    reset_token_for_update,
-    spend_reset_tokens,
-    token_hash,
-)
+from identity.repositories.auth_flows import login_email, reset_token, spend_reset_tokens, token_hash
 from identity.repositories.people import credential_for_update, login_candidate, user_with_party
 from identity.repositories.tables import PasswordCredential, User
 from identity.services import mail_templates
 from identity.services.clients import resolve_client
 from identity.services.mail import MailDelivery, enqueue
 from identity.services.mail_flows import mail_flow_open
-from identity.services.passwords import hash_password
 from identity.services.sessions import end_sessions
 from proximity.db.unit_of_work import UnitOfWork
 
@@ -93,22 +89,36 @@ async def _issue_token(ctx: Collaborators, tenant_id: uuid.UUID, email: str) -> 
         return True
 
 
+async def _reset_owner(
+    session: AsyncSession, tenant_id: uuid.UUID, hashed_token: str, now: datetime, *, for_update: bool
+) -> User:
+    found = await reset_token(session, tenant_id, hashed_token, for_update=for_update)
+    if found is None or found.used_at is not None or found.expires_at <= now:
+        raise InvalidResetToken()
+    owner = await user_with_party(session, tenant_id, found.user_id)
+    if owner is None or not in_good_standing(*owner):
+        raise InactiveUser()
+    return owner[0]
+
+
 async def reset_password(ctx: Collaborators, *, client_key: str | None, token: str, password: str) -> None:
     """``PUT /auth/reset-password``: wrong, used or expired token → ``eInvalidResetToken``;
     suspended or deleted user → ``eInactiveUser``; policy → ``eInvalidPassword`` (the token
-    stays usable, so the user can try another password)."""
+    stays usable, so the user can try another password).
+
+    The token and the policy are checked first (a wrong token costs no Argon2 run), the new
+    password is hashed holding no connection, and the token is checked again under its row
+    lock in the short transaction that saves the hash."""
+    hashed_token = token_hash(token)
+    async with ctx.reading() as session:
+        tenant_id = (await resolve_client(session, client_key)).tenant_id
+        user = await _reset_owner(session, tenant_id, hashed_token, _now(), for_update=False)
+        ensure_acceptable(password, email=await login_email(session, tenant_id, user.id))
+    password_hash = await ctx.passwords.hash(password)
     async with ctx.unit_of_work() as uow:
-        tenant_id = (await resolve_client(uow.session, client_key)).tenant_id
         now = _now()
-        found = await reset_token_for_update(uow.session, tenant_id, token_hash(token))
-        if found is None or found.used_at is not None or found.expires_at <= now:
-            raise InvalidResetToken()
-        owner = await user_with_party(uow.session, tenant_id, found.user_id)
-        if owner is None or not in_good_standing(*owner):
-            raise InactiveUser()
-        user = owner[0]
-        ensure_acceptable(password, email=await login_email(uow.session, tenant_id, user.id))
-        await _set_password(uow, user, await hash_password(password), now)
+        user = await _reset_owner(uow.session, tenant_id, hashed_token, now, for_update=True)
+        await _set_password(uow, user, password_hash, now)
         await spend_reset_tokens(uow.session, tenant_id, user.id, now)
         # Whoever knew the old password may hold a session: all of them end, and the gateway
         # refuses their access tokens once it sees identity.session.revoked.

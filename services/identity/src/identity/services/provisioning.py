@@ -10,7 +10,7 @@ from identity.repositories.people import login_candidate
 from identity.repositories.tables import Client, DomainKey, Identity, Party, PasswordCredential, Tenant, User
 from identity.repositories.tenants import active_client_by_hash, client_key_hash, domain_key
 from identity.services.party_catalogues import seed_people_catalogues
-from identity.services.passwords import hash_password
+from identity.services.password_hashing import hash_for_provisioning
 from proximity.db.unit_of_work import UnitOfWork
 
 
@@ -70,7 +70,9 @@ async def ensure_user(
     await session.flush()
     session.add(Identity(tenant_id=tenant.id, user_id=user.id, kind="email", value=address))
     session.add(
-        PasswordCredential(user_id=user.id, tenant_id=tenant.id, password_hash=await hash_password(password))
+        PasswordCredential(
+            user_id=user.id, tenant_id=tenant.id, password_hash=await hash_for_provisioning(password)
+        )
     )
     uow.publish(published.party_created(party))
     uow.publish(published.user_created(user))

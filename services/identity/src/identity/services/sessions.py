@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from identity.bootstrap import Collaborators
 from identity.domain.email_address import normalise_email
 from identity.domain.refresh import RefreshVerdict, judge_refresh
@@ -31,7 +33,6 @@ from identity.repositories.tables import RefreshToken, Session, User
 from identity.services.clients import resolve_client
 from identity.services.login_challenges import SecondStep, open_challenge
 from identity.services.login_failures import lockout_of, record_failure, record_success
-from identity.services.passwords import verify_password
 from identity.services.permissions_replica import flattened, permission_groups
 from proximity.auth.claims import Claims
 from proximity.db.unit_of_work import UnitOfWork
@@ -115,12 +116,12 @@ async def start_session(ctx: Collaborators, uow: UnitOfWork, user: User, now: da
 
 
 async def _candidate(
-    uow: UnitOfWork, tenant_id: uuid.UUID, email: str | None, desktop_id: str | None
+    session: AsyncSession, tenant_id: uuid.UUID, email: str | None, desktop_id: str | None
 ) -> LoginCandidate | None:
     """By email; when no email matches and a desktop id is given, by desktop id (seed 002)."""
-    found = await login_candidate(uow.session, tenant_id, normalise_email(email)) if email else None
+    found = await login_candidate(session, tenant_id, normalise_email(email)) if email else None
     if found is None and desktop_id and desktop_id.strip():
-        found = await desktop_candidate(uow.session, tenant_id, desktop_id.strip())
+        found = await desktop_candidate(session, tenant_id, desktop_id.strip())
     return found
 
 
@@ -132,23 +133,34 @@ async def login(
     password: str,
     desktop_id: str | None = None,
 ) -> IssuedTokens | SecondStep:
-    """Tokens for a right password; a ``SecondStep`` instead when the user has a second factor."""
+    """Tokens for a right password; a ``SecondStep`` instead when the user has a second factor.
+
+    Read, verify, record: the Argon2 check (64 MiB and tens of milliseconds of a hashing
+    worker) runs holding neither a connection nor the credential's row lock; the outcome is
+    then recorded in a short transaction that locks the row for its few statements only."""
     settings = ctx.settings
+    async with ctx.reading() as session:
+        client = await resolve_client(session, client_key)
+        found = await _candidate(session, client.tenant_id, email, desktop_id)
+    seen = found.credential if found is not None else None
+    # Always verified (against a dummy hash when nobody matches): the answer takes as long
+    # for an unknown email as for a wrong password.
+    password_ok = await ctx.passwords.verify(seen.password_hash if seen else None, password)
+    if found is None or seen is None:
+        raise InvalidCredentials()
     async with ctx.unit_of_work() as uow:
-        client = await resolve_client(uow.session, client_key)
-        found = await _candidate(uow, client.tenant_id, email, desktop_id)
-        # The credential row stays locked while the password is checked, so parallel guesses
-        # are counted one after another and cannot slip past the lockout.
-        credential = await credential_for_update(uow.session, found.user.id) if found else None
+        # The lockout is judged on the row as it is now, read after its lock is granted:
+        # parallel guesses are counted one after another and cannot slip past the threshold.
+        credential = await credential_for_update(uow.session, seen.user_id)
         now = _now()
-        lockout = lockout_of(credential)
-        # Always verified (against a dummy hash when nobody matches): the answer takes as long
-        # for an unknown email as for a wrong password.
-        password_ok = await verify_password(credential.password_hash if credential else None, password)
-        if found is None or credential is None or not password_ok or lockout.is_locked(now):
-            if credential is not None and not password_ok:
-                record_failure(settings, uow, credential, now)
-                await uow.commit()
+        if credential is None:
+            raise InvalidCredentials()
+        if not password_ok:
+            record_failure(settings, uow, credential, now)
+            await uow.commit()
+            raise InvalidCredentials()
+        # A password changed while this one was checked: what was verified is no longer it.
+        if lockout_of(credential).is_locked(now) or credential.password_hash != seen.password_hash:
             raise InvalidCredentials()
         user = found.user
         if not in_good_standing(user, found.party):

@@ -13,13 +13,13 @@ from identity.domain.second_factor import TOTP, matching_totp_step, new_totp_sec
 from identity.errors import InvalidSecondFactorCode, SecondFactorState, UserNotFound
 from identity.events import published
 from identity.repositories.auth_flows import login_email
+from identity.repositories.credentials import password_credential
 from identity.repositories.people import credential_for_update
 from identity.repositories.second_factor_tables import SecondFactor
 from identity.repositories.second_factors import factor_for_update
 from identity.repositories.tables import PasswordCredential
 from identity.services.factor_secrets import seal, unseal
 from identity.services.login_failures import lockout_of, record_failure
-from identity.services.passwords import verify_password
 from proximity.auth.claims import Claims
 from proximity.db.unit_of_work import UnitOfWork
 
@@ -83,7 +83,17 @@ async def confirm(ctx: Collaborators, claims: Claims, code: str) -> None:
 
 async def disable(ctx: Collaborators, claims: Claims, *, code: str | None, password: str | None) -> None:
     """``DELETE /auth/totp`` ``{code}`` or ``{password}``. A wrong one counts towards the login
-    lockout: a stolen session must not be a way to guess the password or a code at leisure."""
+    lockout: a stolen session must not be a way to guess the password or a code at leisure.
+
+    A password is checked before the transaction, holding no connection or row lock while
+    Argon2 runs; the transaction then makes sure the hash it was checked against still holds."""
+    checked_hash: str | None = None
+    password_ok = False
+    if code is None:
+        async with ctx.reading() as session:
+            seen = await password_credential(session, claims.user_id)
+        checked_hash = seen.password_hash if seen else None
+        password_ok = await ctx.passwords.verify(checked_hash, password or "")
     async with ctx.unit_of_work() as uow:
         factor = await factor_for_update(uow.session, claims.tenant_id, claims.user_id)
         if factor.totp_secret is None:
@@ -94,8 +104,8 @@ async def disable(ctx: Collaborators, claims: Claims, *, code: str | None, passw
         if code is not None:
             proven = not locked and accept_code(ctx, factor, code, now)
         else:
-            hashed = credential.password_hash if credential else None
-            proven = await verify_password(hashed, password or "") and not locked and credential is not None
+            unchanged = credential is not None and credential.password_hash == checked_hash
+            proven = password_ok and unchanged and not locked
         if not proven:
             await _failed(ctx, uow, credential, now)
         factor.totp_secret, factor.totp_confirmed_at, factor.totp_last_step = None, None, None
