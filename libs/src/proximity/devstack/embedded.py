@@ -69,17 +69,32 @@ def embedded_postgres(data_dir: Path, *, keep: bool = True) -> Iterator[str]:
         server.cleanup()
 
 
+def write_private(path: Path, text: str) -> Path:
+    """Write ``text`` readable by this user only (it holds passwords)."""
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(text)
+    return path
+
+
 @contextlib.contextmanager
-def embedded_nats(store_dir: Path) -> Iterator[str]:
-    """Yields ``nats://127.0.0.1:<port>`` of a JetStream server on a port the OS chose."""
+def embedded_nats(store_dir: Path, *, authorization: str | None = None) -> Iterator[str]:
+    """Yields ``nats://127.0.0.1:<port>`` of a JetStream server on a port the OS chose.
+
+    ``authorization``: a nats-server ``authorization {...}`` block (``proximity.events.
+    nats_config``); without it the server lets anyone in."""
     store_dir.mkdir(parents=True, exist_ok=True)
     ports_dir = store_dir / "ports"
     ports_dir.mkdir(exist_ok=True)
     for stale in ports_dir.glob("*.ports"):
         stale.unlink()
+    config = store_dir / "nats-server.conf"
+    write_private(config, authorization or "")
     process = subprocess.Popen(
         [
             str(nats_server_binary()),
+            "-c",
+            str(config),
             "-a",
             "127.0.0.1",
             "-p",

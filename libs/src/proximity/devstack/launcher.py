@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from proximity.devstack.bus import Bus, read_access
 from proximity.devstack.stack import load_stack
 
 
@@ -32,6 +33,18 @@ class LaunchedStack:
     env: dict[str, str]
     # Where the stack's SMTP sink keeps each message (unless ``SMTP_HOST`` named another server).
     mail: Path
+    # The stack's own NATS (when ``NATS_URL`` named none): its store, log and access file.
+    nats_dir: Path | None = None
+
+    def bus(self) -> Bus | None:
+        """The stack's NATS and its users' passwords; None when it runs on ``NATS_URL``'s."""
+        return read_access(self.nats_dir) if self.nats_dir else None
+
+    def nats_log(self) -> str:
+        """The log of the stack's own nats-server (permission violations are logged there)."""
+        if self.nats_dir is None:
+            return ""
+        return (self.nats_dir / "nats-server.log").read_text(errors="replace")
 
     @property
     def gateway(self) -> str:
@@ -62,7 +75,8 @@ def launched_stack(
         command, cwd=repo, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    stack = LaunchedStack(urls, logs, child_env, mail=data / "mail")
+    nats_dir = None if child_env.get("NATS_URL") else data / "nats"
+    stack = LaunchedStack(urls, logs, child_env, mail=data / "mail", nats_dir=nats_dir)
     try:
         deadline = time.monotonic() + timeout
         while True:

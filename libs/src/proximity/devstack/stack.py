@@ -22,7 +22,8 @@ from typing import IO, Any
 
 import httpx
 
-from proximity.devstack.embedded import embedded_nats, embedded_postgres, ensure_database
+from proximity.devstack.bus import Bus, authenticated_nats
+from proximity.devstack.embedded import embedded_postgres, ensure_database
 from proximity.devstack.smtp_sink import smtp_sink
 from proximity.http.server_protocol import HTTP_PROTOCOL
 
@@ -81,30 +82,36 @@ def mail_server(data_dir: Path) -> Iterator[tuple[str, int] | None]:
 
 
 @contextlib.contextmanager
-def infrastructure(data_dir: Path) -> Iterator[tuple[str, str]]:
-    """(PostgreSQL server URL, NATS URL): from the environment, else embedded ones."""
+def infrastructure(data_dir: Path, specs: list[ServiceSpec]) -> Iterator[tuple[str, Bus]]:
+    """(PostgreSQL server URL, the bus): from the environment, else embedded ones; the
+    embedded NATS with a user of its own for each service."""
     with contextlib.ExitStack() as stack:
         database = os.environ.get("DATABASE_URL")
         if not database:
             database = stack.enter_context(embedded_postgres(data_dir / "postgres"))
             say(f"embedded PostgreSQL at {data_dir / 'postgres'}")
         nats = os.environ.get("NATS_URL")
-        if not nats:
-            nats = stack.enter_context(embedded_nats(data_dir / "nats"))
-            say(f"embedded NATS with JetStream at {nats}")
-        yield database, nats
+        if nats:
+            bus = Bus(nats)
+        else:
+            bus = stack.enter_context(authenticated_nats(data_dir / "nats", [s.name for s in specs]))
+            say(f"embedded NATS with JetStream at {bus.url}, a user per service ({data_dir / 'nats'})")
+        yield database, bus
 
 
 def service_environment(
     spec: ServiceSpec,
     specs: list[ServiceSpec],
     database_urls: dict[str, str],
-    nats: str,
+    nats: str | Bus,
     mail: tuple[str, int] | None = None,
 ) -> dict[str, str]:
+    """``nats``: a URL, or the stack's bus (then ``spec``'s own NATS user, if it has one)."""
+    bus = nats if isinstance(nats, Bus) else Bus(nats)
     env = {**spec.env, **os.environ}
+    env.update(bus.environment(spec.name))
     # Unbuffered: each log line reaches the terminal or log file as it is written.
-    env.update({"NATS_URL": nats, "PORT": str(spec.port), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"})
+    env.update({"PORT": str(spec.port), "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"})
     env.pop("DATABASE_URL", None)
     if spec.name in database_urls:
         env["DATABASE_URL"] = database_urls[spec.name]
@@ -118,7 +125,7 @@ def service_environment(
     return env
 
 
-def prepare_databases(specs: list[ServiceSpec], server_url: str, nats: str) -> dict[str, str]:
+def prepare_databases(specs: list[ServiceSpec], server_url: str, nats: str | Bus) -> dict[str, str]:
     """Create, migrate and seed each service's database; returns their URLs by service."""
     prefix = os.environ.get("DB_PREFIX", "proximity_")
     urls: dict[str, str] = {}
@@ -135,7 +142,7 @@ def prepare_databases(specs: list[ServiceSpec], server_url: str, nats: str) -> d
     return urls
 
 
-def seed(specs: list[ServiceSpec], urls: dict[str, str], nats: str) -> None:
+def seed(specs: list[ServiceSpec], urls: dict[str, str], nats: str | Bus) -> None:
     for spec in specs:
         if spec.seed:
             env = service_environment(spec, specs, urls, nats)
@@ -203,7 +210,7 @@ def run(stack_file: Path, data_dir: Path, *, log_dir: Path | None = None) -> int
     processes: dict[str, subprocess.Popen[bytes]] = {}
     logs: list[IO[bytes]] = []
     try:
-        with infrastructure(data_dir) as (database, nats), mail_server(data_dir) as mail:
+        with infrastructure(data_dir, specs) as (database, nats), mail_server(data_dir) as mail:
             urls = prepare_databases(specs, database, nats)
             seed(specs, urls, nats)
             for spec in specs:
@@ -240,6 +247,6 @@ def run(stack_file: Path, data_dir: Path, *, log_dir: Path | None = None) -> int
 
 def migrate(stack_file: Path, data_dir: Path) -> int:
     specs = load_stack(stack_file)
-    with infrastructure(data_dir) as (database, nats):
+    with infrastructure(data_dir, specs) as (database, nats):
         prepare_databases(specs, database, nats)
     return 0
