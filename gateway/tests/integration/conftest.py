@@ -16,7 +16,7 @@ from nats.js import JetStreamContext
 
 from gateway.app import create_app
 from gateway.config import GatewaySettings
-from proximity.events.streams import ensure_stream
+from proximity.events.streams import declare_stream
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +78,7 @@ async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
     nc = await nats.connect(nats_url)
     try:
         context = nc.jetstream()
-        await ensure_stream(context, "identity")
+        await declare_stream(context, "identity")  # as identity, its publisher, does
         yield context
     finally:
         await nc.drain()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
@@ -24,8 +24,11 @@ from proximity.background import stop_all
 from proximity.db.engine import build_sessionmaker, service_engine
 from proximity.db.unit_of_work import UnitOfWork, event_size_limit
 from proximity.events.connection import connect_as_service
+from proximity.events.consumer import InboxHandler, SessionEventHandler, subscribe
+from proximity.events.envelope import SCHEMA_VERSION
+from proximity.events.redelivery import Redelivery
 from proximity.events.relay import OutboxRelay, relay_retry
-from proximity.events.streams import ensure_stream
+from proximity.events.streams import StreamLimits, declare_stream, stream_name
 from proximity.observability.health import ReadinessCheck
 from proximity.settings import ServiceSettings
 
@@ -78,6 +81,30 @@ class Runtime:
         every statement sees the same committed state. Closing the session ends it."""
         return self.snapshot_sessionmaker()
 
+    async def consume(
+        self,
+        context: str,
+        subject: str,
+        handler: SessionEventHandler,
+        *,
+        durable: str,
+        schemas: Collection[int] = (SCHEMA_VERSION,),
+    ) -> asyncio.Task[None]:
+        """A durable consumer of ``subject`` on ``context``'s stream (another context's: it
+        waits until its owner declares it), applying ``handler`` at most once per event, with
+        redelivery, parking and replays as the settings say (``proximity.events.consumer``)."""
+        return await subscribe(
+            self.js,
+            stream=stream_name(context),
+            subject=subject,
+            handler=InboxHandler(durable, self.sessionmaker, handler),
+            durable=durable,
+            park_in=self.sessionmaker,
+            schemas=schemas,
+            redelivery=Redelivery.from_settings(self.settings),
+            replay_every=self.settings.events_replay_poll_seconds,
+        )
+
     async def _database_answers(self) -> None:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -116,7 +143,7 @@ async def open_runtime(
     tasks: list[asyncio.Task[None]] = []
     try:
         js = nc.jetstream()
-        stream = await ensure_stream(js, context)
+        stream = await declare_stream(js, context, StreamLimits.from_settings(settings))  # its own only
         sessionmaker = build_sessionmaker(engine)
         relay = OutboxRelay(engine, js, context=context, retry=relay_retry(settings))
         reader = build_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,27 @@ class ServiceSettings(BaseSettings):
     database_max_overflow: int | None = Field(default=None, ge=0)
     database_pool_timeout_seconds: float = Field(default=2.5, gt=0)
     database_statement_timeout_ms: int = Field(default=10_000, ge=0)
+    # Event streams and consumers (``proximity.events.streams``, ``proximity.events.consumer``).
+    # A service declares only its own stream, with these limits (0 / -1: unlimited; storage
+    # "file" or "memory"; 3 replicas on a three-node NATS cluster). A consumer's handler that
+    # fails is redelivered after a delay that doubles from the initial one up to the maximum;
+    # the delivery that reaches ``events_max_deliveries`` parks the message (table
+    # ``parked_message``, ``python -m proximity.events.parked``). At most
+    # ``events_max_ack_pending`` messages per consumer wait for an acknowledgement (retries
+    # included), so a flood of failing messages does not hold back the healthy ones. A
+    # consumer looks for replays an operator requested every ``events_replay_poll_seconds``.
+    events_stream_max_age_seconds: float = Field(default=0.0, ge=0)
+    events_stream_max_bytes: int = Field(default=-1, ge=-1)
+    events_stream_max_msgs: int = Field(default=-1, ge=-1)
+    events_stream_max_msg_size: int = Field(default=-1, ge=-1)
+    events_stream_storage: Literal["file", "memory"] = "file"
+    events_stream_replicas: int = Field(default=1, ge=1, le=5)
+    events_stream_duplicate_window_seconds: float = Field(default=900.0, gt=0)
+    events_max_deliveries: int = Field(default=8, ge=1)
+    events_redelivery_initial_delay_seconds: float = Field(default=1.0, gt=0)
+    events_redelivery_max_delay_seconds: float = Field(default=60.0, gt=0)
+    events_max_ack_pending: int = Field(default=10_000, ge=1)
+    events_replay_poll_seconds: float = Field(default=5.0, gt=0)
     # The outbox relay (``proximity.events.relay``): a row whose publish fails is retried after
     # a delay that doubles from the first one up to the maximum, and parked (left unsent, later
     # events of its aggregate waiting behind it) at the attempt that reaches the maximum.

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp
 
 from proximity.db.engine import build_engine, build_sessionmaker
 from proximity.events.connection import connect
-from proximity.events.streams import ensure_stream
+from proximity.events.streams import declare_stream
 from proximity.events.tables import event_tables
 
 
@@ -53,7 +53,7 @@ def js(nc: NATS) -> JetStreamContext:
 async def context(js: JetStreamContext) -> AsyncIterator[str]:
     """A context name (subject prefix) of this test's own, with its stream created."""
     name = f"libt{uuid.uuid4().hex[:12]}"
-    stream = await ensure_stream(js, name)
+    stream = await declare_stream(js, name)
     yield name
     await js.delete_stream(stream)
 

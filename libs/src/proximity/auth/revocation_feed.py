@@ -3,7 +3,9 @@ events: the gateway's, and those of every service that checks its callers itself
 
 At start-up each consumer replays the window that still matters (a revoked session for as
 long as its tokens live), so a process started after a logout still refuses the token.
-Ephemeral consumers: every replica of every consumer sees every event.
+Ephemeral consumers: every replica of every consumer sees every event. The stream is
+identity's: started before identity has declared it, the consumers wait for it in the
+background (the process serves meanwhile, without replayed revocations until it appears).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from proximity.auth.sessions import RevokedSessions
 from proximity.background import stop_all
 from proximity.events.consumer import subscribe
 from proximity.events.envelope import Event
-from proximity.events.streams import ensure_stream
+from proximity.events.streams import stream_name
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ class RevocationFeed:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        stream = await ensure_stream(self._js, "identity")  # identity may start after us
+        stream = stream_name("identity")  # declared by identity, never by its consumers
         now = datetime.now(UTC)
         # One at a time, so ``stop`` also ends the first if the second cannot start.
         self._tasks.append(

@@ -1,10 +1,12 @@
 """The replica of iam's effective permissions: real ``iam.permissions.updated`` events on the
 real broker change ``/users/me`` and the next token's ``perms``; a redelivered or older event
-has no effect; an event of another tenant, or one breaking the contract, is dropped."""
+has no effect; an event of another tenant is dropped; one breaking the contract, malformed,
+or of an unknown contract version is parked for an operator, not applied."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from typing import Any
 
@@ -13,8 +15,8 @@ from sqlmodel import func, select
 
 from identity.events.consumed import PERMISSIONS_CONSUMER, PERMISSIONS_UPDATED
 from proximity.events.envelope import Event
-from proximity.events.streams import ensure_stream
-from proximity.events.tables import InboxMessage
+from proximity.events.streams import declare_stream
+from proximity.events.tables import InboxMessage, ParkedMessage
 from tests.conftest import Account, Identity, log_in, new_account
 from tests.integration.party_users_support import headers_of, member
 
@@ -38,7 +40,7 @@ async def publish(identity: Identity, event: Event) -> None:
     """As iam will: onto the IAM stream. No ``Nats-Msg-Id``, so a second publish of the same
     event is delivered again (a redelivery), not dropped by the broker."""
     js = identity.wired.runtime.js
-    await ensure_stream(js, "iam")
+    await declare_stream(js, "iam")  # iam, the publisher, declares its stream
     await js.publish(event.subject, event.to_json())
 
 
@@ -132,7 +134,23 @@ async def test_a_redelivered_or_older_event_has_no_second_effect(
     assert await applied_times(identity, older) == 1  # seen, and ignored for its version
 
 
-async def test_events_naming_nobody_in_their_tenant_or_breaking_the_contract_are_dropped(
+async def parked(identity: Identity) -> list[ParkedMessage]:
+    async with identity.wired.unit_of_work() as uow:
+        query = select(ParkedMessage).where(ParkedMessage.consumer == PERMISSIONS_CONSUMER)
+        return list((await uow.session.execute(query)).scalars())
+
+
+async def until_parked(identity: Identity, *event_ids: uuid.UUID | None) -> list[ParkedMessage]:
+    """The parked messages of these events (None: a message that was no event), once all are."""
+    for _ in range(200):
+        found = [row for row in await parked(identity) if row.event_id in event_ids]
+        if {row.event_id for row in found} == set(event_ids):
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"expected {event_ids} parked: {await parked(identity)}")
+
+
+async def test_events_naming_nobody_in_their_tenant_are_dropped_and_contract_breakers_parked(
     identity: Identity, account: Account
 ) -> None:
     victim = await member(identity, account)
@@ -162,5 +180,31 @@ async def test_events_naming_nobody_in_their_tenant_or_breaking_the_contract_are
     await identity.wired.runtime.nats.publish(PERMISSIONS_UPDATED, b"not json")  # malformed on the wire
 
     await until_permissions(identity, headers, [{"op_group_id": None, "permissions": ["fine.view"]}])
-    for event in (cross_tenant, broken, nobody):
+    for event in (cross_tenant, nobody):
         assert await applied_times(identity, event) == 1  # consumed, not retried forever
+    # No retry can make these usable: parked at once, for an operator to see.
+    rows = await until_parked(identity, broken.id, None)
+    assert await applied_times(identity, broken) == 0
+    by_event = {row.event_id: row for row in rows}
+    assert "breaks its contract" in by_event[broken.id].reason
+    assert by_event[broken.id].deliveries == 1
+    assert by_event[None].payload == b"not json"
+    assert "not an event envelope" in by_event[None].reason
+
+
+async def test_an_event_of_an_unknown_contract_version_is_parked_not_applied(
+    identity: Identity, account: Account
+) -> None:
+    user = await member(identity, account)
+    headers = await headers_of(identity, user)
+    future = permissions_event(user, [{"op_group_id": None, "permissions": ["misread.all"]}], version=5)
+    future = dataclasses.replace(future, schema=2)
+    good = permissions_event(user, [{"op_group_id": None, "permissions": ["fine.view"]}], version=1)
+
+    await publish(identity, future)
+    await publish(identity, good)
+
+    await until_permissions(identity, headers, [{"op_group_id": None, "permissions": ["fine.view"]}])
+    [row] = await until_parked(identity, future.id)
+    assert "contract version 2" in row.reason
+    assert await applied_times(identity, future) == 0

@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from identity.events.consumed import PermissionsUpdated
 from identity.repositories.tables import Party, User
 from identity.repositories.users_tables import EffectivePermissions
+from proximity.events.consumer import UnusableEvent
 from proximity.events.envelope import Event
+from proximity.events.replica import apply_if_newer
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +36,12 @@ async def _party_of(
 async def apply_permissions_updated(session: AsyncSession, event: Event) -> None:
     """Stores the party's new effective permissions unless a newer version is stored already.
 
-    An event that breaks the contract is logged and dropped (not retried forever): no
-    redelivery can make it valid."""
+    An event that breaks the contract is parked at once (no redelivery can make it valid);
+    one naming nobody in its tenant is logged and dropped."""
     try:
         update = PermissionsUpdated.model_validate(event.data)
     except ValidationError as exc:
-        log.error(
-            "dropping an invalid permissions event", extra={"event_id": str(event.id), "error": str(exc)}
-        )
-        return
+        raise UnusableEvent(f"iam.permissions.updated breaks its contract: {exc}") from None
     party_id = await _party_of(session, event.tenant_id, update) if event.tenant_id else None
     if party_id is None:
         log.warning("permissions event names nobody in its tenant", extra={"event_id": str(event.id)})
@@ -55,20 +53,17 @@ async def apply_permissions_updated(session: AsyncSession, event: Event) -> None
         }
         for g in update.permissions
     ]
-    values: dict[str, Any] = {
-        "groups": groups,
-        "version": event.version,
-        "event_id": event.id,
-        "updated_at": datetime.now(UTC),
-    }
-    stored = EffectivePermissions.__table__  # type: ignore[attr-defined]
-    statement = insert(EffectivePermissions).values(party_id=party_id, tenant_id=event.tenant_id, **values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[col(EffectivePermissions.party_id)],
-            set_=values,
-            where=stored.c.version < statement.excluded.version,
-        )
+    await apply_if_newer(
+        session,
+        EffectivePermissions,
+        key={"party_id": party_id},
+        version=event.version,
+        values={
+            "tenant_id": event.tenant_id,
+            "groups": groups,
+            "event_id": event.id,
+            "updated_at": datetime.now(UTC),
+        },
     )
 
 
