@@ -71,9 +71,9 @@ def token(*, tenant: uuid.UUID = TENANT, **claims: Any) -> str:
     )
 
 
-def request(headers: dict[str, str]) -> Request:
+def request(headers: dict[str, str], method: str = "GET") -> Request:
     raw = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
-    return Request({"type": "http", "method": "GET", "path": "/", "headers": raw})
+    return Request({"type": "http", "method": method, "path": "/", "headers": raw})
 
 
 def basic(client_id: str, secret: str) -> str:
@@ -95,7 +95,7 @@ def records() -> Records:
 
 @pytest.fixture
 def guard(records: Records) -> CallerGuard:
-    return CallerGuard(TokenVerifier(Keys(), audience="proximity"), records)
+    return CallerGuard(TokenVerifier(Keys(), audience="proximity", service_audience="consents"), records)
 
 
 async def refusal(call: Any) -> tuple[str, str]:
@@ -170,7 +170,7 @@ async def test_at_the_edge_x_client_key_is_always_a_key(records: Records) -> Non
 
 
 async def test_a_service_token_is_no_user_but_needs_no_key_as_a_service(guard: CallerGuard) -> None:
-    service = {"Authorization": token(typ="service", sid=None)}
+    service = {"Authorization": token(typ="service", sid=None, aud="consents", scope="consents.read")}
     assert (await refusal(guard.user(request({**service, "X-Client-Key": "tenant-key"}))))[
         0
     ] == "eInvalidToken"
@@ -180,3 +180,45 @@ async def test_a_service_token_is_no_user_but_needs_no_key_as_a_service(guard: C
     assert (await guard.user_or_service(request(user))).tenant_id == TENANT
     with pytest.raises(PermissionDenied):
         await guard.service(request(user))
+
+
+def service_token(
+    audience: str = "consents", scope: str | None = "consents.read consents.write"
+) -> dict[str, str]:
+    return {"Authorization": token(typ="service", sid=None, aud=audience, scope=scope)}
+
+
+async def test_a_service_token_counts_only_at_the_service_it_is_for(records: Records) -> None:
+    consents = CallerGuard(TokenVerifier(Keys(), audience="proximity", service_audience="consents"), records)
+    identity = CallerGuard(TokenVerifier(Keys(), audience="proximity", service_audience="identity"), records)
+    gateway = CallerGuard(TokenVerifier(Keys(), audience="proximity"), records)
+
+    assert (await consents.user_or_service(request(service_token("consents")))).service
+    assert (await refusal(identity.service(request(service_token("consents")))))[0] == "eInvalidToken"
+    assert (await refusal(consents.service(request(service_token("identity")))))[0] == "eInvalidToken"
+    # Before audiences: a service token for the whole platform, accepted everywhere. No more.
+    for guard in (consents, identity, gateway):
+        assert (await refusal(guard.user_or_service(request(service_token("proximity")))))[
+            0
+        ] == "eInvalidToken"
+    assert (await refusal(gateway.user_or_service(request(service_token("consents")))))[0] == "eInvalidToken"
+    # Users' tokens keep the platform's audience and work as before.
+    user = {"Authorization": token(), "X-Client-Key": "tenant-key"}
+    assert (await consents.user_or_service(request(user))).tenant_id == TENANT
+    assert (await refusal(consents.user(request({**user, "Authorization": token(aud="consents")}))))[
+        0
+    ] == "eInvalidToken"
+
+
+async def test_a_service_token_needs_the_scope_of_what_it_does(guard: CallerGuard) -> None:
+    reader = service_token(scope="consents.read")
+
+    assert (await guard.user_or_service(request(reader, "GET"))).scopes == {"consents.read"}
+    for method in ("POST", "PUT", "DELETE"):
+        with pytest.raises(PermissionDenied, match=r"consents\.write"):
+            await guard.user_or_service(request(reader, method))
+    with pytest.raises(PermissionDenied, match=r"consents\.read"):
+        await guard.service(request(service_token(scope=None)))
+    with pytest.raises(PermissionDenied, match=r"consents\.admin"):
+        await guard.user_or_service(request(service_token(), "GET"), scope="consents.admin")
+    assert (await guard.user_or_service(request(service_token(), "POST"))).service

@@ -4,6 +4,7 @@ real endpoint is exercised in identity's integration tests)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Callable
 
@@ -36,7 +37,7 @@ def source(
         return answer(request)
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(handle))
-    return ServiceTokenSource(http, "http://identity/", "reports", "s3cret", **kwargs)
+    return ServiceTokenSource(http, "http://identity/", "reports", "s3cret", audience="consents", **kwargs)
 
 
 def test_authorization_header_is_bearer() -> None:
@@ -54,8 +55,28 @@ async def test_posts_the_credentials_once_per_tenant() -> None:
     assert len(requests) == 1
     assert str(requests[0].url) == "http://identity/internal/service-tokens"
     assert requests[0].read() == (
-        b'{"service":"reports","secret":"s3cret","tenant_id":"' + str(tenant).encode() + b'"}'
+        b'{"service":"reports","secret":"s3cret","tenant_id":"'
+        + str(tenant).encode()
+        + b'","audience":"consents"}'
     )
+
+
+async def test_asks_for_the_called_service_and_the_scopes_it_needs() -> None:
+    requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return issued()(request)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handle))
+    tokens = ServiceTokenSource(
+        http, "http://identity", "reports", "s3cret", audience="consents", scope=("consents.read",)
+    )
+    await tokens.token(uuid.uuid4())
+
+    body = json.loads(requests[0].read())
+    assert (body["audience"], body["scope"]) == ("consents", "consents.read")
+    assert "consents" in repr(tokens)
 
 
 async def test_a_margin_longer_than_the_ttl_still_caches_for_half_its_life() -> None:
@@ -124,7 +145,7 @@ async def test_a_cancelled_caller_does_not_cancel_the_shared_fetch() -> None:
         return issued()(_)
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(slow))
-    tokens = ServiceTokenSource(http, "http://identity", "reports", "s3cret")
+    tokens = ServiceTokenSource(http, "http://identity", "reports", "s3cret", audience="consents")
     tenant = uuid.uuid4()
     impatient = asyncio.create_task(tokens.token(tenant))
     patient = asyncio.create_task(tokens.token(tenant))

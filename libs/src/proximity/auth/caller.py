@@ -21,12 +21,13 @@ from starlette.requests import HTTPConnection
 from proximity.auth.claims import Claims
 from proximity.auth.client_credentials import ClientCredentials, parse_client_credentials
 from proximity.auth.client_keys import KnownClient
-from proximity.auth.permissions import require_service
+from proximity.auth.permissions import require_scope, require_service
 from proximity.auth.verifier import InvalidToken, TokenVerifier, bearer_token
 from proximity.errors import InvalidClientKey, SessionRevoked
 
 CLIENT_KEY_HEADER = "x-client-key"
 PROXY_AUTHORIZATION_HEADER = "proxy-authorization"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # A client key, or seed 000's client id and secret.
 PresentedClient = str | ClientCredentials
@@ -72,20 +73,29 @@ class CallerGuard:
             raise InvalidToken(self.service_caller_refusal)
         return await self._of_client(request, claims, client)
 
-    async def user_or_service(self, request: HTTPConnection) -> Claims:
+    async def user_or_service(self, request: HTTPConnection, *, scope: str | None = None) -> Claims:
         """A user, checked as by ``user``, or another service: a service token is issued to
         a service for one tenant and names no session, and services call each other directly,
-        without any client's key."""
+        without any client's key. It must carry ``scope`` (by default this service's
+        ``<name>.read`` for a safe method, ``<name>.write`` otherwise): 403 if it does not."""
         claims = await self._verified(request)
         if claims.service:
+            require_scope(claims, scope or self.default_scope(request))
             return claims
         return await self._of_client(request, claims, None)
 
-    async def service(self, request: HTTPConnection) -> Claims:
-        """Another service (``/internal`` endpoints): no client key; a user's token is 403."""
+    async def service(self, request: HTTPConnection, *, scope: str | None = None) -> Claims:
+        """Another service (``/internal`` endpoints): no client key; a user's token is 403, and
+        so is a service token without ``scope`` (by default as for ``user_or_service``)."""
         claims = await self._verified(request)
         require_service(claims)
+        require_scope(claims, scope or self.default_scope(request))
         return claims
+
+    def default_scope(self, request: HTTPConnection) -> str:
+        """What a route needs unless it names its own scope: reading or writing this service."""
+        action = "read" if request.scope.get("method", "GET") in SAFE_METHODS else "write"
+        return f"{self.verifier.service_audience}.{action}"
 
     async def _verified(self, request: HTTPConnection) -> Claims:
         token = bearer_token(request.headers.get("authorization"))
@@ -137,9 +147,10 @@ async def authenticated_user(request: HTTPConnection) -> Claims:
     return await guard_of(request).user(request)
 
 
-async def authenticated_caller(request: HTTPConnection) -> Claims:
-    """The calling user or another service, as ``CallerGuard.user_or_service`` checks them."""
-    return await guard_of(request).user_or_service(request)
+async def authenticated_caller(request: HTTPConnection, *, scope: str | None = None) -> Claims:
+    """The calling user or another service, as ``CallerGuard.user_or_service`` checks them
+    (a service token needs ``scope``, by default this service's read or write scope)."""
+    return await guard_of(request).user_or_service(request, scope=scope)
 
 
 def _credentials(header: str) -> ClientCredentials:

@@ -17,6 +17,8 @@ class Claims:
     system_admin: bool = False
     service: bool = False
     expires_at: int = 0
+    # A service token's: what it may do at the one service it names as audience.
+    scopes: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def user_id(self) -> uuid.UUID:
@@ -28,6 +30,9 @@ class Claims:
         perms = payload.get("perms") or []
         if not isinstance(perms, list) or not all(isinstance(p, str) for p in perms):
             raise ValueError("perms must be a list of strings")
+        scope = payload.get("scope") or ""
+        if not isinstance(scope, str):
+            raise ValueError("scope must be a space-separated string")  # RFC 9068
         pid, sid = payload.get("pid"), payload.get("sid")
         return cls(
             subject=str(payload["sub"]),
@@ -38,4 +43,5 @@ class Claims:
             system_admin=payload.get("adm") is True,
             service=payload.get("typ") == "service",
             expires_at=int(payload["exp"]),
+            scopes=frozenset(scope.split()),
         )

@@ -89,6 +89,7 @@ async def remote_caller_guard(settings: ServiceSettings, js: JetStreamContext) -
         verifier = TokenVerifier(
             JwksClient(settings.jwks_url, http=http),
             audience=settings.jwt_audience,
+            service_audience=settings.service_name,  # service tokens for this service only
             issuer=settings.jwt_issuer,
         )
         yield CallerGuard(verifier, records)

@@ -24,3 +24,10 @@ def require_service(claims: Claims) -> None:
     """For endpoints only other services call; a system admin is a user, so no bypass here."""
     if not claims.service:
         raise PermissionDenied("Only a service may do this.")
+
+
+def require_scope(claims: Claims, scope: str) -> None:
+    """A service token opens only what identity granted it (``scope``); a user's token has
+    its permissions instead, so this is for service callers."""
+    if scope not in claims.scopes:
+        raise PermissionDenied(f"The service token does not carry the scope '{scope}'.")

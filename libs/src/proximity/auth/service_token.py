@@ -1,8 +1,10 @@
 """Service tokens for service-to-service calls, fetched from identity and cached per tenant.
 
-``ServiceTokenSource.token(tenant_id)`` answers from the cache until shortly before the token
-expires; concurrent callers for one tenant share a single request to identity. Each service
-that calls others builds one source in its lifespan, on its shared ``httpx.AsyncClient``.
+A token is for one called service (its ``audience``, which accepts it and nobody else does)
+and carries the scopes asked for there (``scope``; none named: all identity grants). So a
+service builds one source per service it calls, in its lifespan, on its shared
+``httpx.AsyncClient``. ``ServiceTokenSource.token(tenant_id)`` answers from the cache until
+shortly before the token expires; concurrent callers for one tenant share a single request.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -50,18 +53,24 @@ class ServiceTokenSource:
         service: str,
         secret: str,
         *,
+        audience: str,
+        scope: Sequence[str] = (),
         refresh_margin: float = 30,
     ) -> None:
         self._http = http
         self._url = identity_url.rstrip("/") + PATH
         self._service = service
         self._secret = secret
+        self._audience = audience
+        self._scope = " ".join(scope) or None
         self._refresh_margin = refresh_margin
         self._tokens: dict[uuid.UUID, tuple[str, float]] = {}  # tenant → (token, refresh at)
         self._fetching: dict[uuid.UUID, asyncio.Task[str]] = {}
 
     def __repr__(self) -> str:  # never the secret
-        return f"ServiceTokenSource(service={self._service!r}, url={self._url!r})"
+        return (
+            f"ServiceTokenSource(service={self._service!r}, audience={self._audience!r}, url={self._url!r})"
+        )
 
     async def token(self, tenant_id: uuid.UUID) -> str:
         found = self._tokens.get(tenant_id)
@@ -91,7 +100,13 @@ class ServiceTokenSource:
         return token
 
     async def _fetch(self, tenant_id: uuid.UUID) -> tuple[str, float]:
-        body = {"service": self._service, "secret": self._secret, "tenant_id": str(tenant_id)}
+        body = {
+            "service": self._service,
+            "secret": self._secret,
+            "tenant_id": str(tenant_id),
+            "audience": self._audience,
+            **({"scope": self._scope} if self._scope else {}),
+        }
         try:
             response = await self._http.post(self._url, json=body, timeout=5)
         except httpx.HTTPError as exc:
@@ -102,7 +117,12 @@ class ServiceTokenSource:
             code = _error_code(response)
             log.error(
                 "identity refused a service token",
-                extra={"service": self._service, "status": response.status_code, "identity_error": code},
+                extra={
+                    "service": self._service,
+                    "audience": self._audience,
+                    "status": response.status_code,
+                    "identity_error": code,
+                },
             )
             if response.status_code == 401:
                 raise ServiceCredentialsRejected()

@@ -2,6 +2,11 @@
 
 Algorithms are pinned to asymmetric ones, so neither ``none`` nor an HMAC token signed with
 a public key can pass; the key must come from the JWKS by ``kid`` and match the algorithm.
+
+Audiences: a user's token is for the whole platform (``aud`` = ``JWT_AUDIENCE``), a service
+token for the one service it calls (``aud`` = that service's name). A verifier with a
+``service_audience`` (each service, its own name) accepts service tokens for it alone; one
+without (the gateway) accepts none.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class TokenVerifier:
         jwks: KeySource,
         *,
         audience: str,
+        service_audience: str | None = None,
         issuer: str | None = None,
         leeway: float = 5.0,
         cache_size: int = 4096,
@@ -54,6 +60,9 @@ class TokenVerifier:
     ) -> None:
         self._jwks = jwks
         self._audience = audience
+        # Equal to the platform's (a process left with the default name): no service token
+        # could be told from one meant for everyone, so none is accepted.
+        self.service_audience = service_audience if service_audience != audience else None
         self._issuer = issuer
         self._leeway = leeway
         # A client sends the same token for its whole life; checking its signature once per
@@ -95,11 +104,18 @@ class TokenVerifier:
                 token,
                 key.key,
                 algorithms=[algorithm],
-                audience=self._audience,
+                audience=[self._audience, *([self.service_audience] if self.service_audience else [])],
                 issuer=self._issuer,
                 leeway=self._leeway,
                 options={"require": REQUIRED_CLAIMS + (["iss"] if self._issuer else [])},
             )
-            return Claims.from_payload(payload)
+            claims = Claims.from_payload(payload)
         except (jwt.InvalidTokenError, KeyError, TypeError, ValueError) as exc:
             raise InvalidToken() from exc
+        audiences = payload["aud"] if isinstance(payload["aud"], list) else [payload["aud"]]
+        meant_for = self.service_audience if claims.service else self._audience
+        if meant_for is None or meant_for not in audiences:
+            # A service token for another service (or for everyone), or a user's token issued
+            # for one service only: either way not meant for this caller check.
+            raise InvalidToken("The access token is not meant for this service.")
+        return claims

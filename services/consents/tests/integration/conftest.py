@@ -155,9 +155,12 @@ class Consents:
         permissions: tuple[str, ...] = (),
         service: bool = False,
         session_id: uuid.UUID | None = None,
+        audience: str = "consents",
+        scope: str = "consents.read consents.write",
     ) -> dict[str, str]:
         """A user's token with their tenant's client key, as the gateway forwards them; or a
-        service's token alone (services call each other directly, with no client)."""
+        service's token alone (services call each other directly, with no client), for
+        ``audience`` with ``scope``, as identity issues it."""
         claims: dict[str, Any] = {
             "sub": "consents-test-service" if service else str(uuid.uuid4()),
             "tid": str(tenant_id),
@@ -165,7 +168,7 @@ class Consents:
             "adm": admin,
         }
         if service:
-            claims["typ"] = "service"
+            claims.update(typ="service", aud=audience, scope=scope)
             return {"Authorization": f"Bearer {self.signer.token(self.settings, **claims)}"}
         claims["pid"] = str(party_id or uuid.uuid4())
         claims["sid"] = str(session_id or uuid.uuid4())

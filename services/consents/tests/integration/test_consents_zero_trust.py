@@ -109,3 +109,27 @@ async def test_a_service_token_needs_no_client_key(service: Consents, tenant: Te
     caller = service.headers(tenant.id, service=True)
     assert "X-Client-Key" not in caller
     assert (await service.http.get(CONSENTS, headers=caller)).status_code == 200
+
+
+async def test_a_service_token_for_another_service_is_refused(service: Consents, tenant: Tenant) -> None:
+    for_identity = service.headers(tenant.id, service=True, audience="identity", scope="identity.read")
+    for_everyone = service.headers(tenant.id, service=True, audience="proximity")
+
+    for caller in (for_identity, for_everyone):
+        assert_error(await service.http.get(CONSENTS, headers=caller), 401, "invalidToken")
+
+
+async def test_a_service_token_does_only_what_its_scope_grants(service: Consents, tenant: Tenant) -> None:
+    reader = service.headers(tenant.id, service=True, scope="consents.read")
+    body = {"userId": str(tenant.alice_id), "type": "privacy", "contextUri": "/products/products/1"}
+
+    assert (await service.http.get(CONSENTS, headers=reader)).status_code == 200
+    error = assert_error(
+        await service.http.post(CONSENTS, json=body, headers=reader), 403, "permissionDenied"
+    )
+    assert "consents.write" in error["message"]
+    assert_error(
+        await service.http.get(CONSENTS, headers=service.headers(tenant.id, service=True, scope="")),
+        403,
+        "permissionDenied",
+    )

@@ -39,7 +39,12 @@ async def wire(settings: IdentitySettings, runtime: Runtime) -> Collaborators:
     keys = await SigningKeys.load(runtime.sessionmaker)
     # identity verifies its own tokens from its key store, and answers the caller checks from
     # its own tables: no HTTP round trip to itself.
-    verifier = TokenVerifier(keys, audience=settings.jwt_audience, issuer=settings.jwt_issuer)
+    verifier = TokenVerifier(
+        keys,
+        audience=settings.jwt_audience,
+        service_audience=settings.service_name,
+        issuer=settings.jwt_issuer,
+    )
     return Collaborators(
         settings,
         runtime,

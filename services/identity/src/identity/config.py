@@ -26,6 +26,10 @@ class IdentitySettings(ServiceSettings):
     # ``SERVICE_CREDENTIALS``: a JSON object, service name → SHA-256 hex of its secret. Only
     # hashes are configured, so this environment never holds a secret another service sends.
     service_credentials: dict[str, str] = Field(default_factory=dict)
+    # ``SERVICE_SCOPES``: a JSON object, service name → the scopes it may be granted, each
+    # ``<called service>.<action>`` (e.g. {"reports": ["consents.read"]}). A service token
+    # names one called service as its audience and carries only granted scopes of it.
+    service_scopes: dict[str, list[str]] = Field(default_factory=dict)
     lockout_threshold: int = 4
     lockout_seconds: int = 300
     # Argon2 hashing (``identity.services.password_hashing``): each hash holds 64 MiB while it

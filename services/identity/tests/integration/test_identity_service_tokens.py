@@ -1,5 +1,6 @@
-"""Service tokens: ``POST /internal/service-tokens``, their claims, and that user endpoints
-refuse them; then ``ServiceTokenSource`` against identity on a real uvicorn server."""
+"""Service tokens: ``POST /internal/service-tokens``, their claims (the called service as
+audience, granted scopes), that user endpoints and every service but the audience refuse them;
+then ``ServiceTokenSource`` against identity on a real uvicorn server."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from identity.config import IdentitySettings
 from proximity.auth.jwks import JwksClient
 from proximity.auth.service_token import ServiceCredentialsRejected, ServiceTokenSource, authorization_header
-from proximity.auth.verifier import TokenVerifier
+from proximity.auth.verifier import InvalidToken, TokenVerifier
 from proximity.errors import ServiceUnavailable
 from tests.conftest import Account, Identity, log_in, new_account, served
 
@@ -33,6 +34,7 @@ def identity_settings(identity_database_url: str, nats_url: str, **overrides: An
         database_url=identity_database_url,
         nats_url=nats_url,
         service_credentials={SERVICE: hashlib.sha256(SECRET.encode()).hexdigest()},
+        service_scopes={SERVICE: ["consents.read", "consents.write", "identity.read"]},
         **overrides,
     )
 
@@ -43,10 +45,28 @@ def settings(identity_database_url: str, nats_url: str) -> IdentitySettings:
 
 
 async def ask(
-    http: httpx.AsyncClient, tenant_id: uuid.UUID | str, *, service: str = SERVICE, secret: str = SECRET
+    http: httpx.AsyncClient,
+    tenant_id: uuid.UUID | str,
+    *,
+    service: str = SERVICE,
+    secret: str = SECRET,
+    audience: str = "consents",
+    scope: str | None = None,
 ) -> httpx.Response:
-    body = {"service": service, "secret": secret, "tenant_id": str(tenant_id)}
+    body = {"service": service, "secret": secret, "tenant_id": str(tenant_id), "audience": audience}
+    if scope is not None:
+        body["scope"] = scope
     return await http.post("/internal/service-tokens", json=body)
+
+
+def verifier_of(identity: Identity, service: str | None) -> TokenVerifier:
+    """How ``service`` verifies tokens (None: the gateway), with identity's JWKS."""
+    return TokenVerifier(
+        JwksClient("http://identity/.well-known/jwks.json", http=identity.http),
+        audience="proximity",
+        service_audience=service,
+        issuer="proximity-identity",
+    )
 
 
 async def test_issued_token_verifies_with_identitys_jwks(identity: Identity, account: Account) -> None:
@@ -59,12 +79,8 @@ async def test_issued_token_verifies_with_identitys_jwks(identity: Identity, acc
     data = body["data"]
     assert data["token_type"] == "Bearer"
     assert data["expires_in"] == 300
-    verifier = TokenVerifier(
-        JwksClient("http://identity/.well-known/jwks.json", http=identity.http),
-        audience="proximity",
-        issuer="proximity-identity",
-    )
-    claims = await verifier.verify(data["access_token"])
+    assert data["scope"] == "consents.read consents.write"
+    claims = await verifier_of(identity, "consents").verify(data["access_token"])
     assert claims.service is True
     assert claims.subject == SERVICE
     assert claims.tenant_id == account.tenant_id
@@ -72,7 +88,10 @@ async def test_issued_token_verifies_with_identitys_jwks(identity: Identity, acc
     assert claims.party_id is None
     assert claims.permissions == frozenset()
     assert claims.system_admin is False
+    assert claims.scopes == {"consents.read", "consents.write"}
     payload = jwt.decode(data["access_token"], options={"verify_signature": False})
+    assert payload["aud"] == "consents"
+    assert payload["scope"] == "consents.read consents.write"
     assert "sid" not in payload
     assert "pid" not in payload
     assert payload["typ"] == "service"
@@ -105,9 +124,46 @@ async def test_unknown_tenant_is_400(identity: Identity) -> None:
     assert response.json()["errors"][0]["code"] == "eTenantNotFound"
 
 
+async def test_a_token_is_accepted_only_by_the_service_it_is_for(
+    identity: Identity, account: Account
+) -> None:
+    for_consents = (await ask(identity.http, account.tenant_id)).json()["data"]["access_token"]
+    for_identity = (await ask(identity.http, account.tenant_id, audience="identity")).json()["data"]
+
+    assert for_identity["scope"] == "identity.read"
+    # identity's own verifier: its token passes, the one for consents does not.
+    assert (await identity.wired.verifier.verify(for_identity["access_token"])).scopes == {"identity.read"}
+    with pytest.raises(InvalidToken):
+        await identity.wired.verifier.verify(for_consents)
+    # consents' verifier: the other way round; the gateway's accepts neither.
+    assert (await verifier_of(identity, "consents").verify(for_consents)).service
+    for verifier, token in (
+        (verifier_of(identity, "consents"), for_identity["access_token"]),
+        (verifier_of(identity, None), for_consents),
+        (verifier_of(identity, "assets"), for_consents),
+    ):
+        with pytest.raises(InvalidToken):
+            await verifier.verify(token)
+
+
+async def test_only_granted_scopes_are_issued(identity: Identity, account: Account) -> None:
+    asked = await ask(identity.http, account.tenant_id, scope="consents.read")
+    not_granted = await ask(identity.http, account.tenant_id, scope="consents.read consents.admin")
+    elsewhere = await ask(identity.http, account.tenant_id, scope="identity.read")  # audience: consents
+    nothing_there = await ask(identity.http, account.tenant_id, audience="assets")
+
+    assert asked.json()["data"]["scope"] == "consents.read"
+    for refused in (not_granted, elsewhere, nothing_there):
+        assert refused.status_code == 403
+        assert refused.json()["errors"][0]["code"] == "ePermissionDenied"
+    assert "consents.admin" in not_granted.json()["errors"][0]["message"]
+
+
 @pytest.mark.parametrize(
     "body",
     [
+        {"service": SERVICE, "secret": SECRET, "tenant_id": str(uuid.uuid4())},  # no audience
+        {"service": SERVICE, "secret": SECRET, "tenant_id": str(uuid.uuid4()), "audience": "Not A Name"},
         {"service": SERVICE, "tenant_id": str(uuid.uuid4())},
         {"service": SERVICE, "secret": SECRET, "tenant_id": "not-a-uuid"},
         {"service": "", "secret": SECRET, "tenant_id": str(uuid.uuid4())},
@@ -168,7 +224,7 @@ async def test_source_caches_per_tenant_and_fetches_once(
 ) -> None:
     other = await new_account(identity.wired)
     async with served(settings) as url, httpx.AsyncClient() as http:
-        source = ServiceTokenSource(http, url, SERVICE, SECRET)
+        source = ServiceTokenSource(http, url, SERVICE, SECRET, audience="consents")
         before = await issued_count(http, url)
 
         first = await source.token(account.tenant_id)
@@ -189,7 +245,7 @@ async def test_source_refreshes_before_expiry(
 ) -> None:
     short = identity_settings(identity_database_url, nats_url, service_token_ttl_seconds=1)
     async with served(short) as url, httpx.AsyncClient() as http:
-        source = ServiceTokenSource(http, url, SERVICE, SECRET, refresh_margin=0.5)
+        source = ServiceTokenSource(http, url, SERVICE, SECRET, audience="identity", refresh_margin=0.5)
 
         first = await source.token(account.tenant_id)
         assert await source.token(account.tenant_id) == first
@@ -206,8 +262,8 @@ async def test_source_with_rejected_credentials_raises(
     identity: Identity, account: Account, settings: IdentitySettings
 ) -> None:
     async with served(settings) as url, httpx.AsyncClient() as http:
-        wrong = ServiceTokenSource(http, url, SERVICE, "not-the-secret")
-        unknown = ServiceTokenSource(http, url, "nobody", SECRET)
+        wrong = ServiceTokenSource(http, url, SERVICE, "not-the-secret", audience="consents")
+        unknown = ServiceTokenSource(http, url, "nobody", SECRET, audience="consents")
 
         for source in (wrong, unknown):
             with pytest.raises(ServiceCredentialsRejected):
@@ -220,6 +276,8 @@ async def test_source_with_identity_down_is_service_unavailable() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound but never listening: connections are refused
         async with httpx.AsyncClient() as http:
-            source = ServiceTokenSource(http, f"http://127.0.0.1:{port}", SERVICE, SECRET)
+            source = ServiceTokenSource(
+                http, f"http://127.0.0.1:{port}", SERVICE, SECRET, audience="consents"
+            )
             with pytest.raises(ServiceUnavailable):
                 await source.token(uuid.uuid4())

@@ -4,7 +4,7 @@
 key's SHA-256. Knowing a hash is knowing the key, so the answer gives nothing away.
 
 ``POST /internal/service-tokens``: a service trades its name and secret for a short-lived
-token to call other services on a tenant's behalf.
+token to call one other service on a tenant's behalf, with scopes identity granted it there.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from identity.routes.caller import collaborators
 from identity.schemas.clients import ClientTenantView
 from identity.schemas.service_tokens import ServiceTokenRequest, ServiceTokenView
 from identity.services.service_tokens import issue_service_token
-from proximity.errors import InvalidClientKey, RouteNotFound
+from proximity.errors import InvalidClientKey, PermissionDenied, RouteNotFound
 from proximity.http.body import read_model
 from proximity.http.responses import one
 from proximity.openapi import operation as api
@@ -67,13 +67,15 @@ async def client_key(request: Request) -> Response:
 @api.documented(
     "Issue a service token",
     description=(
-        "A service trades its name and secret for a short-lived token to call other services on"
-        " a tenant's behalf; it names the service, not a user. Unknown service or wrong secret:"
-        " 401 `eInvalidServiceCredentials`; unknown tenant: 400 `eTenantNotFound`."
+        "A service trades its name and secret for a short-lived token to call one other service"
+        " (`audience`) on a tenant's behalf; it names the service, not a user, and carries the"
+        " scopes asked for (`scope`, space-separated; unset: all) that `SERVICE_SCOPES` grants it"
+        " there. Unknown service or wrong secret: 401 `eInvalidServiceCredentials`; a scope not"
+        " granted: 403 `ePermissionDenied`; unknown tenant: 400 `eTenantNotFound`."
     ),
     answers=no_store(api.one(ServiceTokenView, description="The token.")),
     body=ServiceTokenRequest,
-    errors=[InvalidServiceCredentials, TenantNotFound],
+    errors=[InvalidServiceCredentials, PermissionDenied, TenantNotFound],
     public=True,
     internal=True,
 )
@@ -84,11 +86,16 @@ async def service_token(request: Request) -> Response:
         service=body.service,
         secret=body.secret.get_secret_value(),
         tenant_id=body.tenant_id,
+        audience=body.audience,
+        scope=body.scope,
     )
-    return one(
-        {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in},
-        headers=NO_STORE,
-    )
+    view = {
+        "access_token": issued.access_token,
+        "token_type": "Bearer",
+        "expires_in": issued.expires_in,
+        "scope": issued.scope,
+    }
+    return one(view, headers=NO_STORE)
 
 
 routes = [
