@@ -15,16 +15,18 @@ from proximity.devstack.stack import load_stack
 
 
 @pytest.fixture(scope="session")
-def stack(
-    postgres_url: str, nats_url: str, run_id: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
+def stack(postgres_url: str, run_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Without ``NATS_URL`` (as in CI) the stack starts its own NATS, with a user per service
+    as every deployment runs it; no service may then have been refused anything on the bus."""
     prefix = f"e2e_{run_id}_"
-    env = {**os.environ, "DATABASE_URL": postgres_url, "NATS_URL": nats_url, "DB_PREFIX": prefix}
+    env = {**os.environ, "DATABASE_URL": postgres_url, "DB_PREFIX": prefix}
     with launched_stack(env, tmp_path_factory.mktemp("stack"), repo=REPO) as started:
         yield started
     for spec in load_stack(REPO / "deploy" / "dev-stack.toml"):
         if spec.database:
             drop_database(postgres_url, f"{prefix}{spec.name}")
+    refused = [line for line in started.nats_log().splitlines() if "Violation" in line]
+    assert refused == [], "\n".join(refused)
 
 
 @pytest.fixture

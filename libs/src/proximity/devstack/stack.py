@@ -211,28 +211,31 @@ def run(stack_file: Path, data_dir: Path, *, log_dir: Path | None = None) -> int
     logs: list[IO[bytes]] = []
     try:
         with infrastructure(data_dir, specs) as (database, nats), mail_server(data_dir) as mail:
-            urls = prepare_databases(specs, database, nats)
-            seed(specs, urls, nats)
-            for spec in specs:
-                out: IO[bytes] | None = None
-                if log_dir is not None:
-                    log_dir.mkdir(parents=True, exist_ok=True)
-                    out = open(log_dir / f"{spec.name}.log", "ab")  # noqa: SIM115 - closed in finally
-                    logs.append(out)
-                processes[spec.name] = subprocess.Popen(
-                    uvicorn_command(spec),
-                    env=service_environment(spec, specs, urls, nats, mail),
-                    stdout=out,
-                    stderr=out,
-                )
-                wait_ready(spec, processes[spec.name])
-                say(f"{spec.name} ready on {spec.url}")
-            say(banner(next((s for s in specs if s.name == "gateway"), None)))
-            while all(p.poll() is None for p in processes.values()):
-                time.sleep(0.5)
-            failed = [name for name, p in processes.items() if p.poll() is not None]
-            say(f"stopping: {', '.join(failed)} exited")
-            return 1
+            try:
+                urls = prepare_databases(specs, database, nats)
+                seed(specs, urls, nats)
+                for spec in specs:
+                    out: IO[bytes] | None = None
+                    if log_dir is not None:
+                        log_dir.mkdir(parents=True, exist_ok=True)
+                        out = open(log_dir / f"{spec.name}.log", "ab")  # noqa: SIM115 - closed in finally
+                        logs.append(out)
+                    processes[spec.name] = subprocess.Popen(
+                        uvicorn_command(spec),
+                        env=service_environment(spec, specs, urls, nats, mail),
+                        stdout=out,
+                        stderr=out,
+                    )
+                    wait_ready(spec, processes[spec.name])
+                    say(f"{spec.name} ready on {spec.url}")
+                say(banner(next((s for s in specs if s.name == "gateway"), None)))
+                while all(p.poll() is None for p in processes.values()):
+                    time.sleep(0.5)
+                failed = [name for name, p in processes.items() if p.poll() is not None]
+                say(f"stopping: {', '.join(failed)} exited")
+                return 1
+            finally:
+                stop(processes)  # before the broker and the database they use go away
     except (KeyboardInterrupt, Stopped):
         say("stopping")
         return 0
