@@ -31,8 +31,8 @@ async def list_clients(
     ctx: Collaborators, claims: Claims, listing: ListQuery
 ) -> tuple[list[dict[str, Any]], int]:
     require_system_admin(claims)
-    async with ctx.unit_of_work() as uow:
-        rows, total = await queries.list_clients(uow.session, claims.tenant_id, listing)
+    async with ctx.snapshot() as session:  # the page and its total agree
+        rows, total = await queries.list_clients(session, claims.tenant_id, listing)
     return [render(row) for row in rows], total
 
 

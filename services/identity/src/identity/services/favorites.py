@@ -29,15 +29,16 @@ async def list_favorites(
     ctx: Collaborators, claims: Claims, raw_party_id: str, *, kind: str | None, category: str | None
 ) -> list[dict[str, Any]]:
     kind, category = _filter("type", kind, KINDS), _filter("category", category, CATEGORIES)
-    async with ctx.unit_of_work() as uow:
-        party_id = await require_own_party(uow.session, claims, raw_party_id)
+    # One statement when it answers (another party's id is refused before the list is read).
+    async with ctx.reading() as session:
+        party_id = await require_own_party(session, claims, raw_party_id)
         query = select(Favorite).where(Favorite.tenant_id == claims.tenant_id, Favorite.party_id == party_id)
         if kind is not None:
             query = query.where(Favorite.type == kind)
         if category is not None:
             query = query.where(Favorite.category == category)
         rows = (
-            await uow.session.execute(query.order_by(col(Favorite.created_at), col(Favorite.item_id)))
+            await session.execute(query.order_by(col(Favorite.created_at), col(Favorite.item_id)))
         ).scalars()
         return [
             {"party_id": str(f.party_id), "item_id": str(f.item_id), "category": f.category, "type": f.type}

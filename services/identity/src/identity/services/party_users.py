@@ -66,8 +66,8 @@ async def list_users(
     ctx: Collaborators, claims: Claims, query: ListQuery
 ) -> tuple[list[dict[str, Any]], int]:
     require(claims, VIEW)
-    async with ctx.unit_of_work() as uow:  # the page and its count from one transaction
-        rows, total = await list_party_users(uow.session, claims.tenant_id, query)
+    async with ctx.snapshot() as session:  # the page and its count agree
+        rows, total = await list_party_users(session, claims.tenant_id, query)
     return [_view(claims, row) for row in rows], total
 
 

@@ -42,8 +42,8 @@ async def list_skillsets(
     ctx: Collaborators, claims: Claims, listing: ListQuery
 ) -> tuple[list[dict[str, Any]], int]:
     require(claims, f"{RESOURCE}.view")
-    async with ctx.unit_of_work() as uow:  # count and page must agree: one transaction
-        rows, total = await queries.list_skillsets(uow.session, claims.tenant_id, listing)
+    async with ctx.snapshot() as session:  # the page and its total agree
+        rows, total = await queries.list_skillsets(session, claims.tenant_id, listing)
     return [render(row, claims) for row in rows], total
 
 

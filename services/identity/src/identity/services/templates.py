@@ -37,8 +37,8 @@ async def list_templates(
     ctx: Collaborators, claims: Claims, listing: ListQuery, *, kind: uuid.UUID | str | None
 ) -> tuple[list[dict[str, Any]], int]:
     require(claims, f"{RESOURCE}.view")
-    async with ctx.unit_of_work() as uow:
-        rows, total = await queries.list_templates(uow.session, claims.tenant_id, listing, kind=kind)
+    async with ctx.snapshot() as session:  # the page and its total agree
+        rows, total = await queries.list_templates(session, claims.tenant_id, listing, kind=kind)
     return [render(row, claims) for row in rows], total
 
 
