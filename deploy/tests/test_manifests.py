@@ -11,6 +11,7 @@ import fnmatch
 import json
 import re
 import shlex
+import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,12 +22,16 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from proximity.devstack.embedded import nats_server_binary
+from proximity.events.bus_permissions import ADMIN, users_of
+from proximity.events.nats_config import deployment_authorization, password_variable
 from proximity.http.server_protocol import HTTP_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 INIT_SQL = ROOT / "deploy" / "postgres" / "init-databases.sql"
+NATS_AUTH = ROOT / "deploy" / "nats" / "auth.conf"
 NAMESPACE = "proximity"
 PART_OF = "proximity"
 
@@ -43,8 +48,18 @@ SMTP_ENV = SMTP_SETTINGS | SMTP_SECRETS
 SMTP_TLS_MODES = {"auto", "starttls", "tls", "none"}
 # In Kubernetes these come from a Secret, never from a value or a ConfigMap.
 SECRET_ENV = SMTP_SECRETS | {"SERVICE_CREDENTIALS", "SECOND_FACTOR_KEY"}
-# Settings that rightly differ between compose and a cluster.
-CLUSTER_SPECIFIC = {"DATABASE_URL", "SERVICE_CREDENTIALS", "SECOND_FACTOR_KEY", *SMTP_ENV}
+# Each process's own user on the bus; a service owning a stream sets its replicas.
+BUS_ENV = frozenset({"NATS_USER", "NATS_PASSWORD"})
+STREAM_ENV = frozenset({"EVENTS_STREAM_REPLICAS"})
+# Settings that rightly differ between compose and a cluster (one NATS node there, three here).
+CLUSTER_SPECIFIC = {
+    "DATABASE_URL",
+    "SERVICE_CREDENTIALS",
+    "SECOND_FACTOR_KEY",
+    "NATS_PASSWORD",
+    "EVENTS_STREAM_REPLICAS",
+    *SMTP_ENV,
+}
 MAILPIT_IMAGE = "axllent/mailpit:v1.31.1"
 
 
@@ -93,6 +108,8 @@ APPS = {
         port=8001,
         factory="identity.app:create_app",
         env=frozenset({"DATABASE_URL", "NATS_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"})
+        | BUS_ENV
+        | STREAM_ENV
         | SMTP_ENV
         | {"SERVICE_CREDENTIALS", "SECOND_FACTOR_KEY"},
         database="identity",
@@ -110,7 +127,9 @@ APPS = {
         # tokens with the JWKS and client keys with identity.
         env=frozenset(
             {"DATABASE_URL", "NATS_URL", "JWKS_URL", "IDENTITY_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}
-        ),
+        )
+        | BUS_ENV
+        | STREAM_ENV,
         database="consents",
         required_copies=("libs", "services/consents"),
         package="consents",
@@ -124,7 +143,8 @@ APPS = {
         factory="gateway.app:create_app",
         env=frozenset(
             {"NATS_URL", "JWKS_URL", "IDENTITY_URL", "CONSENTS_URL", "PORT", "LOG_LEVEL", "MAX_BODY_BYTES"}
-        ),
+        )
+        | BUS_ENV,
         required_copies=("libs", "gateway"),
     ),
 }
@@ -879,9 +899,21 @@ def test_nats_statefulset_is_a_jetstream_cluster() -> None:
     assert port, "no cluster port"
     cluster_port = int(port.group(1))
     assert cluster_port == 6222
-    routes = sorted(re.findall(r"nats://([\w.-]+):(\d+)", cluster.group(1)))
+    # Each route is the node's URL with the route user's password, composed in the pod's env.
+    route_vars = re.findall(r"\$(NATS_ROUTE_\d+)", cluster.group(1))
+    env = resolved_env(container)
+    routes = sorted(urlsplit(env[var]) for var in route_vars)
     name, service = statefulset["metadata"]["name"], headless["metadata"]["name"]
-    assert routes == [(f"{name}-{i}.{service}", str(cluster_port)) for i in range(replicas)]
+    assert [(r.hostname, r.port) for r in routes] == [
+        (f"{name}-{i}.{service}", cluster_port) for i in range(replicas)
+    ]
+    route_auth = re.search(r"authorization\s*\{(.*?)\}", cluster.group(1), re.S)
+    assert route_auth, "anyone reaching port 6222 could join the cluster and see every message"
+    assert re.search(r"password:\s*\$NATS_ROUTE_PASSWORD", route_auth.group(1))
+    user = re.search(r"user:\s*(\w+)", route_auth.group(1))
+    assert user
+    for route in routes:
+        assert (route.username, route.password) == (user.group(1), env["NATS_ROUTE_PASSWORD"])
     container_ports = {p["containerPort"] for p in container["ports"]}
     assert {4222, 6222, 8222} <= container_ports
 
@@ -930,3 +962,106 @@ def test_k8s_identity_mail_settings_and_secrets() -> None:
     service_credentials_are_hashes(values["SERVICE_CREDENTIALS"], "identity-secrets")
     for key in SMTP_SECRETS:
         assert "REPLACE" in values[key].upper(), f"{key} must be an obvious placeholder"
+
+
+# --------------------------------------------------------------------------- the bus's users
+
+# What nats-server reads from its environment as a config value parses as a plain string only
+# like this (a leading digit makes a number, '#' starts a comment, ...).
+BUS_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{15,}")
+BUS_USERS = users_of(APPS)  # the deployed services' users and the admin
+
+
+def nats_config_map() -> dict[str, str]:
+    data: dict[str, str] = k8s_object("ConfigMap", "nats-config")["data"]
+    return data
+
+
+def test_the_bus_users_are_generated_from_the_libs_table() -> None:
+    """deploy/nats/auth.conf is what ``python -m proximity.events.nats_config`` prints for the
+    deployed services, and the cluster's copy is the same text."""
+    assert NATS_AUTH.read_text() == deployment_authorization(APPS), (
+        "regenerate: python -m proximity.events.nats_config " + " ".join(APPS) + " > deploy/nats/auth.conf"
+    )
+    assert nats_config_map()["auth.conf"] == NATS_AUTH.read_text()
+    assert re.search(r"^\s*include\s+auth\.conf\s*$", nats_config_map()["nats.conf"], re.M)
+
+
+def test_compose_nats_reads_the_bus_users() -> None:
+    nats = compose_service("nats")
+    command = compose_command(nats)
+    config = command[command.index("--config") + 1]
+    mounts = dict(reversed(str(v).split(":")[:2]) for v in nats["volumes"])
+    assert (ROOT / mounts[config]).resolve() == NATS_AUTH
+
+
+@APP_PARAMS
+def test_each_service_is_its_own_bus_user(app: App) -> None:
+    """Its own name and password, never another's and never the admin's."""
+    nats_compose = compose_env(compose_service("nats"))
+    for name, service in compose_services_with_image(app.image).items():
+        env = compose_env(service)
+        assert env["NATS_USER"] == app.name, name
+        assert env["NATS_PASSWORD"] == nats_compose[password_variable(app.name)], name
+    container = main_container(k8s_object("Deployment", app.name))
+    env = k8s_env(container)
+    assert env["NATS_USER"]["value"] == app.name
+    ref = env["NATS_PASSWORD"]["valueFrom"]["secretKeyRef"]
+    assert (ref["name"], ref["key"]) == ("nats-credentials", app.name)
+
+
+def test_nats_gets_every_users_password_from_its_secret() -> None:
+    statefulset = k8s_object("StatefulSet", "nats")
+    env = k8s_env(main_container(statefulset))
+    for user in BUS_USERS:
+        ref = env[password_variable(user)]["valueFrom"]["secretKeyRef"]
+        assert (ref["name"], ref["key"]) == ("nats-credentials", user)
+    secret = k8s_object("Secret", "nats-credentials")["stringData"]
+    assert set(secret) == {*BUS_USERS, "route"}
+    for key, value in secret.items():
+        assert "REPLACE" in value.upper(), f"{key} must be an obvious placeholder"
+        assert BUS_PASSWORD.fullmatch(value), f"{key}: nats-server would not read it as a string"
+    nats_compose = compose_env(compose_service("nats"))
+    for user in BUS_USERS:
+        assert BUS_PASSWORD.fullmatch(nats_compose[password_variable(user)]), user
+    # Only the nats pods hold the admin's and the route's passwords.
+    for workload in workloads():
+        if workload["metadata"]["name"] == "nats":
+            continue
+        for container in containers_of(workload) + containers_of(workload, init=True):
+            for entry in container.get("env", []):
+                ref = entry.get("valueFrom", {}).get("secretKeyRef", {})
+                if ref.get("name") == "nats-credentials":
+                    assert ref["key"] == workload["metadata"]["name"], f"{container['name']}: {ref}"
+    assert ADMIN not in {compose_env(s).get("NATS_USER") for s in compose()["services"].values()}
+
+
+def test_the_k8s_nats_configuration_is_one_nats_server_accepts(tmp_path: Path) -> None:
+    """nats.conf with its auth.conf, the env of a pod (placeholders), checked by nats-server
+    itself (``-t``: parse and validate, no server started)."""
+    for key, text in nats_config_map().items():
+        (tmp_path / key).write_text(text)
+    container = main_container(k8s_object("StatefulSet", "nats"))
+    env = {**resolved_env(container), "SERVER_NAME": "nats-0"}
+    checked = subprocess.run(
+        [str(nats_server_binary()), "-c", str(tmp_path / "nats.conf"), "-t"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_k8s_streams_are_kept_on_three_nodes() -> None:
+    """R3: each stream owner declares its stream with a replica on every node of the cluster."""
+    replicas = k8s_object("StatefulSet", "nats")["spec"]["replicas"]
+    assert (
+        k8s_object("ConfigMap", "proximity-config")["data"]["EVENTS_STREAM_REPLICAS"] == str(replicas) == "3"
+    )
+    for app in APPS.values():
+        env = resolved_env(main_container(k8s_object("Deployment", app.name)))
+        if "EVENTS_STREAM_REPLICAS" in app.env:
+            assert env["EVENTS_STREAM_REPLICAS"] == "3", app.name
+        compose_values = compose_env(compose_service(app.name))
+        assert compose_values.get("EVENTS_STREAM_REPLICAS", "1") == "1", "compose has one NATS node"
