@@ -107,3 +107,34 @@ def _valid() -> dict[str, object]:
 def test_garbage_is_a_malformed_event(raw: bytes) -> None:
     with pytest.raises(MalformedEvent):
         Event.from_json(raw)
+
+
+def _with_schema(schema: object) -> bytes:
+    body = orjson.loads(Event(type="iam.permissions.updated", aggregate_id="u", data={}).to_json())
+    body["schema"] = schema
+    return orjson.dumps(body)
+
+
+@pytest.mark.parametrize(("schema", "major"), [(1, 1), (2, 2), ("1", 1), ("2.3", 2)])
+def test_the_contract_major_is_read_from_schema(schema: object, major: int) -> None:
+    assert Event.from_json(_with_schema(schema)).schema == major
+
+
+def test_an_envelope_without_schema_is_the_first_contract() -> None:
+    body = orjson.loads(Event(type="iam.permissions.updated", aggregate_id="u", data={}).to_json())
+    del body["schema"]
+
+    assert Event.from_json(orjson.dumps(body)).schema == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("schema", [0, -1, "x", True, 1.5, None, [1]])
+def test_a_schema_that_is_no_version_is_malformed(schema: object) -> None:
+    with pytest.raises(MalformedEvent):
+        Event.from_json(_with_schema(schema))
+
+
+def test_a_newer_contract_round_trips() -> None:
+    event = Event(type="iam.permissions.updated", aggregate_id="u", data={}, schema=2)
+
+    assert orjson.loads(event.to_json())["schema"] == 2
+    assert Event.from_json(event.to_json()) == event
