@@ -14,6 +14,7 @@ from nats.js import JetStreamContext
 
 from consents.config import ConsentsSettings
 from proximity.events.envelope import Event
+from proximity.events.streams import declare_stream
 
 from .conftest import ClientKeys, Consents, Signer, Tenant, assert_error, running
 
@@ -21,6 +22,8 @@ CONSENTS = "/consents/consents"
 
 
 async def publish(js: JetStreamContext, event: Event) -> None:
+    """As identity does: onto its stream, which it declares (consents, a consumer, never does)."""
+    await declare_stream(js, "identity")
     await js.publish(event.subject, event.to_json(), headers={"Nats-Msg-Id": str(event.id)})
 
 
