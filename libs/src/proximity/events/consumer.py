@@ -32,7 +32,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import BadRequestError, NotFoundError
@@ -226,8 +225,11 @@ class _PullConsumer:
                 if stop_requested():
                     raise asyncio.CancelledError() from None
                 log.warning(
-                    "event consumer could not start; retrying", extra={"consumer": self.name}, exc_info=True
+                    "event consumer could not start; retrying",
+                    extra={"consumer": self.name},
+                    exc_info=not said,
                 )
+                said = True
             else:
                 if said:
                     log.info("stream found; consuming", extra={"consumer": self.name, "stream": self.stream})
@@ -295,7 +297,7 @@ class _PullConsumer:
             try:
                 messages = await self.subscription.fetch(self.batch, timeout=1)
                 failures, suspect, self._progressed = 0, False, True
-            except NatsTimeout:
+            except TimeoutError:  # nats-py's own, or asyncio's from deeper in a batch fetch: idle
                 if reconnects != (now := _reconnects(self.js)):
                     reconnects, suspect = now, True
                 if suspect and self.durable is None:
