@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig
 from prometheus_client import REGISTRY
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col, select
@@ -434,3 +435,28 @@ async def test_a_consumer_whose_acknowledgement_fails_starts_again_and_keeps_del
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert metric("event_consumer_running", consumer=durable) == 0
+
+
+async def test_a_durable_made_by_an_older_release_gets_todays_limits(
+    js: JetStreamContext, context: str, start: Start
+) -> None:
+    durable = durable_name()
+    await js.add_consumer(
+        stream_name(context),
+        ConsumerConfig(
+            name=durable,
+            durable_name=durable,
+            filter_subject=f"{context}.>",
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=30,
+            max_deliver=-1,
+            max_ack_pending=1000,  # the broker's default, which a thousand failing messages filled
+        ),
+    )
+
+    async def apply(_: Event) -> None:
+        return None
+
+    await start(durable, apply, park_in=None, redelivery=Redelivery(max_ack_pending=20_000))
+
+    assert (await js.consumer_info(stream_name(context), durable)).config.max_ack_pending == 20_000
