@@ -20,7 +20,7 @@ from gateway.routing import CONTEXTS, IDENTITY, RouteTable
 from proximity.auth.identity_records import RemoteIdentityRecords, followed_identity
 from proximity.auth.jwks import JwksClient
 from proximity.auth.verifier import TokenVerifier
-from proximity.events.connection import connect_as_service
+from proximity.events.connection import connect_as_service, disconnect
 from proximity.observability.health import ReadinessCheck
 
 
@@ -100,7 +100,6 @@ async def open_runtime(settings: GatewaySettings) -> AsyncIterator[GatewayRuntim
         finally:
             # Not ``drain``: the gateway publishes nothing, and draining a pull subscription
             # whose pump was just cancelled can wait out nats-py's 30 s drain timeout.
-            with contextlib.suppress(Exception):
-                await nc.close()
+            await disconnect(nc, drain=False)
     finally:
         await http.aclose()

@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from proximity.auth.caller import CallerGuard
 from proximity.auth.identity_records import remote_caller_guard
-from proximity.background import stop_all
+from proximity.background import stop_all, stop_requested
 from proximity.db.engine import build_sessionmaker, service_engine
 from proximity.db.unit_of_work import UnitOfWork, event_size_limit
-from proximity.events.connection import connect_as_service
+from proximity.events.connection import connect_as_service, disconnect
 from proximity.events.consumer import InboxHandler, SessionEventHandler, subscribe
 from proximity.events.envelope import SCHEMA_VERSION
 from proximity.events.redelivery import Redelivery
@@ -143,13 +143,21 @@ async def open_runtime(
     tasks: list[asyncio.Task[None]] = []
     try:
         js = nc.jetstream()
-        stream = await declare_stream(js, context, StreamLimits.from_settings(settings))  # its own only
+        limits = StreamLimits.from_settings(settings)
+        stream = stream_name(context)
+        # Its own stream only. Declared now when the broker answers (what is published next
+        # lands in it); when it is away, by the relay's task before its first publish.
+        declared = nc.is_connected
+        if declared:
+            await declare_stream(js, context, limits)
         sessionmaker = build_sessionmaker(engine)
         relay = OutboxRelay(engine, js, context=context, retry=relay_retry(settings))
         reader = build_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
         runtime = Runtime(settings, engine, sessionmaker, nc, js, stream, relay, reader, tasks)
         if settings.events_enabled:
-            tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+            tasks.append(
+                asyncio.create_task(_relay(relay, js, context, limits, declared), name="outbox-relay")
+            )
             if start_consumers is not None:
                 tasks.extend(await start_consumers(runtime))
         async with contextlib.AsyncExitStack() as stack:
@@ -158,6 +166,23 @@ async def open_runtime(
             yield runtime
     finally:
         await stop_all(tasks)
-        with contextlib.suppress(Exception):
-            await nc.drain()
+        await disconnect(nc)
         await engine.dispose()
+
+
+async def _relay(
+    relay: OutboxRelay, js: JetStreamContext, context: str, limits: StreamLimits, declared: bool
+) -> None:
+    """Relays once the service's stream is declared: a row published before that would be
+    refused (no stream for its subject) and charged an attempt for the broker's absence."""
+    delay = 0.5
+    while not declared:
+        try:
+            await declare_stream(js, context, limits)
+            declared = True
+        except Exception:
+            if stop_requested():
+                raise asyncio.CancelledError() from None
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+    await relay.run()

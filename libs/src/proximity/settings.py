@@ -36,11 +36,6 @@ class ServiceSettings(BaseSettings):
     client_key_ttl_seconds: float = Field(default=60.0, ge=0)
     client_key_negative_ttl_seconds: float = Field(default=5.0, ge=0)
     client_key_negative_max: int = Field(default=10_000, ge=1)
-    # NATS authentication (``proximity.events.bus_permissions``): the bus user this process
-    # connects as, held to its own subjects and the streams it consumes. Unset: anonymous, for
-    # a broker without authentication (the tests' shared server).
-    nats_user: str | None = None
-    nats_password: SecretStr | None = None
     # Database pool (``proximity.db.engine.service_engine``): each process opens at most pool
     # size + overflow connections (overflow defaults to the pool size). A request that cannot
     # get one within the pool timeout, or whose statement PostgreSQL cancels at the statement
@@ -50,6 +45,11 @@ class ServiceSettings(BaseSettings):
     database_max_overflow: int | None = Field(default=None, ge=0)
     database_pool_timeout_seconds: float = Field(default=2.5, gt=0)
     database_statement_timeout_ms: int = Field(default=10_000, ge=0)
+    # NATS authentication (``proximity.events.bus_permissions``): the bus user this process
+    # connects as, held to its own subjects and the streams it consumes. Unset: anonymous, for
+    # a broker without authentication (the tests' shared server).
+    nats_user: str | None = None
+    nats_password: SecretStr | None = None
     # Event streams and consumers (``proximity.events.streams``, ``proximity.events.consumer``).
     # A service declares only its own stream, with these limits (0 / -1: unlimited; storage
     # "file" or "memory"; 3 replicas on a three-node NATS cluster). A consumer's handler that

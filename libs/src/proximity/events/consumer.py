@@ -463,6 +463,8 @@ async def subscribe(
     )
     # Tried here first so the consumer exists on return; if not, ``run`` tries again, says why
     # and waits for the stream.
-    with contextlib.suppress(Exception):
-        await consumer.open()
+    # Not while the broker is away: each attempt would wait for the request's whole timeout.
+    if getattr(getattr(js, "_nc", None), "is_connected", True):
+        with contextlib.suppress(Exception):
+            await consumer.open()
     return asyncio.create_task(consumer.run(), name=f"consumer:{consumer.name}")
