@@ -306,10 +306,18 @@ async def test_keys_are_refetched_after_max_age_and_a_withdrawn_key_stops_workin
     served.keys = [replacement.public_jwk()]
 
     await asyncio.sleep(0.35)
-    with pytest.raises(InvalidToken):
-        await verifier.verify(key.sign(claims()))
+    # The stale cache still answers, and starts a refresh in the background...
+    await verifier.verify(key.sign(claims()))
+    async with asyncio.timeout(10):
+        while served.fetches < 2:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        while True:  # ...which the withdrawn key does not survive
+            try:
+                await verifier.verify(key.sign(claims()))
+            except InvalidToken:
+                break
+            await asyncio.sleep(0.01)
 
-    assert served.fetches == 2
     await verifier.verify(replacement.sign(claims()))
 
 
@@ -374,3 +382,95 @@ async def test_without_an_issuer_any_issuer_is_accepted(
     verifier = TokenVerifier(JwksClient(jwks[1]), audience=AUDIENCE)
 
     assert (await verifier.verify(key.sign(claims(iss=...)))).tenant_id
+
+
+# --- identity slow or down: the cache keeps verifying ---------------------------------------
+
+
+@dataclass
+class HeldJwks:
+    """A JWKS endpoint that can be made to hold every request until released, then fail."""
+
+    keys: list[dict[str, Any]]
+    fetches: int = 0
+    waiting: int = 0
+    failing: bool = False
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.held.set()  # answering at once
+
+    def app(self) -> Starlette:
+        async def jwks(_: Request) -> Response:
+            self.fetches += 1
+            self.waiting += 1
+            try:
+                await self.held.wait()
+            finally:
+                self.waiting -= 1
+            if self.failing:
+                return PlainTextResponse("identity is down", status_code=503)
+            return JSONResponse({"keys": self.keys})
+
+        return Starlette(routes=[Route(JWKS_PATH, jwks)])
+
+
+async def until(condition: Callable[[], bool], within: float = 10.0) -> bool:
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    return True
+
+
+async def test_a_stale_cache_keeps_verifying_while_identity_hangs_then_fails(
+    key: SigningKey, serve_app: Callable[..., Any]
+) -> None:
+    """50 verifications with a stale cache while identity holds its answer: one fetch, and
+    nobody waits for it (its timeout is a minute); then identity fails, and the known key
+    still verifies without a fetch storm (backoff), and unknown kids fetch nothing."""
+    served = HeldJwks(keys=[key.public_jwk()])
+    url = await serve_app(served.app()) + JWKS_PATH
+    jwks = JwksClient(url, max_age=0, min_refresh_interval=0, retry_after_failure=300, timeout=60)
+    verifier = TokenVerifier(jwks, audience=AUDIENCE, issuer=ISSUER)
+    await verifier.verify(key.sign(claims()))  # the cache filled, and stale from now on
+    served.held.clear()
+
+    try:
+        async with asyncio.timeout(30):  # generous: a caller waiting on the fetch would wait 60 s
+            verified = await asyncio.gather(
+                *(verifier.verify(key.sign(claims(sub=f"u{n}"))) for n in range(50))
+            )
+        assert [claim.subject for claim in verified] == [f"u{n}" for n in range(50)]
+        assert await until(lambda: served.waiting == 1)  # the one refresh, still held by identity
+        assert served.fetches == 2
+        served.failing = True
+    finally:
+        served.held.set()  # else the server would wait for its held requests at shutdown
+
+    assert await until(lambda: served.waiting == 0)
+    await asyncio.sleep(0)  # the failed refresh settles
+    after = await asyncio.gather(*(verifier.verify(key.sign(claims(sub=f"v{n}"))) for n in range(50)))
+    for _ in range(5):
+        with pytest.raises(InvalidToken):
+            await verifier.verify(SigningKey.ed25519().sign(claims()))
+
+    assert [claim.subject for claim in after] == [f"v{n}" for n in range(50)]
+    assert served.fetches == 2
+
+
+async def test_a_cold_cache_with_identity_down_fails_fast_after_one_fetch(
+    key: SigningKey, serve_app: Callable[..., Any]
+) -> None:
+    served = HeldJwks(keys=[key.public_jwk()], failing=True)
+    url = await serve_app(served.app()) + JWKS_PATH
+    verifier = TokenVerifier(JwksClient(url, retry_after_failure=300), audience=AUDIENCE, issuer=ISSUER)
+
+    results = await asyncio.gather(
+        *(verifier.verify(key.sign(claims())) for _ in range(20)), return_exceptions=True
+    )
+    for _ in range(5):
+        with pytest.raises(ServiceUnavailable):
+            await verifier.verify(key.sign(claims()))
+
+    assert all(isinstance(result, ServiceUnavailable) for result in results)
+    assert served.fetches == 1
