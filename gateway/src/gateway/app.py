@@ -41,7 +41,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_runtime(settings) as runtime:
             upstreams = {c: url for c in CONTEXTS if (url := settings.upstream_url(c)) is not None}
-            app.state.api_documents = ApiDocuments(runtime.http, upstreams, own_document)
+            app.state.api_documents = ApiDocuments(runtime.clients.documents, upstreams, own_document)
             started.append(runtime)
             try:
                 yield

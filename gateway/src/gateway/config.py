@@ -28,13 +28,22 @@ class GatewaySettings(ServiceSettings):
     upstream_timeout_seconds: float = Field(default=30.0, gt=0)
     # Per context, e.g. UPSTREAM_TIMEOUTS='{"heatmaps": 60}'.
     upstream_timeouts: dict[str, float] = Field(default_factory=dict)
+    # Per upstream service: each has a pool of its own, so one slow service holding all its
+    # connections leaves every other service's untouched.
     upstream_max_connections: int = Field(default=512, ge=1)
     upstream_max_keepalive: int = Field(default=128, ge=0)
+    # identity's client-key lookups and JWKS go through a client of their own, so a slow or
+    # busy identity API (logins, uploads to it) never delays checking who calls.
+    identity_lookup_max_connections: int = Field(default=64, ge=1)
+    identity_lookup_timeout_seconds: float = Field(default=5.0, gt=0)
 
     max_body_bytes: int = Field(default=10 * MIB, ge=0)
     # A client that stops sending its body this long is answered 408 and let go, instead of
     # holding a gateway and an upstream connection until the upstream's own timeout.
     body_idle_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The whole body must have arrived within this long (time spent waiting for the client
+    # only): a trickle that keeps beating the idle timeout is answered 408 too.
+    body_timeout_seconds: float = Field(default=120.0, gt=0)
     access_token_ttl_seconds: int = Field(default=900, ge=1)
     # Added to the token lifetime when remembering revoked sessions (clock skew, late events).
     revocation_leeway_seconds: int = Field(default=60, ge=0)
@@ -44,6 +53,10 @@ class GatewaySettings(ServiceSettings):
     client_key_negative_max: int = Field(default=10_000, ge=1)
 
     rate_limit_per_minute: int = Field(default=6000, ge=0)  # per client key; 0 disables
+    # Requests refused for their client key, per client address: beyond this many a minute the
+    # address gets 429 (with Retry-After) until its allowance refills; 0 disables. Guessing
+    # keys from one address then costs identity at most this many lookups a minute.
+    invalid_keys_per_minute: int = Field(default=60, ge=0)
 
     # Browser origins allowed to call the API, e.g. GATEWAY_CORS_ORIGINS='["https://app.example"]'
     # ("*": any). None by default: a deployment names its own front ends.

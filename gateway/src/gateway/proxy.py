@@ -1,8 +1,9 @@
 """Forwarding a request to the service that owns it, streaming both bodies.
 
-One shared ``httpx.AsyncClient`` keeps a pool of keep-alive connections; each context has
-its own timeout. An upstream that is not configured, refuses the connection or does not
-answer in time becomes a 503 envelope, never a hang.
+Each context has a pool of keep-alive connections of its own (``gateway.clients``), so one
+slow service cannot take the connections the others need, and its own timeout. An upstream
+that is not configured, refuses the connection or does not answer in time becomes a 503
+envelope, never a hang.
 
 A pooled connection can die unnoticed: the upstream closes it just as it is taken from the
 pool (after a crash, or at its keep-alive timeout), and the request sent on it gets no
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -80,38 +82,49 @@ def upstream_timeout(seconds: float) -> httpx.Timeout:
 class Proxy:
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        pools: Mapping[str, httpx.AsyncClient],
         *,
         upstreams: dict[str, str],
         timeouts: dict[str, float],
         default_timeout: float,
         max_body_bytes: int,
         body_idle_seconds: float = 10.0,
+        body_seconds: float = 120.0,
     ) -> None:
-        self._http = http
-        # Keeps no connection, so a retry always gets a new one rather than another pooled
-        # connection that may be as dead as the first.
-        self._fresh = httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(max_keepalive_connections=0), trust_env=False
-        )
+        self._pools = dict(pools)
+        # Keep no connection, so a retry always gets a new one rather than another pooled
+        # connection that may be as dead as the first. One per context, as the pools.
+        self._fresh = {
+            context: httpx.AsyncHTTPTransport(
+                limits=httpx.Limits(max_keepalive_connections=0), trust_env=False
+            )
+            for context in upstreams
+        }
         self._upstreams = {context: httpx.URL(url) for context, url in upstreams.items()}
         self._timeouts = {context: upstream_timeout(t) for context, t in timeouts.items()}
         self._default_timeout = upstream_timeout(default_timeout)
         self._max_body_bytes = max_body_bytes
         self._body_idle_seconds = body_idle_seconds
+        self._body_seconds = body_seconds
 
     async def aclose(self) -> None:
-        await self._fresh.aclose()
+        for transport in self._fresh.values():
+            await transport.aclose()
 
     async def forward(self, request: Request, match: Match) -> Response:
         base = self._upstreams.get(match.context)
-        if base is None:
+        pool = self._pools.get(match.context)
+        if base is None or pool is None:
             raise ServiceUnavailable(f"The {match.context} service is not available.")
         limit = match.max_body_bytes if match.max_body_bytes is not None else self._max_body_bytes
         length = declared_length(request.headers.get("content-length"), limit)
         has_body = bool(length) or "transfer-encoding" in request.headers
         body = (
-            ForwardedBody(limited(request.stream(), limit), idle_seconds=self._body_idle_seconds)
+            ForwardedBody(
+                limited(request.stream(), limit),
+                idle_seconds=self._body_idle_seconds,
+                total_seconds=self._body_seconds,
+            )
             if has_body
             else None
         )
@@ -134,13 +147,13 @@ class Proxy:
         outcome = "error"
         try:
             try:
-                upstream = await self._http.send(upstream_request, stream=True)
+                upstream = await pool.send(upstream_request, stream=True)
             except BROKEN_CONNECTION:
                 if not may_resend(request.method, body, use):
                     raise
                 log.info("pooled upstream connection was closed; retrying", extra={"context": match.context})
                 UPSTREAM_RETRIES.labels(match.context).inc()
-                upstream = await self._fresh.handle_async_request(upstream_request)
+                upstream = await self._fresh[match.context].handle_async_request(upstream_request)
             outcome = str(upstream.status_code)
         except httpx.TransportError as exc:  # connect errors, timeouts, broken connections
             outcome = type(exc).__name__

@@ -1,17 +1,17 @@
-"""What the gateway's lifespan builds and tears down: the upstream HTTP pool, the NATS
-connection with its revocation consumers, and the request pipeline wired from them."""
+"""What the gateway's lifespan builds and tears down: its HTTP clients (a pool per upstream,
+one for identity's lookups), the NATS connection with its revocation consumers, and the
+request pipeline wired from them."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 
-import httpx
 from nats.aio.client import Client as NATS
 
 from gateway.auth import Authenticator
+from gateway.clients import GatewayClients
 from gateway.config import GatewaySettings
 from gateway.pipeline import Pipeline
 from gateway.proxy import Proxy
@@ -28,7 +28,7 @@ from proximity.observability.health import ReadinessCheck
 class GatewayRuntime:
     settings: GatewaySettings
     pipeline: Pipeline
-    http: httpx.AsyncClient
+    clients: GatewayClients
     nats: NATS
 
     async def _broker_answers(self) -> None:
@@ -40,66 +40,55 @@ class GatewayRuntime:
         url = self.settings.upstream_url(IDENTITY)
         if url is None:
             raise ConnectionError("IDENTITY_URL is not set")
-        response = await self.http.get(f"{url.rstrip('/')}/health", timeout=2)
+        response = await self.clients.identity.get(f"{url.rstrip('/')}/health", timeout=2)
         response.raise_for_status()
 
     def readiness(self) -> Mapping[str, ReadinessCheck]:
         return {"nats": self._broker_answers, "identity": self._identity_answers}
 
 
-def upstream_pool(settings: GatewaySettings) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        limits=httpx.Limits(
-            max_connections=settings.upstream_max_connections,
-            max_keepalive_connections=settings.upstream_max_keepalive,
-            # Below uvicorn's keep-alive timeout (5 s): the gateway lets an idle connection go
-            # before the service closes it, so it rarely sends on one the service is closing.
-            keepalive_expiry=4,
-        ),
-        timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=5),
-        follow_redirects=False,
-        trust_env=False,  # upstreams are internal: no proxy from the environment
-        # Responses pass through; their cookies belong to the client, not to a shared jar.
-        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-    )
-
-
 def build_pipeline(
-    settings: GatewaySettings, http: httpx.AsyncClient, records: RemoteIdentityRecords
+    settings: GatewaySettings, clients: GatewayClients, jwks: JwksClient, records: RemoteIdentityRecords
 ) -> Pipeline:
     verifier = TokenVerifier(
-        JwksClient(settings.jwks_url, http=http),
+        jwks,
         audience=settings.jwt_audience,
         issuer=settings.jwt_issuer,
     )
     upstreams = {c: url for c in CONTEXTS if (url := settings.upstream_url(c)) is not None}
     proxy = Proxy(
-        http,
+        clients.upstreams,
         upstreams=upstreams,
         timeouts={c: settings.upstream_timeout(c) for c in CONTEXTS},
         default_timeout=settings.upstream_timeout_seconds,
         max_body_bytes=settings.max_body_bytes,
         body_idle_seconds=settings.body_idle_timeout_seconds,
+        body_seconds=settings.body_timeout_seconds,
     )
     return Pipeline(
         routes=RouteTable(),
         auth=Authenticator(verifier, records),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         proxy=proxy,
+        invalid_keys=RateLimiter(settings.invalid_keys_per_minute),
     )
 
 
 @contextlib.asynccontextmanager
 async def open_runtime(settings: GatewaySettings) -> AsyncIterator[GatewayRuntime]:
-    http = upstream_pool(settings)
+    clients = GatewayClients.open(settings)
+    jwks = JwksClient(
+        settings.jwks_url, http=clients.identity, timeout=settings.identity_lookup_timeout_seconds
+    )
     try:
         nc = await connect_as_service(settings)
         try:
-            async with followed_identity(settings, http, nc.jetstream()) as records:
-                yield GatewayRuntime(settings, build_pipeline(settings, http, records), http, nc)
+            async with followed_identity(settings, clients.identity, nc.jetstream()) as records:
+                yield GatewayRuntime(settings, build_pipeline(settings, clients, jwks, records), clients, nc)
         finally:
             # Not ``drain``: the gateway publishes nothing, and draining a pull subscription
             # whose pump was just cancelled can wait out nats-py's 30 s drain timeout.
             await disconnect(nc, drain=False)
     finally:
-        await http.aclose()
+        await jwks.aclose()
+        await clients.aclose()

@@ -82,3 +82,7 @@ class ServiceSettings(BaseSettings):
     # nobody else can change them. JSON, e.g. TRUSTED_PROXIES='["10.0.0.0/8"]': the gateway's
     # network for a service, the TLS ingress's for the gateway. Loopback by default.
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=lambda: list(LOOPBACK))
+    # Client keys not in the cache (``proximity.auth.client_keys``): at most this many are
+    # being looked up at identity at once; a request for one more answers 503 at once instead
+    # of queueing (a flood of random keys cannot tie up identity's lookups or our connections).
+    client_key_max_concurrent_lookups: int = Field(default=64, ge=1)

@@ -7,6 +7,8 @@ token: the key (its hash) or the secret is the credential, and the answer names 
 Known keys are cached for a minute and unknown ones for a few seconds (bounded, so a flood
 of random keys neither grows memory nor reaches identity more than once per key and TTL).
 ``identity.client.revoked`` evicts a key at once. Keys are handled only as their SHA-256.
+At most ``max_lookups`` keys are being looked up at once; one more answers 503 at once rather
+than waiting its turn, so random keys cannot queue up behind identity.
 
 Client credentials are cached the same way, under the SHA-256 of id and secret together (so
 a wrong secret never finds a right one's entry); identity checks the secret, sent in a POST
@@ -24,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
+from prometheus_client import Counter
 
 from proximity.auth.client_credentials import ClientCredentials
 from proximity.errors import InvalidClientKey, ServiceUnavailable
@@ -32,6 +35,11 @@ from proximity.expiring import ExpiringMap
 log = logging.getLogger(__name__)
 
 MAX_KEY_LENGTH = 512
+
+LOOKUPS_REFUSED = Counter(
+    "client_key_lookups_refused_total",
+    "Client keys not looked up at identity because the most allowed at once already were",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +69,10 @@ class ClientKeyResolver:
         negative_max: int = 10_000,
         max_known: int = 100_000,
         timeout: float = 5.0,
+        max_lookups: int = 64,
     ) -> None:
         self._http = http
+        self._max_lookups = max_lookups
         self._identity_url = identity_url.rstrip("/") if identity_url else None
         self._timeout = timeout
         self._known: ExpiringMap[str, KnownClient] = ExpiringMap(ttl, max_size=max_known)
@@ -118,6 +128,9 @@ class ClientKeyResolver:
         # Concurrent requests with the same new key share one call to identity.
         task = self._inflight.get(digest)
         if task is None:
+            if len(self._inflight) >= self._max_lookups:
+                LOOKUPS_REFUSED.inc()
+                raise ServiceUnavailable("Too many client keys are being checked; try again later.")
             task = asyncio.create_task(self._lookup(digest, ask))
             self._inflight[digest] = task
             task.add_done_callback(lambda done: self._settle(digest, done))

@@ -59,6 +59,7 @@ async def followed_identity(
         ttl=settings.client_key_ttl_seconds,
         negative_ttl=settings.client_key_negative_ttl_seconds,
         negative_max=settings.client_key_negative_max,
+        max_lookups=settings.client_key_max_concurrent_lookups,
     )
     feed = RevocationFeed(
         js, sessions=sessions, client_keys=client_keys, client_replay_seconds=settings.client_key_ttl_seconds
@@ -86,10 +87,14 @@ async def remote_caller_guard(settings: ServiceSettings, js: JetStreamContext) -
         identity_pool() as http,
         followed_identity(settings, http, js, follow=settings.events_enabled) as records,
     ):
+        jwks = JwksClient(settings.jwks_url, http=http)
         verifier = TokenVerifier(
-            JwksClient(settings.jwks_url, http=http),
+            jwks,
             audience=settings.jwt_audience,
             service_audience=settings.service_name,  # service tokens for this service only
             issuer=settings.jwt_issuer,
         )
-        yield CallerGuard(verifier, records)
+        try:
+            yield CallerGuard(verifier, records)
+        finally:
+            await jwks.aclose()
