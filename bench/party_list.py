@@ -121,7 +121,9 @@ def cases(database_url: str, tenant: uuid.UUID) -> list[Case]:
         Case("group_id", [("group_id", group_id)]),
         Case("skillset_id", [("skillset_id", skillset_id)]),
         Case("ids[] x20", [("ids[]", i) for i in ids]),
-        Case("sort=-created page=200", [("sort", "-created"), ("page", "200")]),
+        Case("sort=-created page=50 (deepest offset)", [("sort", "-created"), ("page", "50")]),
+        Case("sort=-created cursor at row 4000", [("sort", "-created"), ("__depth__", "4000")]),
+        Case("sort=+name cursor at row 4000", [("sort", "+name"), ("__depth__", "4000")]),
         Case("per_page=100", [("per_page", "100")]),
         Case("by id (GET /parties/{id})", [("__path__", f"/parties/{ids[0]}")]),
     ]
@@ -166,6 +168,20 @@ def identity_server(database_url: str, nats_url: str, log: Path) -> Iterator[str
             process.wait()
 
 
+Params = list[tuple[str, str | int | float | bool | None]]
+
+
+def cursor_at(http: httpx.Client, headers: dict[str, str], params: Params, depth: int) -> str:
+    """The cursor of the page that starts ``depth`` rows in, reached by following next cursors."""
+    cursor: str | None = None
+    for _ in range(depth // 100):
+        step = [*params, ("per_page", "100"), *([("cursor", cursor)] if cursor else [])]
+        cursor = http.get("/parties", params=step, headers=headers).json()["pagination"]["next_cursor"]
+        assert cursor, "the list ended before that depth"
+    assert cursor is not None
+    return cursor
+
+
 def measure(base: str, all_cases: list[Case], *, requests: int, warmup: int) -> dict[str, Sample]:
     with httpx.Client(base_url=base, timeout=60) as http:
         login = http.post("/auth/login", headers={"X-Client-Key": DEMO_KEY}, json=ADMIN)
@@ -174,9 +190,9 @@ def measure(base: str, all_cases: list[Case], *, requests: int, warmup: int) -> 
         samples: dict[str, Sample] = {}
         for case in all_cases:
             path = dict(case.params).get("__path__", "/parties")
-            params: list[tuple[str, str | int | float | bool | None]] = [
-                (k, v) for k, v in case.params if k != "__path__"
-            ]
+            params: Params = [(k, v) for k, v in case.params if not k.startswith("__")]
+            if depth := dict(case.params).get("__depth__"):
+                params.append(("cursor", cursor_at(http, headers, params, int(depth))))
             sample = samples.setdefault(case.label, Sample())
             for i in range(warmup + requests):
                 started = time.perf_counter()

@@ -11,7 +11,8 @@ from starlette.datastructures import URL, QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from proximity.http.list_query import ListQuery
+from proximity.http.list_query import KeysetPage, ListQuery
+from proximity.http.storable import BIGINT_MAX
 
 
 class JSON(JSONResponse):
@@ -70,22 +71,58 @@ def page_links(url: URL, query: ListQuery, total: int) -> str:
     return ", ".join(parts)
 
 
+def keyset_links(url: URL, query: ListQuery, listed: KeysetPage) -> str:
+    """``Link`` of a keyset list: ``next`` carries the cursor; ``prev`` and ``last`` are page
+    numbers, given only when that page is within the list's offset bound (and ``last`` only
+    when the total is exact)."""
+    params = [(k, v) for k, v in QueryParams(url.query).multi_items() if k not in ("page", "cursor")]
+    bound = query.max_offset if query.max_offset is not None else BIGINT_MAX
+
+    def link(rel: str, *extra: tuple[str, str]) -> str:
+        return f'<{url.replace(query=urlencode([*params, *extra]))}>; rel="{rel}"'
+
+    parts = [link("first", ("page", "0"))]
+    if listed.page > 0 and (listed.page - 1) * query.per_page <= bound:
+        parts.append(link("prev", ("page", str(listed.page - 1))))
+    if listed.next_cursor is not None:
+        parts.append(link("next", ("cursor", listed.next_cursor)))
+    last = max((listed.total.total - 1) // query.per_page, 0)
+    if listed.total.exact and last * query.per_page <= bound:
+        parts.append(link("last", ("page", str(last))))
+    return ", ".join(parts)
+
+
 def many(
     items: Sequence[Any],
     *,
     query: ListQuery,
-    total: int,
+    total: int | KeysetPage,
     url: URL,
     warnings: Sequence[str] = (),
 ) -> JSON:
+    """A page; ``total`` is a count, or a keyset list's page (``pagination`` then also says
+    whether the total is exact and gives the next page's cursor)."""
+    if isinstance(total, KeysetPage):
+        count = total.total.total
+        pagination: dict[str, Any] = {
+            "page": total.page,
+            "per_page": query.per_page,
+            "total": count,
+            "total_exact": total.total.exact,
+            "next_cursor": total.next_cursor,
+        }
+        link = keyset_links(url, query, total)
+    else:
+        count = total
+        pagination = {"page": query.page, "per_page": query.per_page, "total": count}
+        link = page_links(url, query, count)
     body = {
         "data": list(items),
-        "pagination": {"page": query.page, "per_page": query.per_page, "total": total},
+        "pagination": pagination,
         "sort": [{"field": s.field, "dir": s.direction} for s in query.sort],
         "warnings": list(warnings),
     }
-    headers = {"X-Total-Count": str(total), "Link": page_links(url, query, total)}
-    return JSON(body, headers=headers)
+    return JSON(body, headers={"X-Total-Count": str(count), "Link": link})
 
 
 def catalogue(items: Sequence[Any], *, warnings: Sequence[str] = ()) -> JSON:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
+from proximity.http.cursor import MAX_CURSOR_LENGTH
 from proximity.http.list_query import DEFAULT_PER_PAGE, MAX_IDS, MAX_PER_PAGE, max_page
 from proximity.openapi.operation import UUID_SCHEMA, Envelope, Param, Schema, query
 
@@ -22,11 +23,7 @@ def enveloped(envelope: Envelope, data: Schema) -> Schema:
     if envelope == "many":
         return _object(
             data={"type": "array", "items": data},
-            pagination=_object(
-                page={"type": "integer", "minimum": 0},
-                per_page={"type": "integer", "minimum": 1},
-                total={"type": "integer", "minimum": 0},
-            ),
+            pagination=_pagination(),
             sort={
                 "type": "array",
                 "items": _object(field={"type": "string"}, dir={"type": "string", "enum": ["asc", "desc"]}),
@@ -37,6 +34,27 @@ def enveloped(envelope: Envelope, data: Schema) -> Schema:
         failure = _object(id={"type": ["string", "null"]}, code={"type": "string"}, msg={"type": "string"})
         return _object(data={"type": "array", "items": data}, errors={"type": "array", "items": failure})
     return data
+
+
+def _pagination() -> Schema:
+    """``page``, ``per_page``, ``total``; a keyset list (``list_parameters(max_offset=)``) adds
+    ``total_exact`` and ``next_cursor``."""
+    required = {
+        "page": {"type": "integer", "minimum": 0},
+        "per_page": {"type": "integer", "minimum": 1},
+        "total": {"type": "integer", "minimum": 0},
+    }
+    keyset = {
+        "total_exact": {
+            "type": "boolean",
+            "description": "False when `total` is a lower bound: counting stops at a cap.",
+        },
+        "next_cursor": {
+            "type": ["string", "null"],
+            "description": 'The next page\'s `cursor` (also in `Link` rel="next"); null on the last page.',
+        },
+    }
+    return {"type": "object", "required": list(required), "properties": required | keyset}
 
 
 def _object(**properties: Schema) -> Schema:
@@ -89,8 +107,10 @@ def list_parameters(
     includes: Collection[str] = (),
     filters: Mapping[str, Schema] | None = None,
     max_per_page: int = MAX_PER_PAGE,
+    max_offset: int | None = None,
 ) -> tuple[Param, ...]:
-    """The parameters ``parse_list_query`` reads, plus a list's own filters (``type_id`` ...)."""
+    """The parameters ``parse_list_query`` reads, plus a list's own filters (``type_id`` ...);
+    ``max_offset`` as ``parse_list_query`` takes it (a keyset list: bounded pages, ``cursor``)."""
     # What parse_list_query reads: empty (the default), or fields with an optional sign, comma
     # separated ('+' arrives as a space when a client does not encode it).
     field_names = "|".join(re.escape(name) for name in sorted(sortable))
@@ -114,7 +134,12 @@ def list_parameters(
         query(
             "page",
             {"type": "integer", "minimum": 0, "maximum": max_page(max_per_page), "default": 0},
-            description="0-based page.",
+            description=(
+                "0-based page."
+                if max_offset is None
+                else f"0-based page; `page` x `per_page` at most {max_offset} (400 "
+                "`eValidationError` beyond: follow the `next` link, a `cursor`)."
+            ),
         ),
         query(
             "per_page",
@@ -122,6 +147,17 @@ def list_parameters(
             description="Items per page.",
         ),
     ]
+    if max_offset is not None:
+        params.append(
+            query(
+                "cursor",
+                {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
+                description=(
+                    "Where the previous page ended: the `next_cursor` of a page of this list in "
+                    "the same `sort` (opaque). Replaces `page`; not with `page`."
+                ),
+            )
+        )
     if includes:
         params.append(
             query(

@@ -161,10 +161,14 @@ async def test_the_largest_page_is_an_empty_page_not_an_overflow(
     await create(identity, headers)
     last = (2**63 - 1) // 100 - 1
 
-    response = await identity.http.get(f"/parties?page={last}&per_page=100", headers=headers)
+    response = await identity.http.get(f"/skillsets?page={last}&per_page=100", headers=headers)
 
     assert response.status_code == 200, response.text
     assert response.json()["data"] == []
+    # A keyset list bounds its pages far below: deeper is reached through the cursor.
+    deep = await identity.http.get(f"/parties?page={last}&per_page=100", headers=headers)
+    assert deep.status_code == 400, deep.text
+    assert deep.json()["errors"][0]["fields"] == {"page": "too_deep"}
 
 
 async def test_path_and_query_text_that_cannot_be_stored_is_refused_by_name(

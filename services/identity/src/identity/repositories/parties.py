@@ -1,21 +1,44 @@
-"""Tenant-scoped queries on parties: the filtered, sorted list and the aggregates it shows."""
+"""Tenant-scoped queries on parties: the filtered, sorted list and the aggregates it shows.
+
+The list follows ``proximity.db.listing``: each sort is an index of migration 0009, the page is
+cut before the aggregates are computed, and keywords go through a GIN-indexed tsvector."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
 from identity.repositories.catalogue_tables import PartySkillSet, SkillSet
-from identity.repositories.people_tables import JobTitle, PartyGroupMembership, PartyType
-from identity.repositories.tables import Identity, Party, Session, User
-from proximity.http.list_query import SortKey
+from identity.repositories.people_tables import PartyGroupMembership
+from identity.repositories.tables import Party, User
+from proximity.db.listing import (
+    Ordering,
+    Window,
+    capped_total,
+    keyset_page,
+    nullable_key,
+    ordering,
+    page_of,
+    window,
+)
+from proximity.http.list_query import KeysetPage, ListQuery, SortKey
 
 # Parties are linked to contracts and assets in those contexts; identity holds no replica of
 # those links yet, so their totals are 0 until it does.
@@ -74,78 +97,51 @@ def _skillsets() -> ColumnElement[int]:
     )
 
 
-def _identities() -> ColumnElement[int]:
-    return (
-        select(func.count(col(Identity.id)))
-        .join(User, col(User.id) == col(Identity.user_id))
-        .where(col(User.party_id) == col(Party.id))
-        .scalar_subquery()
-    )
-
-
-def _last_signin() -> ColumnElement[Any]:
-    return (
-        select(func.max(col(Session.created_at)))
-        .join(User, col(User.id) == col(Session.user_id))
-        .where(col(User.party_id) == col(Party.id))
-        .scalar_subquery()
-    )
-
-
-def _type_name() -> ColumnElement[Any]:
-    return (
-        select(func.lower(col(PartyType.name)))
-        .where(col(PartyType.id) == col(Party.type_id))
-        .scalar_subquery()
-    )
-
-
-def _job_title_name() -> ColumnElement[Any]:
-    return (
-        select(func.lower(col(JobTitle.name)))
-        .where(col(JobTitle.id) == col(Party.job_title_id))
-        .scalar_subquery()
-    )
-
-
 def _system_admin() -> ColumnElement[bool]:
     return exists().where(
         col(User.party_id) == col(Party.id), col(User.is_system_admin), col(User.deleted_at).is_(None)
     )
 
 
-# Every sort seed 004 documents for GET /parties, by field name.
-SORTS: dict[str, tuple[Any, ...]] = {
-    "name": (func.lower(col(Party.first_name)), func.lower(col(Party.last_name))),
-    "first_name": (func.lower(col(Party.first_name)),),
-    "last_name": (func.lower(col(Party.last_name)),),
-    "type": (_type_name(),),
-    "phone": (col(Party.phone),),
-    "email": (col(Party.email),),
-    "last_signin": (_last_signin(),),
-    "job_title_id": (_job_title_name(),),
-    "total_identities": (_identities(),),
-    "total_groups": (_groups(),),
-    "total_contracts": (_NOT_REPLICATED,),
-    "total_skillsets": (_skillsets(),),
-    "total_assets": (_NOT_REPLICATED,),
-    "created": (col(Party.created_at),),
-    "updated": (func.coalesce(col(Party.updated_at), col(Party.created_at)),),
+_TEXT_ZERO: ColumnElement[str] = literal_column("''")
+_columns = Party.__table__.c  # type: ignore[attr-defined]  # typed Core columns of the model
+
+# Every sort seed 004 documents for GET /parties, by field name: the key expressions of its
+# partial index (tables.PARTY_SORT_INDEXES, the same expressions, or PostgreSQL will not match
+# them). The contract and asset totals are 0 for every party, so they order by id.
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "name": (func.lower(_columns.first_name), *nullable_key(func.lower(_columns.last_name), _TEXT_ZERO)),
+    "first_name": (func.lower(_columns.first_name),),
+    "last_name": nullable_key(func.lower(_columns.last_name), _TEXT_ZERO),
+    "type": nullable_key(_columns.sort_type, _TEXT_ZERO),
+    "phone": nullable_key(_columns.phone, _TEXT_ZERO),
+    "email": nullable_key(_columns.email, _TEXT_ZERO),
+    "last_signin": nullable_key(_columns.last_signin_at, _columns.created_at),
+    "job_title_id": nullable_key(_columns.sort_job_title, _TEXT_ZERO),
+    "total_identities": (_columns.total_identities,),
+    "total_groups": (_columns.total_groups,),
+    "total_contracts": (),
+    "total_skillsets": (_columns.total_skillsets,),
+    "total_assets": (),
+    "created": (_columns.created_at,),
+    "updated": (func.coalesce(_columns.updated_at, _columns.created_at),),
 }
 
-
-def _order(sort: Sequence[SortKey]) -> list[UnaryExpression[Any]]:
-    order: list[UnaryExpression[Any]] = []
-    for key in sort:
-        for expression in SORTS[key.field]:
-            order.append((expression.desc() if key.direction == "desc" else expression.asc()).nulls_last())
-    order.append(col(Party.id).asc())  # a stable order, so pages never overlap
-    return order
+_SEARCH_WORDS: ColumnElement[Any] = _columns.search_words
+# What the parser of the 'simple' configuration splits words at.
+_WORD_BREAKS = re.compile(r"[\W_]+")
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def words_query(keywords: str) -> str | None:
+    """A tsquery for ``keywords``: every keyword must match, each as the prefixes of its words
+    in a row (``mia@a`` is ``mia:* <-> a:*``, which finds mia@a.com). None when no word is
+    left (only punctuation), which matches nothing."""
+    terms = []
+    for keyword in keywords.lower().split():
+        parts = [part for part in _WORD_BREAKS.split(keyword) if part]
+        if parts:
+            terms.append(" <-> ".join(f"'{part}':*" for part in parts))
+    return " & ".join(f"({term})" for term in terms) if terms else None
 
 
 def _conditions(tenant_id: uuid.UUID, filters: PartyFilter) -> list[ColumnElement[bool]]:
@@ -173,16 +169,52 @@ def _conditions(tenant_id: uuid.UUID, filters: PartyFilter) -> list[ColumnElemen
             )
         )
         conditions.append(col(Party.id).in_(holders))
-    for term in (filters.keywords or "").split():
-        pattern = _like(term)
-        conditions.append(
-            or_(
-                col(Party.first_name).ilike(pattern),
-                col(Party.last_name).ilike(pattern),
-                col(Party.email).ilike(pattern),
-            )
-        )
+    if filters.keywords is not None:
+        words = words_query(filters.keywords)
+        if words is None:
+            conditions.append(false())
+        else:
+            conditions.append(_SEARCH_WORDS.bool_op("@@")(func.to_tsquery(_SIMPLE, words)))
     return conditions
+
+
+_SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
+
+
+def _filtered(tenant_id: uuid.UUID, filters: PartyFilter) -> Select[Any]:
+    return select(col(Party.id)).where(and_(*_conditions(tenant_id, filters)))
+
+
+async def _shown(
+    session: AsyncSession, filtered: Select[Any], order: Ordering, at: Window, *, with_counts: bool
+) -> tuple[list[ListedParty], list[Sequence[Any]]]:
+    """The window's parties, and their sort keys (one row more than the window, for the next
+    cursor). The page is cut first; admin flags and counts are computed for its rows only."""
+    page = page_of(filtered, order, at).subquery("page")
+    keys = list(page.c)[1:]
+    columns: list[Any] = [Party, _system_admin()]
+    if with_counts:
+        columns += [_groups(), _NOT_REPLICATED, _NOT_REPLICATED, _skillsets()]
+    statement = select(*columns, *keys).join(page, page.c[0] == col(Party.id)).order_by(*order.order_of(keys))
+    rows = (await session.execute(statement)).all()
+    extra = 6 if with_counts else 2
+    listed = [
+        ListedParty(row[0], bool(row[1]), PartyCounts(*row[2:6]) if with_counts else None)
+        for row in rows[: at.limit]
+    ]
+    return listed, [tuple(row[extra:]) for row in rows]
+
+
+async def list_page(
+    session: AsyncSession, tenant_id: uuid.UUID, filters: PartyFilter, query: ListQuery
+) -> tuple[list[ListedParty], KeysetPage]:
+    """One page of GET /parties and what the answer says of the rest (total, next cursor)."""
+    order = ordering(query.sort, SORTS, _columns.id)
+    at = window(query, order)
+    filtered = _filtered(tenant_id, filters)
+    listed, keys = await _shown(session, filtered, order, at, with_counts="stats" in query.include)
+    total = await capped_total(session, filtered, at, len(keys))
+    return listed, keyset_page(order, at, keys, total)
 
 
 async def list_parties(
@@ -195,20 +227,12 @@ async def list_parties(
     limit: int,
     with_counts: bool,
 ) -> list[ListedParty]:
-    columns: list[Any] = [Party, _system_admin()]
-    if with_counts:
-        columns += [_groups(), _NOT_REPLICATED, _NOT_REPLICATED, _skillsets()]
-    query = select(*columns).where(and_(*_conditions(tenant_id, filters)))
-    rows = (await session.execute(query.order_by(*_order(sort)).offset(offset).limit(limit))).all()
-    return [
-        ListedParty(row[0], bool(row[1]), PartyCounts(*row[2:6]) if with_counts else None) for row in rows
-    ]
-
-
-async def count_parties(session: AsyncSession, tenant_id: uuid.UUID, filters: PartyFilter) -> int:
-    query = select(func.count()).select_from(Party).where(and_(*_conditions(tenant_id, filters)))
-    total: int = (await session.execute(query)).scalar_one()
-    return total
+    """Parties in ``sort`` order from ``offset`` (the batch PATCH reads its rows back by id)."""
+    order = ordering(sort, SORTS, _columns.id)
+    listed, _ = await _shown(
+        session, _filtered(tenant_id, filters), order, Window(0, offset, limit), with_counts=with_counts
+    )
+    return listed
 
 
 async def party_with_counts(

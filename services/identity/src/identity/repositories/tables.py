@@ -6,8 +6,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Column, Computed, DateTime, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
 
@@ -58,10 +58,60 @@ class DomainKey(SQLModel, table=True):
     created_at: datetime = _at(nullable=False)
 
 
+# GET /parties sorts by index only (migration 0009): per sort, the key expressions after
+# tenant_id and before id of a partial index over live parties. identity.repositories.parties
+# orders by the same expressions.
+PARTY_SORT_INDEXES: dict[str, tuple[str, ...]] = {
+    "id": (),
+    "name": ("lower(first_name)", "(lower(last_name) IS NULL)", "COALESCE(lower(last_name), '')"),
+    "first_name": ("lower(first_name)",),
+    "last_name": ("(lower(last_name) IS NULL)", "COALESCE(lower(last_name), '')"),
+    "type": ("(sort_type IS NULL)", "COALESCE(sort_type, '')"),
+    "phone": ("(phone IS NULL)", "COALESCE(phone, '')"),
+    "email": ("(email IS NULL)", "COALESCE(email, '')"),
+    "last_signin": ("(last_signin_at IS NULL)", "COALESCE(last_signin_at, created_at)"),
+    "job_title": ("(sort_job_title IS NULL)", "COALESCE(sort_job_title, '')"),
+    "total_identities": ("total_identities",),
+    "total_groups": ("total_groups",),
+    "total_skillsets": ("total_skillsets",),
+    "created": ("created_at",),
+    "updated": ("COALESCE(updated_at, created_at)",),
+}
+# The words keywords match: first name, last name and email, the email also split at its
+# punctuation so that 'mia@a' finds mia@a.com as the adjacent words mia, a.
+PARTY_SEARCH_WORDS = (
+    "to_tsvector('simple'::regconfig, first_name || ' ' || coalesce(last_name, '') || ' ' || "
+    "coalesce(email, '') || ' ' || coalesce(regexp_replace(email, '[^[:alnum:]]+', ' ', 'g'), ''))"
+)
+
+
+def _party_indexes() -> tuple[Index, ...]:
+    def key(expression: str) -> Any:
+        return expression if expression.isidentifier() else text(expression)
+
+    live = text("deleted_at IS NULL")
+    return (
+        Index("ix_parties_search_words", "search_words", postgresql_using="gin"),
+        *(
+            Index(f"ix_parties_list_{name}", "tenant_id", *map(key, keys), "id", postgresql_where=live)
+            for name, keys in PARTY_SORT_INDEXES.items()
+        ),
+    )
+
+
+def _kept(type_: Any, *, counter: bool = False) -> Any:
+    """A column migration 0009's triggers keep (a count, another table's name, the last
+    sign-in) so an index can sort by it; the application only reads it."""
+    if counter:
+        return Field(default=0, sa_column=Column(type_, nullable=False, server_default=text("0")))
+    return Field(default=None, sa_column=Column(type_, nullable=True))
+
+
 class Party(SQLModel, table=True):
     """A person known to the tenant: a user (can log in) or a contact."""
 
     __tablename__ = "parties"
+    __table_args__ = _party_indexes()
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     tenant_id: uuid.UUID = Field(foreign_key="tenants.id", index=True)
@@ -87,6 +137,16 @@ class Party(SQLModel, table=True):
     updated_at: datetime | None = _at()
     suspended_at: datetime | None = _at()
     deleted_at: datetime | None = _at()
+    # Written by PostgreSQL only (migration 0009): what lists search and sort by.
+    search_words: Any = Field(
+        default=None, sa_column=Column(TSVECTOR, Computed(PARTY_SEARCH_WORDS, persisted=True))
+    )
+    sort_type: str | None = _kept(Text)
+    sort_job_title: str | None = _kept(Text)
+    last_signin_at: datetime | None = _kept(DateTime(timezone=True))
+    total_identities: int = _kept(Integer, counter=True)
+    total_groups: int = _kept(Integer, counter=True)
+    total_skillsets: int = _kept(Integer, counter=True)
 
 
 class User(SQLModel, table=True):

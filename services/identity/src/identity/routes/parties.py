@@ -30,6 +30,7 @@ from identity.schemas.parties import (
 )
 from identity.services import parties
 from identity.services.party_batch import patch_parties
+from proximity.db.listing import MAX_OFFSET
 from proximity.errors import ValidationFailed
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query, parse_uuids
@@ -104,7 +105,7 @@ def _party_id(request: Request) -> uuid.UUID:
     ),
     answers=api.many(PartyView),
     params=(
-        *list_parameters(sortable=SORTS, includes=("stats",)),
+        *list_parameters(sortable=SORTS, includes=("stats",), max_offset=MAX_OFFSET),
         query("group_id", OPTIONAL_UUID, description="Only parties belonging to this group."),
         query("type_id", OPTIONAL_UUID, description="Only parties of this party type."),
         query("skillset_id", OPTIONAL_UUID, description="Only parties holding this skillset."),
@@ -114,7 +115,9 @@ def _party_id(request: Request) -> uuid.UUID:
 async def list_parties(request: Request) -> Response:
     claims = await authenticated(request)
     params = request.query_params
-    query = parse_list_query(params, sortable=SORTS, default_sort="+name", includes=("stats",))
+    query = parse_list_query(
+        params, sortable=SORTS, default_sort="+name", includes=("stats",), max_offset=MAX_OFFSET
+    )
     filters = PartyFilter(
         ids=query.ids,
         group_id=_uuid_param(params, "group_id"),
@@ -122,9 +125,9 @@ async def list_parties(request: Request) -> Response:
         skillset_id=_uuid_param(params, "skillset_id"),
         keywords=query.keywords,
     )
-    found, total = await parties.list_parties(collaborators(request), claims, filters, query)
+    found, page = await parties.list_parties(collaborators(request), claims, filters, query)
     items = [party_view(item, claims, full=False, counts_as="stats") for item in found]
-    return many(items, query=query, total=total, url=public_url(request))
+    return many(items, query=query, total=page, url=public_url(request))
 
 
 @documented(

@@ -17,25 +17,16 @@ from identity.schemas.parties import PartyIn
 from identity.services.sessions import end_sessions
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
-from proximity.http.list_query import ListQuery
+from proximity.http.list_query import KeysetPage, ListQuery
 
 
 async def list_parties(
     ctx: Collaborators, claims: Claims, filters: PartyFilter, query: ListQuery
-) -> tuple[list[ListedParty], int]:
+) -> tuple[list[ListedParty], KeysetPage]:
+    """A page and its total, read in one snapshot so the two agree."""
     require(claims, "party.view")
-    async with ctx.reading() as session:
-        found = await parties.list_parties(
-            session,
-            claims.tenant_id,
-            filters,
-            sort=query.sort,
-            offset=query.offset,
-            limit=query.per_page,
-            with_counts="stats" in query.include,
-        )
-        total = await parties.count_parties(session, claims.tenant_id, filters)
-    return found, total
+    async with ctx.snapshot() as session:
+        return await parties.list_page(session, claims.tenant_id, filters, query)
 
 
 async def get_party(
