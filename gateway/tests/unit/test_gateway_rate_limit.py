@@ -72,3 +72,26 @@ def test_idle_keys_are_forgotten_beyond_the_bound() -> None:
     assert limiter.retry_after("c") is None  # evicts b, the least recently seen
     assert limiter.retry_after("a") == 60
     assert limiter.retry_after("b") is None  # b starts afresh
+
+
+def test_failures_are_counted_only_when_they_happen() -> None:
+    clock = Clock()
+    invalid_keys = RateLimiter(3, clock=clock)  # three refused keys a minute per address
+
+    assert invalid_keys.refused_for("10.0.0.1") is None  # looking does not count
+    for _ in range(3):
+        invalid_keys.count("10.0.0.1")
+
+    assert invalid_keys.refused_for("10.0.0.1") == 20  # one more allowed every 20 s
+    assert invalid_keys.refused_for("10.0.0.2") is None
+    clock.now += 20
+    assert invalid_keys.refused_for("10.0.0.1") is None
+    invalid_keys.count("10.0.0.1")
+    assert invalid_keys.refused_for("10.0.0.1") == 20
+
+
+def test_a_disabled_failure_limit_refuses_nobody() -> None:
+    invalid_keys = RateLimiter(0)
+    for _ in range(100):
+        invalid_keys.count("10.0.0.1")
+    assert invalid_keys.refused_for("10.0.0.1") is None
