@@ -122,8 +122,8 @@ def cases(database_url: str, tenant: uuid.UUID) -> list[Case]:
         Case("skillset_id", [("skillset_id", skillset_id)]),
         Case("ids[] x20", [("ids[]", i) for i in ids]),
         Case("sort=-created page=50 (deepest offset)", [("sort", "-created"), ("page", "50")]),
-        Case("sort=-created cursor at row 4000", [("sort", "-created"), ("__depth__", "4000")]),
-        Case("sort=+name cursor at row 4000", [("sort", "+name"), ("__depth__", "4000")]),
+        Case("sort=-created at row 4000 (cursor)", [("sort", "-created"), ("__depth__", "4000")]),
+        Case("sort=+name at row 4000 (cursor)", [("sort", "+name"), ("__depth__", "4000")]),
         Case("per_page=100", [("per_page", "100")]),
         Case("by id (GET /parties/{id})", [("__path__", f"/parties/{ids[0]}")]),
     ]
@@ -171,15 +171,19 @@ def identity_server(database_url: str, nats_url: str, log: Path) -> Iterator[str
 Params = list[tuple[str, str | int | float | bool | None]]
 
 
-def cursor_at(http: httpx.Client, headers: dict[str, str], params: Params, depth: int) -> str:
-    """The cursor of the page that starts ``depth`` rows in, reached by following next cursors."""
+def deep(http: httpx.Client, headers: dict[str, str], params: Params, depth: int) -> Params:
+    """What asks for the page ``depth`` rows in: the cursor reached by following next cursors,
+    or, where the list has no cursor (the seed's code), the page number."""
     cursor: str | None = None
     for _ in range(depth // 100):
         step = [*params, ("per_page", "100"), *([("cursor", cursor)] if cursor else [])]
-        cursor = http.get("/parties", params=step, headers=headers).json()["pagination"]["next_cursor"]
+        pagination = http.get("/parties", params=step, headers=headers).json()["pagination"]
+        if "next_cursor" not in pagination:
+            return [("page", str(depth // 20))]
+        cursor = pagination["next_cursor"]
         assert cursor, "the list ended before that depth"
     assert cursor is not None
-    return cursor
+    return [("cursor", cursor)]
 
 
 def measure(base: str, all_cases: list[Case], *, requests: int, warmup: int) -> dict[str, Sample]:
@@ -192,7 +196,7 @@ def measure(base: str, all_cases: list[Case], *, requests: int, warmup: int) -> 
             path = dict(case.params).get("__path__", "/parties")
             params: Params = [(k, v) for k, v in case.params if not k.startswith("__")]
             if depth := dict(case.params).get("__depth__"):
-                params.append(("cursor", cursor_at(http, headers, params, int(depth))))
+                params += deep(http, headers, params, int(depth))
             sample = samples.setdefault(case.label, Sample())
             for i in range(warmup + requests):
                 started = time.perf_counter()

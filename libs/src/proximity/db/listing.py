@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -63,14 +63,16 @@ class Ordering:
 
     def after(self, values: Sequence[Any]) -> ColumnElement[bool]:
         """Rows that come after ``values`` in this order."""
+        # Bound as values of each key's type: a Python True or None would become IS TRUE / IS NULL.
+        bounds = [literal(value, key.type) for key, value in zip(self.keys, values, strict=True)]
         if len(set(self.descending)) == 1:
             # One row comparison: the index's own range condition in either direction.
-            row, bound = tuple_(*self.keys), tuple_(*values)
+            row, bound = tuple_(*self.keys), tuple_(*bounds)
             return row < bound if self.descending[0] else row > bound
         later: list[ColumnElement[bool]] = []
         for i, (key, desc) in enumerate(zip(self.keys, self.descending, strict=True)):
-            equal = [k == v for k, v in zip(self.keys[:i], values[:i], strict=True)]
-            later.append(and_(*equal, key < values[i] if desc else key > values[i]))
+            equal = [k == v for k, v in zip(self.keys[:i], bounds[:i], strict=True)]
+            later.append(and_(*equal, key < bounds[i] if desc else key > bounds[i]))
         return or_(*later)
 
 

@@ -109,7 +109,17 @@ async def test_the_cursor_walks_every_row_once_in_every_sort(identity: Identity,
     await _bulk(identity, account, MORE_THAN_CAPPED)
     every = {p["id"] for p in (await _get(identity, headers, per_page=100, keywords="bulk")).json()["data"]}
     assert len(every) == 100
-    for sort in ("+name", "-name", "+last_name", "-email", "+phone", "-created", "+total_groups", "-type"):
+    for sort in (
+        "+name",
+        "-name",
+        "+last_name",
+        "-email",
+        "+phone",
+        "-created",
+        "+total_groups",
+        "-type",
+        "+first_name,-phone",
+    ):
         walked = await _walk(identity, headers, sort, per_page=97)
         assert len(walked) == len(set(walked)) == MORE_THAN_CAPPED + 1, sort  # + the account's party
         # The first pages by number and by cursor are the same rows in the same order.

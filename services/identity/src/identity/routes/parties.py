@@ -101,7 +101,12 @@ def _party_id(request: Request) -> uuid.UUID:
     "List parties",
     description=(
         "The parties of the tenant, with any filters applied. Deleted parties are left out "
-        "unless named in `ids[]`. Lists never carry addresses or profile."
+        "unless named in `ids[]`. Lists never carry addresses or profile. `keywords`: every "
+        "word must start a word of the first name, last name or email (`smi` finds Smith, "
+        "`mia@a` finds mia@a.com; not the middle of a word). A descending sort is the exact "
+        "reverse of the ascending one: parties without the value come first. `total` is exact "
+        "up to 1000, then 1000 with `total_exact: false`; pages reach offset 1000, the "
+        "`next_cursor` goes further."
     ),
     answers=api.many(PartyView),
     params=(
