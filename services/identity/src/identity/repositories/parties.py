@@ -140,7 +140,12 @@ def words_query(keywords: str) -> str | None:
     for keyword in keywords.lower().split():
         parts = [part for part in _WORD_BREAKS.split(keyword) if part]
         if parts:
-            terms.append(" <-> ".join(f"'{part}':*" for part in parts))
+            # Also the keyword whole, quoted: PostgreSQL's parser then splits it as it split the
+            # stored text, where the split above cannot know its rules (``lovelace-9e08c0`` is a
+            # hyphenated word there, ``9e08`` a number; ``-87091`` a signed integer).
+            whole = keyword.replace("\\", "\\\\").replace("'", "''")
+            split = " <-> ".join(f"'{part}':*" for part in parts)
+            terms.append(split if parts == [keyword] else f"'{whole}':* | ({split})")
     return " & ".join(f"({term})" for term in terms) if terms else None
 
 
