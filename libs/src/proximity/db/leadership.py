@@ -8,6 +8,7 @@ cut connection makes it step down at its next cycle rather than go on believing 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -64,15 +65,25 @@ class Leadership:
         self._leading = False
         if connection is None:
             return
-        # Invalidated, not returned to the pool: a pooled connection would keep the
-        # session-level lock, and the next user of it would lead without knowing.
-        with contextlib.suppress(Exception):  # best effort: a dead connection holds nothing
-            await connection.invalidate()
-            await connection.close()
+        # Shielded: it runs while the relay is being stopped, and a second cancellation
+        # (``stop_all`` repeats them) would leave the connection to the garbage collector.
+        with contextlib.suppress(BaseException):  # best effort: a dead connection holds nothing
+            await asyncio.shield(_discard(connection))
 
     async def _connected(self) -> AsyncConnection:
         if self._connection is None:
-            connection = await self._engine.connect()
+            # Kept before anything else is awaited, so a cancellation from here on still
+            # finds it to release.
+            self._connection = await self._engine.connect()
             # Autocommit: no transaction stays open on the connection while it holds the lock.
-            self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await self._connection.execution_options(isolation_level="AUTOCOMMIT")
         return self._connection
+
+
+async def _discard(connection: AsyncConnection) -> None:
+    """Invalidated, not returned to the pool: a pooled connection would keep the session-level
+    lock, and the next user of it would lead without knowing."""
+    with contextlib.suppress(Exception):
+        await connection.invalidate()
+    with contextlib.suppress(Exception):
+        await connection.close()
