@@ -9,7 +9,8 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -62,9 +63,47 @@ class PartyCounts:
     skillsets: int
 
 
+class PartyRecord(Protocol):
+    """What a party view reads of a party: a loaded ``Party``, or a row of the list's columns
+    (``LIST_COLUMNS``; lists never show addresses or profile, so they are not read)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def type_id(self) -> uuid.UUID | None: ...
+    @property
+    def base_type(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def avatar_media_id(self) -> uuid.UUID | None: ...
+    @property
+    def avatar_url(self) -> str | None: ...
+    @property
+    def job_title_id(self) -> uuid.UUID | None: ...
+    @property
+    def addresses(self) -> list[dict[str, Any]]: ...
+    @property
+    def profile(self) -> list[dict[str, Any]]: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime | None: ...
+    @property
+    def suspended_at(self) -> datetime | None: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ListedParty:
-    party: Party
+    party: PartyRecord
     system_admin: bool
     counts: PartyCounts | None = None
 
@@ -105,6 +144,29 @@ def _system_admin() -> ColumnElement[bool]:
 
 _TEXT_ZERO: ColumnElement[str] = literal_column("''")
 _columns = Party.__table__.c  # type: ignore[attr-defined]  # typed Core columns of the model
+
+# What a list shows of a party, read as plain columns: no ORM instance per row, and neither
+# the JSON addresses and profile nor the tsvector are fetched and decoded.
+LIST_COLUMNS: tuple[ColumnElement[Any], ...] = tuple(
+    _columns[name]
+    for name in (
+        "id",
+        "type_id",
+        "base_type",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "avatar_media_id",
+        "avatar_url",
+        "job_title_id",
+        "created_at",
+        "updated_at",
+        "suspended_at",
+        "deleted_at",
+    )
+)
+_FULL_COLUMNS: tuple[ColumnElement[Any], ...] = (*LIST_COLUMNS, _columns.addresses, _columns.profile)
 
 # Every sort seed 004 documents for GET /parties, by field name: the key expressions of its
 # partial index (tables.PARTY_SORT_INDEXES, the same expressions, or PostgreSQL will not match
@@ -191,20 +253,33 @@ def _filtered(tenant_id: uuid.UUID, filters: PartyFilter) -> Select[Any]:
 
 
 async def _shown(
-    session: AsyncSession, filtered: Select[Any], order: Ordering, at: Window, *, with_counts: bool
+    session: AsyncSession,
+    filtered: Select[Any],
+    order: Ordering,
+    at: Window,
+    *,
+    with_counts: bool,
+    full: bool = False,
 ) -> tuple[list[ListedParty], list[Sequence[Any]]]:
     """The window's parties, and their sort keys (one row more than the window, for the next
-    cursor). The page is cut first; admin flags and counts are computed for its rows only."""
+    cursor). The page is cut first; admin flags and counts are computed for its rows only.
+    Each party is a row of the list's columns, with addresses and profile when ``full``."""
     page = page_of(filtered, order, at).subquery("page")
     keys = list(page.c)[1:]
-    columns: list[Any] = [Party, _system_admin()]
+    shown = _FULL_COLUMNS if full else LIST_COLUMNS
+    columns: list[Any] = [*shown, _system_admin()]
     if with_counts:
         columns += [_groups(), _NOT_REPLICATED, _NOT_REPLICATED, _skillsets()]
     statement = select(*columns, *keys).join(page, page.c[0] == col(Party.id)).order_by(*order.order_of(keys))
     rows = (await session.execute(statement)).all()
-    extra = 6 if with_counts else 2
+    flag = len(shown)
+    extra = flag + (5 if with_counts else 1)
     listed = [
-        ListedParty(row[0], bool(row[1]), PartyCounts(*row[2:6]) if with_counts else None)
+        ListedParty(
+            cast(PartyRecord, row),
+            bool(row[flag]),
+            PartyCounts(*row[flag + 1 : flag + 5]) if with_counts else None,
+        )
         for row in rows[: at.limit]
     ]
     return listed, [tuple(row[extra:]) for row in rows]
@@ -231,12 +306,13 @@ async def list_parties(
     offset: int,
     limit: int,
     with_counts: bool,
+    full: bool = False,
 ) -> list[ListedParty]:
     """Parties in ``sort`` order from ``offset`` (the batch PATCH reads its rows back by id)."""
     order = ordering(sort, SORTS, _columns.id)
-    listed, _ = await _shown(
-        session, _filtered(tenant_id, filters), order, Window(0, offset, limit), with_counts=with_counts
-    )
+    at = Window(0, offset, limit)
+    filtered = _filtered(tenant_id, filters)
+    listed, _ = await _shown(session, filtered, order, at, with_counts=with_counts, full=full)
     return listed
 
 
@@ -245,7 +321,14 @@ async def party_with_counts(
 ) -> ListedParty | None:
     """One party (deleted ones too: naming an id asks for it explicitly, seed 004)."""
     found = await list_parties(
-        session, tenant_id, PartyFilter(ids=(party_id,)), sort=(), offset=0, limit=1, with_counts=with_counts
+        session,
+        tenant_id,
+        PartyFilter(ids=(party_id,)),
+        sort=(),
+        offset=0,
+        limit=1,
+        with_counts=with_counts,
+        full=True,
     )
     return found[0] if found else None
 
