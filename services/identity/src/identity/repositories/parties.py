@@ -227,13 +227,18 @@ def _conditions(tenant_id: uuid.UUID, filters: PartyFilter) -> list[ColumnElemen
     if filters.type_id is not None:
         conditions.append(col(Party.type_id) == filters.type_id)
     if filters.skillset_id is not None:
-        holders = (
-            select(col(PartySkillSet.party_id))
-            .join(SkillSet, _live_pairs())
-            .where(
-                col(PartySkillSet.tenant_id) == tenant_id,
-                col(PartySkillSet.skillset_id) == filters.skillset_id,
-            )
+        # The live pairs of one skillset: that skillset's liveness is one check, not a join,
+        # so each party appears at most once (the pair's key) and PostgreSQL joins the holders
+        # to parties directly, stopping at the count's cap, instead of first collecting and
+        # de-duplicating every holder.
+        live_skillset = exists().where(
+            col(SkillSet.id) == filters.skillset_id, col(SkillSet.deleted_at).is_(None)
+        )
+        holders = select(col(PartySkillSet.party_id)).where(
+            col(PartySkillSet.tenant_id) == tenant_id,
+            col(PartySkillSet.skillset_id) == filters.skillset_id,
+            col(PartySkillSet.deleted_at).is_(None),
+            live_skillset,
         )
         conditions.append(col(Party.id).in_(holders))
     if filters.keywords is not None:
