@@ -14,7 +14,11 @@ How a service uses it (``identity.repositories.parties`` is the worked example):
   after a cursor's position); the service joins that page to whatever else it shows (counts,
   flags), so those are computed for the page's rows only;
 - ``capped_total()`` counts at most ``cap + 1`` rows: exact up to the cap, a lower bound
-  (``exact=False``) beyond it.
+  (``exact=False``) beyond it;
+- ``bound_page()`` / ``page_params()`` and ``capped_count()`` are the same statements with
+  the window as bind parameters: a service that also binds its filters builds each statement
+  once per shape of request (sort, which filters, cursor or not) and reuses it, so SQLAlchemy
+  neither rebuilds it nor walks it for its cache key on every request.
 
 A compound sort whose fields go in different directions stays correct but no index serves it.
 """
@@ -25,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -64,7 +68,16 @@ class Ordering:
     def after(self, values: Sequence[Any]) -> ColumnElement[bool]:
         """Rows that come after ``values`` in this order."""
         # Bound as values of each key's type: a Python True or None would become IS TRUE / IS NULL.
-        bounds = [literal(value, key.type) for key, value in zip(self.keys, values, strict=True)]
+        return self._after([literal(value, key.type) for key, value in zip(self.keys, values, strict=True)])
+
+    def after_bound(self) -> ColumnElement[bool]:
+        """``after()`` with each value a bind parameter (``after_params()`` gives them)."""
+        return self._after([bindparam(f"after_{i}", type_=key.type) for i, key in enumerate(self.keys)])
+
+    def after_params(self, values: Sequence[Any]) -> dict[str, Any]:
+        return {f"after_{i}": value for i, value in enumerate(values)}
+
+    def _after(self, bounds: Sequence[ColumnElement[Any]]) -> ColumnElement[bool]:
         if len(set(self.descending)) == 1:
             # One row comparison: the index's own range condition in either direction.
             row, bound = tuple_(*self.keys), tuple_(*bounds)
@@ -120,6 +133,24 @@ def page_of(filtered: Select[Any], order: Ordering, at: Window) -> Select[Any]:
     return statement.order_by(*order.order_by()).offset(at.offset).limit(at.limit + 1)
 
 
+def bound_page(filtered: Select[Any], order: Ordering, *, after: bool) -> Select[Any]:
+    """``page_of()`` with the window as bind parameters (``page_params()`` gives them): one
+    statement for every window of its shape, a cursor's (``after``) or an offset's."""
+    statement = filtered.add_columns(*(key.label(f"sort_key_{i}") for i, key in enumerate(order.keys)))
+    if after:
+        statement = statement.where(order.after_bound())
+    offset, limit = bindparam("page_offset", type_=Integer), bindparam("page_limit", type_=Integer)
+    return statement.order_by(*order.order_by()).offset(offset).limit(limit)
+
+
+def page_params(order: Ordering, at: Window) -> dict[str, Any]:
+    """The parameters of ``bound_page()`` for the window's rows and one more."""
+    params = {"page_offset": at.offset, "page_limit": at.limit + 1}
+    if at.after is not None:
+        params |= order.after_params(at.after)
+    return params
+
+
 def next_cursor(order: Ordering, at: Window, keys: Sequence[Sequence[Any]]) -> str | None:
     """The cursor after the page whose rows had ``keys`` (the window's ``limit + 1`` rows)."""
     if len(keys) <= at.limit:
@@ -127,16 +158,29 @@ def next_cursor(order: Ordering, at: Window, keys: Sequence[Sequence[Any]]) -> s
     return encode_cursor(order.signature, Position(at.page + 1, tuple(keys[at.limit - 1])))
 
 
+def capped_count(filtered: Select[Any], *, cap: int = TOTAL_CAP) -> Select[Any]:
+    """How many rows ``filtered`` selects, counting at most ``cap + 1``."""
+    return select(func.count()).select_from(filtered.limit(cap + 1).subquery())
+
+
 async def capped_total(
-    session: AsyncSession, filtered: Select[Any], at: Window, shown: int, *, cap: int = TOTAL_CAP
+    session: AsyncSession,
+    filtered: Select[Any],
+    at: Window,
+    shown: int,
+    *,
+    cap: int = TOTAL_CAP,
+    counted: Select[Any] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> PageTotal:
     """The list's size: exact up to ``cap``, else ``cap`` as a lower bound. A page that ends
     the list already tells its size when no cursor led to it (offset + rows shown), without
-    counting; ``shown`` is the number of rows the page query returned (up to ``limit + 1``)."""
+    counting; ``shown`` is the number of rows the page query returned (up to ``limit + 1``).
+    ``counted`` is ``capped_count(filtered, cap=cap)`` built once, run with ``params``."""
     if at.after is None and shown <= at.limit and (shown > 0 or at.offset == 0):
         return PageTotal(at.offset + shown, exact=True)
-    counted = select(func.count()).select_from(filtered.limit(cap + 1).subquery())
-    total: int = (await session.execute(counted)).scalar_one()
+    statement = capped_count(filtered, cap=cap) if counted is None else counted
+    total: int = (await session.execute(statement, params)).scalar_one()
     return PageTotal(min(total, cap), exact=total <= cap)
 
 

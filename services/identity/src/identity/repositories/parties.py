@@ -5,6 +5,7 @@ cut before the aggregates are computed, and keywords go through a GIN-indexed ts
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Sequence
@@ -15,7 +16,10 @@ from typing import Any, Protocol, cast
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Text,
+    Uuid,
     and_,
+    bindparam,
     exists,
     false,
     func,
@@ -32,11 +36,13 @@ from identity.repositories.tables import Party, User
 from proximity.db.listing import (
     Ordering,
     Window,
+    bound_page,
+    capped_count,
     capped_total,
     keyset_page,
     nullable_key,
     ordering,
-    page_of,
+    page_params,
     window,
 )
 from proximity.http.list_query import KeysetPage, ListQuery, SortKey
@@ -211,79 +217,134 @@ def words_query(keywords: str) -> str | None:
     return " & ".join(f"({term})" for term in terms) if terms else None
 
 
-def _conditions(tenant_id: uuid.UUID, filters: PartyFilter) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a list statement's SQL depends on: which filters are given (their values are bind
+    parameters), the sort, the columns shown and whether a cursor leads to the page."""
+
+    sort: tuple[SortKey, ...]
+    ids: bool
+    group: bool
+    type: bool
+    skillset: bool
+    keywords: bool
+    words: bool  # keywords with a word left (else they match nothing)
+    counts: bool
+    full: bool
+    after: bool
+
+
+def _shape(filters: PartyFilter, sort: Sequence[SortKey], *, counts: bool, full: bool, after: bool) -> _Shape:
+    keywords = filters.keywords is not None
+    return _Shape(
+        tuple(sort),
+        bool(filters.ids),
+        filters.group_id is not None,
+        filters.type_id is not None,
+        filters.skillset_id is not None,
+        keywords,
+        keywords and words_query(filters.keywords or "") is not None,
+        counts,
+        full,
+        after,
+    )
+
+
+def _params(tenant_id: uuid.UUID, filters: PartyFilter) -> dict[str, Any]:
+    """The filters' bind parameters, for the statements of ``_statements()``."""
+    params: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "ids": list(filters.ids),
+        "group_id": filters.group_id,
+        "type_id": filters.type_id,
+        "skillset_id": filters.skillset_id,
+    }
+    if filters.keywords is not None:
+        params["words"] = words_query(filters.keywords)
+    return params
+
+
+def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+    tenant_id = bindparam("tenant_id", type_=Uuid)
     conditions: list[ColumnElement[bool]] = [col(Party.tenant_id) == tenant_id]
-    if filters.ids:
+    if shape.ids:
         # Deleted parties are shown only when asked for by id (seed 004).
-        conditions.append(col(Party.id).in_(filters.ids))
+        conditions.append(col(Party.id).in_(bindparam("ids", type_=Uuid, expanding=True)))
     else:
         conditions.append(col(Party.deleted_at).is_(None))
-    if filters.group_id is not None:
+    if shape.group:
         members = select(col(PartyGroupMembership.party_id)).where(
             col(PartyGroupMembership.tenant_id) == tenant_id,
-            col(PartyGroupMembership.group_id) == filters.group_id,
+            col(PartyGroupMembership.group_id) == bindparam("group_id", type_=Uuid),
         )
         conditions.append(col(Party.id).in_(members))
-    if filters.type_id is not None:
-        conditions.append(col(Party.type_id) == filters.type_id)
-    if filters.skillset_id is not None:
+    if shape.type:
+        conditions.append(col(Party.type_id) == bindparam("type_id", type_=Uuid))
+    if shape.skillset:
         # The live pairs of one skillset: that skillset's liveness is one check, not a join,
         # so each party appears at most once (the pair's key) and PostgreSQL joins the holders
         # to parties directly, stopping at the count's cap, instead of first collecting and
         # de-duplicating every holder.
-        live_skillset = exists().where(
-            col(SkillSet.id) == filters.skillset_id, col(SkillSet.deleted_at).is_(None)
-        )
+        skillset_id = bindparam("skillset_id", type_=Uuid)
+        live_skillset = exists().where(col(SkillSet.id) == skillset_id, col(SkillSet.deleted_at).is_(None))
         holders = select(col(PartySkillSet.party_id)).where(
             col(PartySkillSet.tenant_id) == tenant_id,
-            col(PartySkillSet.skillset_id) == filters.skillset_id,
+            col(PartySkillSet.skillset_id) == skillset_id,
             col(PartySkillSet.deleted_at).is_(None),
             live_skillset,
         )
         conditions.append(col(Party.id).in_(holders))
-    if filters.keywords is not None:
-        words = words_query(filters.keywords)
-        if words is None:
-            conditions.append(false())
+    if shape.keywords:
+        if shape.words:
+            words = func.to_tsquery(_SIMPLE, bindparam("words", type_=Text))
+            conditions.append(_SEARCH_WORDS.bool_op("@@")(words))
         else:
-            conditions.append(_SEARCH_WORDS.bool_op("@@")(func.to_tsquery(_SIMPLE, words)))
+            conditions.append(false())
     return conditions
 
 
 _SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 
 
-def _filtered(tenant_id: uuid.UUID, filters: PartyFilter) -> Select[Any]:
-    return select(col(Party.id)).where(and_(*_conditions(tenant_id, filters)))
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    order: Ordering
+    page: Select[Any]  # the window's parties and their sort keys (``page_params``)
+    filtered: Select[Any]  # the ids of the list's rows
+    count: Select[Any]  # the capped total
+
+
+@functools.lru_cache(maxsize=1024)
+def _statements(shape: _Shape) -> _Statements:
+    """Built once per shape: SQLAlchemy then neither rebuilds a statement nor walks it for its
+    cache key on each request (~1 ms of a list request's Python)."""
+    order = ordering(shape.sort, SORTS, _columns.id)
+    filtered = select(col(Party.id)).where(and_(*_conditions(shape)))
+    page = bound_page(filtered, order, after=shape.after).subquery("page")
+    keys = list(page.c)[1:]
+    shown = _FULL_COLUMNS if shape.full else LIST_COLUMNS
+    columns: list[Any] = [*shown, _system_admin()]
+    if shape.counts:
+        columns += [_groups(), _NOT_REPLICATED, _NOT_REPLICATED, _skillsets()]
+    statement = select(*columns, *keys).join(page, page.c[0] == col(Party.id)).order_by(*order.order_of(keys))
+    return _Statements(order, statement, filtered, capped_count(filtered))
 
 
 async def _shown(
-    session: AsyncSession,
-    filtered: Select[Any],
-    order: Ordering,
-    at: Window,
-    *,
-    with_counts: bool,
-    full: bool = False,
+    session: AsyncSession, statements: _Statements, shape: _Shape, at: Window, params: dict[str, Any]
 ) -> tuple[list[ListedParty], list[Sequence[Any]]]:
     """The window's parties, and their sort keys (one row more than the window, for the next
     cursor). The page is cut first; admin flags and counts are computed for its rows only.
     Each party is a row of the list's columns, with addresses and profile when ``full``."""
-    page = page_of(filtered, order, at).subquery("page")
-    keys = list(page.c)[1:]
-    shown = _FULL_COLUMNS if full else LIST_COLUMNS
-    columns: list[Any] = [*shown, _system_admin()]
-    if with_counts:
-        columns += [_groups(), _NOT_REPLICATED, _NOT_REPLICATED, _skillsets()]
-    statement = select(*columns, *keys).join(page, page.c[0] == col(Party.id)).order_by(*order.order_of(keys))
-    rows = (await session.execute(statement)).all()
-    flag = len(shown)
-    extra = flag + (5 if with_counts else 1)
+    bound = params | page_params(statements.order, at)
+    rows = (await session.execute(statements.page, bound)).all()
+    flag = len(_FULL_COLUMNS if shape.full else LIST_COLUMNS)
+    extra = flag + (5 if shape.counts else 1)
     listed = [
         ListedParty(
             cast(PartyRecord, row),
             bool(row[flag]),
-            PartyCounts(*row[flag + 1 : flag + 5]) if with_counts else None,
+            PartyCounts(*row[flag + 1 : flag + 5]) if shape.counts else None,
         )
         for row in rows[: at.limit]
     ]
@@ -294,12 +355,15 @@ async def list_page(
     session: AsyncSession, tenant_id: uuid.UUID, filters: PartyFilter, query: ListQuery
 ) -> tuple[list[ListedParty], KeysetPage]:
     """One page of GET /parties and what the answer says of the rest (total, next cursor)."""
-    order = ordering(query.sort, SORTS, _columns.id)
-    at = window(query, order)
-    filtered = _filtered(tenant_id, filters)
-    listed, keys = await _shown(session, filtered, order, at, with_counts="stats" in query.include)
-    total = await capped_total(session, filtered, at, len(keys))
-    return listed, keyset_page(order, at, keys, total)
+    counts = "stats" in query.include
+    shape = _shape(filters, query.sort, counts=counts, full=False, after=query.cursor is not None)
+    statements = _statements(shape)
+    at = window(query, statements.order)
+    params = _params(tenant_id, filters)
+    listed, keys = await _shown(session, statements, shape, at, params)
+    counted = statements.count
+    total = await capped_total(session, statements.filtered, at, len(keys), counted=counted, params=params)
+    return listed, keyset_page(statements.order, at, keys, total)
 
 
 async def list_parties(
@@ -314,10 +378,9 @@ async def list_parties(
     full: bool = False,
 ) -> list[ListedParty]:
     """Parties in ``sort`` order from ``offset`` (the batch PATCH reads its rows back by id)."""
-    order = ordering(sort, SORTS, _columns.id)
+    shape = _shape(filters, sort, counts=with_counts, full=full, after=False)
     at = Window(0, offset, limit)
-    filtered = _filtered(tenant_id, filters)
-    listed, _ = await _shown(session, filtered, order, at, with_counts=with_counts, full=full)
+    listed, _ = await _shown(session, _statements(shape), shape, at, _params(tenant_id, filters))
     return listed
 
 
