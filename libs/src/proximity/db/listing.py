@@ -180,7 +180,8 @@ async def capped_total(
     if at.after is None and shown <= at.limit and (shown > 0 or at.offset == 0):
         return PageTotal(at.offset + shown, exact=True)
     statement = capped_count(filtered, cap=cap) if counted is None else counted
-    total: int = (await session.execute(statement, params)).scalar_one()
+    connection = await session.connection()  # a Core count: no ORM result processing
+    total: int = (await connection.execute(statement, params)).scalar_one()
     return PageTotal(min(total, cap), exact=total <= cap)
 
 

@@ -337,7 +337,11 @@ async def _shown(
     cursor). The page is cut first; admin flags and counts are computed for its rows only.
     Each party is a row of the list's columns, with addresses and profile when ``full``."""
     bound = params | page_params(statements.order, at)
-    rows = (await session.execute(statements.page, bound)).all()
+    # On the session's connection: Core rows, without the ORM's result processing (nothing
+    # here is an entity, and the session holds no pending changes: a unit of work that reads
+    # back its own rows has flushed them).
+    connection = await session.connection()
+    rows = (await connection.execute(statements.page, bound)).all()
     flag = len(_FULL_COLUMNS if shape.full else LIST_COLUMNS)
     extra = flag + (5 if shape.counts else 1)
     listed = [
