@@ -21,7 +21,7 @@ from identity.domain.party_fields import (
     e164_phone,
     public_url,
 )
-from identity.repositories.parties import ListedParty, PartyCounts
+from identity.repositories.parties import LIST_FIELDS, ListedParty, PartyCounts, list_fields
 from identity.schemas.view_fields import listed_in_document, sometimes_absent
 from proximity.auth.claims import Claims
 
@@ -215,19 +215,11 @@ def party_view(
 ) -> dict[str, Any]:
     """The party as seed 004 shows it; ``full`` adds addresses and profile (not on lists)."""
     party = listed.party
-    view: dict[str, Any] = {
-        "id": party.id,
-        "type_id": party.type_id,
-        "base_type": party.base_type,
-        "first_name": party.first_name,
-        "last_name": party.last_name,
-        "email": party.email,
-        "phone": party.phone,
-        "avatar_media_id": party.avatar_media_id,
-        "avatar_url": party.avatar_url,
-        "job_title_id": party.job_title_id,
-        "__system_admin__": listed.system_admin,
-    }
+    fields = list_fields(party)
+    # The order seed 004 shows: the party's fields, the admin flag, what ``full`` and the
+    # counts add, then the dates.
+    view: dict[str, Any] = {name: fields[name] for name in LIST_FIELDS[:10]}
+    view["__system_admin__"] = listed.system_admin
     if full:
         view["addresses"] = party.addresses
         view["profile"] = party.profile
@@ -235,12 +227,8 @@ def party_view(
         view["stats"] = [_counts(listed.counts)]  # a one-item list, as seed 004 shows it
     elif counts_as == "counts" and listed.counts is not None:
         view["counts"] = _counts(listed.counts)
-    view |= {
-        "created_at": party.created_at,
-        "updated_at": party.updated_at,
-        "suspended_at": party.suspended_at,
-        "deleted_at": party.deleted_at,
-    }
+    for name in LIST_FIELDS[10:]:
+        view[name] = fields[name]
     granted = object_permissions(claims, "party")
     if granted is not None:  # seed 004: omitted for a system admin, whose checks are bypassed
         view["__permissions__"] = granted
