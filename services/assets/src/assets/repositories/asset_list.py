@@ -1,0 +1,97 @@
+"""``GET /assets``: the filtered, sorted page, cut by an index (``proximity.db.listing``), with
+keywords through the GIN-indexed tsvector of the name."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from assets.repositories.asset_records import Asset
+from proximity.db.listing import Ordering, Window, capped_total, keyset_page, ordering, page_of, window
+from proximity.http.list_query import KeysetPage, ListQuery
+
+
+@dataclass(frozen=True, slots=True)
+class AssetFilter:
+    ids: tuple[uuid.UUID, ...] = ()
+    keywords: str | None = None
+    type_id: uuid.UUID | None = None
+    parent_id: uuid.UUID | None = None
+
+
+_columns = Asset.__table__.c  # type: ignore[attr-defined]  # typed Core columns of the model
+
+# The documented sorts served so far, by field name: the key expressions of their partial
+# indexes (asset_records.ASSET_SORT_INDEXES, the same expressions).
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "name": (func.lower(_columns.name),),
+    "created": (_columns.created_at,),
+    "updated": (func.coalesce(_columns.updated_at, _columns.created_at),),
+}
+
+_SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
+_WORD_BREAKS = re.compile(r"[\W_]+")
+
+
+def words_query(keywords: str) -> str | None:
+    """Every keyword must start a word of the name, as identity's party keywords do (each as
+    PostgreSQL's parser splits it, or split at punctuation). None: no word left."""
+    terms = []
+    for keyword in keywords.lower().split():
+        parts = [part for part in _WORD_BREAKS.split(keyword) if part]
+        if parts:
+            whole = keyword.replace("\\", "\\\\").replace("'", "''")
+            split = " <-> ".join(f"'{part}':*" for part in parts)
+            terms.append(split if parts == [keyword] else f"'{whole}':* | ({split})")
+    return " & ".join(f"({term})" for term in terms) if terms else None
+
+
+def _conditions(tenant_id: uuid.UUID, filters: AssetFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [col(Asset.tenant_id) == tenant_id]
+    if filters.ids:
+        conditions.append(col(Asset.id).in_(filters.ids))  # deleted ones only when named
+    else:
+        conditions.append(col(Asset.deleted_at).is_(None))
+    if filters.type_id is not None:
+        conditions.append(col(Asset.type_id) == filters.type_id)
+    if filters.parent_id is not None:
+        conditions.append(col(Asset.parent_id) == filters.parent_id)
+    if filters.keywords is not None:
+        words = words_query(filters.keywords)
+        if words is None:
+            conditions.append(false())
+        else:
+            conditions.append(_columns.search_words.bool_op("@@")(func.to_tsquery(_SIMPLE, words)))
+    return conditions
+
+
+def _filtered(tenant_id: uuid.UUID, filters: AssetFilter) -> Select[Any]:
+    return select(col(Asset.id)).where(and_(*_conditions(tenant_id, filters)))
+
+
+async def _shown(
+    session: AsyncSession, filtered: Select[Any], order: Ordering, at: Window
+) -> tuple[list[Asset], list[Sequence[Any]]]:
+    page = page_of(filtered, order, at).subquery("page")
+    keys = list(page.c)[1:]
+    statement = select(Asset, *keys).join(page, page.c[0] == col(Asset.id)).order_by(*order.order_of(keys))
+    rows = (await session.execute(statement)).all()
+    return [row[0] for row in rows[: at.limit]], [tuple(row[1:]) for row in rows]
+
+
+async def list_page(
+    session: AsyncSession, tenant_id: uuid.UUID, filters: AssetFilter, query: ListQuery
+) -> tuple[list[Asset], KeysetPage]:
+    order = ordering(query.sort, SORTS, _columns.id)
+    at = window(query, order)
+    filtered = _filtered(tenant_id, filters)
+    shown, keys = await _shown(session, filtered, order, at)
+    total = await capped_total(session, filtered, at, len(keys))
+    return shown, keyset_page(order, at, keys, total)

@@ -1,0 +1,160 @@
+"""``/assets`` and ``/assets/{id}`` (seed 004 "Assets")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from assets.errors import ASSET_WRITE_ERRORS, AssetHasChildren, AssetNotFound, ContainerTypeChangeRestricted
+from assets.repositories.asset_list import SORTS, AssetFilter
+from assets.routes.caller import authenticated, collaborators
+from assets.routes.params import OPTIONAL_UUID, asset_id, optional_uuid
+from assets.schemas.assets import AssetDetailView, AssetIn, AssetView, asset_view
+from assets.services import assets
+from proximity.db.listing import MAX_OFFSET
+from proximity.http.body import read_model
+from proximity.http.list_query import parse_list_query
+from proximity.http.responses import created, many, no_content, one, public_url
+from proximity.openapi import operation as api
+from proximity.openapi.envelopes import list_parameters
+from proximity.openapi.operation import documented, query
+
+ASSET_EXAMPLE: dict[str, Any] = {
+    "name": "Building A",
+    "description": "The main building",
+    "type_id": None,
+    "entity_id": None,
+    "parent_id": None,
+    "phone": "+15551112222",
+    "floor_unit": None,
+    "year_built": "1999",
+    "building_floor": None,
+    "num_floors_units": "11",
+    "strata": None,
+    "service_ids": [],
+    "party_ids": [],
+    "address": {"street": "station road", "city": "newark", "region": "nottinghamshire", "country": "gb"},
+    "geo": {"lat": 53.144647, "long": -0.755247, "radius": 120, "wkt": None},
+    "is_hidden": False,
+    "suspended_at": None,
+}
+_RULES = (
+    "The type decides where the asset may sit (`allow_parents`, `require_parent`) and what it "
+    "carries (`permit_address`, `permit_geo`; a container takes no entity, parties or services). "
+    "The parent must be a live asset of the tenant (`eParentNotFound`); an asset cannot sit under "
+    "itself or its descendants (`eParentCycle`), nor deeper than the hierarchy's limit "
+    "(`eHierarchyTooDeep`). `geo` is `lat` + `long` (+ `radius` in metres) or `wkt` alone: a "
+    "valid POLYGON or MULTIPOLYGON (longitude latitude) on the globe, at most 10,000 vertices. "
+    "`party_ids` must be live parties of the tenant. Entities and services are not held here "
+    "yet: any `entity_id` is `eEntityNotFound`, any service id `eAttemptSaveWithMissingServices`. "
+    "A non-null `suspended_at` suspends at the server's time."
+)
+
+
+@documented(
+    "List assets",
+    description=(
+        "The tenant's assets, with any filters applied; deleted ones only when named in `ids[]`. "
+        "`keywords`: every word must start a word of the name. A descending sort is the exact "
+        "reverse of the ascending one. `total` is exact up to 1000, then 1000 with "
+        "`total_exact: false`; pages reach offset 1000, the `next_cursor` goes further."
+    ),
+    answers=api.many(AssetView),
+    params=(
+        *list_parameters(sortable=SORTS, max_offset=MAX_OFFSET),
+        query("type_id", OPTIONAL_UUID, description="Only assets of this type."),
+        query("parent_id", OPTIONAL_UUID, description="Only the direct children of this asset."),
+    ),
+    permission="asset.view",
+)
+async def list_assets(request: Request) -> Response:
+    claims = await authenticated(request)
+    params = request.query_params
+    listing = parse_list_query(params, sortable=SORTS, default_sort="+name", max_offset=MAX_OFFSET)
+    filters = AssetFilter(
+        ids=listing.ids,
+        keywords=listing.keywords,
+        type_id=optional_uuid(params, "type_id"),
+        parent_id=optional_uuid(params, "parent_id"),
+    )
+    found, page = await assets.list_assets(collaborators(request), claims, filters, listing)
+    items = [asset_view(item, claims) for item in found]
+    return many(items, query=listing, total=page, url=public_url(request))
+
+
+@documented(
+    "Get an asset",
+    description="One asset in full, with its address, geo and assigned ids; a deleted asset too.",
+    answers=api.one(AssetDetailView),
+    errors=(AssetNotFound,),
+    permission="asset.view",
+)
+async def get_asset(request: Request) -> Response:
+    claims = await authenticated(request)
+    found = await assets.get_asset(collaborators(request), claims, asset_id(request))
+    return one(asset_view(found.asset, claims, found.links))
+
+
+@documented(
+    "Create an asset",
+    description="The whole asset; its id is generated. " + _RULES,
+    answers=api.created(AssetDetailView),
+    body=AssetIn,
+    body_example=ASSET_EXAMPLE,
+    errors=ASSET_WRITE_ERRORS,
+    permission="asset.create",
+)
+async def create_asset(request: Request) -> Response:
+    claims = await authenticated(request)
+    fields = await read_model(request, AssetIn)
+    made = await assets.create_asset(collaborators(request), claims, fields)
+    return created(asset_view(made.asset, claims, made.links))
+
+
+@documented(
+    "Replace an asset",
+    description=(
+        "The whole asset replaces its fields; the id is taken from the URL only. A container "
+        "type stays a container type (`eContainerTypeChangeRestricted`), and a new type must "
+        "still take the asset's children. " + _RULES
+    ),
+    answers=api.one(AssetDetailView),
+    body=AssetIn,
+    body_example=ASSET_EXAMPLE,
+    errors=(AssetNotFound, *ASSET_WRITE_ERRORS, ContainerTypeChangeRestricted),
+    permission="asset.update",
+)
+async def replace_asset(request: Request) -> Response:
+    claims = await authenticated(request)
+    target = asset_id(request)
+    fields = await read_model(request, AssetIn)
+    replaced = await assets.replace_asset(collaborators(request), claims, target, fields)
+    return one(asset_view(replaced.asset, claims, replaced.links))
+
+
+@documented(
+    "Delete an asset",
+    description=(
+        "A soft delete. An asset that still contains live assets is refused with "
+        "`eAssetHasChildren`: move or delete its children first. Deleting again changes nothing."
+    ),
+    answers=api.empty(),
+    errors=(AssetNotFound, AssetHasChildren),
+    permission="asset.delete",
+)
+async def delete_asset(request: Request) -> Response:
+    claims = await authenticated(request)
+    await assets.delete_asset(collaborators(request), claims, asset_id(request))
+    return no_content()
+
+
+routes = [
+    Route("/assets", list_assets, methods=["GET"]),
+    Route("/assets", create_asset, methods=["POST"]),
+    Route("/assets/{id}", get_asset, methods=["GET"]),
+    Route("/assets/{id}", replace_asset, methods=["PUT"]),
+    Route("/assets/{id}", delete_asset, methods=["DELETE"]),
+]

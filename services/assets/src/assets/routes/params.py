@@ -1,0 +1,28 @@
+"""Reading the assets routes' path and query values."""
+
+from __future__ import annotations
+
+import uuid
+
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+
+from assets.errors import AssetNotFound
+from proximity.http.list_query import parse_uuids
+from proximity.openapi.operation import UUID_SCHEMA, Schema
+
+# ``type_id=`` reads as no filter at all.
+OPTIONAL_UUID: Schema = {"anyOf": [dict(UUID_SCHEMA), {"type": "string", "enum": [""]}]}
+
+
+def asset_id(request: Request) -> uuid.UUID:
+    # seed 004: an id that is not an asset's, malformed or not, is 400 eAssetNotFound.
+    try:
+        return uuid.UUID(request.path_params["id"])
+    except ValueError:
+        raise AssetNotFound() from None
+
+
+def optional_uuid(params: QueryParams, name: str) -> uuid.UUID | None:
+    raw = (params.get(name) or "").strip()
+    return parse_uuids([raw], name)[0] if raw else None

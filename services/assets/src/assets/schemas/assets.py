@@ -1,0 +1,218 @@
+"""Asset request bodies (seed 004 "CREATE a new Asset", "UPDATE an Asset") and the asset as the
+API shows it (``asset_view``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+
+from assets.domain.address import missing_parts
+from assets.domain.geo import Geo, InvalidGeo, checked_geo
+from assets.domain.object_permissions import object_permissions
+from assets.repositories.asset_queries import AssetLinks
+from assets.repositories.asset_records import Asset
+from proximity.auth.claims import Claims
+
+MAX_LINKED = 1000
+MAX_WKT_LENGTH = 500_000
+E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+Short = Annotated[str, StringConstraints(max_length=50)]
+AddressPart = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+class AddressIn(BaseModel):
+    """Any part may be given, but a finer part needs the coarser ones it sits in: region needs
+    country; city and locale need country and region; street needs city too, unit street too;
+    postal needs country."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: AddressPart | None = None
+    unit: AddressPart | None = None
+    street: AddressPart | None = None
+    locale: AddressPart | None = None
+    city: AddressPart | None = None
+    region: AddressPart | None = None
+    postal: AddressPart | None = None
+    country: AddressPart | None = None
+    lat: Latitude | None = None
+    long: Longitude | None = None
+
+    @model_validator(mode="after")
+    def _coarser_parts_given(self) -> AddressIn:
+        problems = missing_parts(self.model_dump())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class GeoIn(BaseModel):
+    """Seed 004's GeoZone: ``lat`` and ``long`` (and a ``radius`` in metres), or ``wkt`` alone:
+    a valid POLYGON or MULTIPOLYGON in longitude-latitude order on the globe, of at most
+    10,000 vertices."""
+
+    model_config = ConfigDict(extra="ignore")  # a GeoZone read back carries its id
+
+    lat: Latitude | None = None
+    long: Longitude | None = None
+    radius: Annotated[int, Field(ge=0)] | None = None
+    wkt: Annotated[str, StringConstraints(min_length=1, max_length=MAX_WKT_LENGTH)] | None = None
+    _checked: Geo | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _valid_geo(self) -> GeoIn:
+        try:
+            self._checked = checked_geo(self.lat, self.long, self.radius, self.wkt)
+        except InvalidGeo as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    @property
+    def checked(self) -> Geo:
+        if self._checked is None:
+            raise RuntimeError("the geo was not validated")
+        return self._checked
+
+
+class AssetIn(BaseModel):
+    """The whole asset, for create and for replace. Read-only fields a client echoes back from a
+    read are ignored; ``id`` only ever comes from the URL."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: Name
+    description: Annotated[str, StringConstraints(max_length=5000)]
+    type_id: uuid.UUID | None = None
+    entity_id: uuid.UUID | None = None
+    parent_id: uuid.UUID | None = None
+    phone: Annotated[str, StringConstraints(pattern=E164_PATTERN)] | None = None
+    floor_unit: Annotated[str, StringConstraints(max_length=150)] | None = None
+    year_built: Short | None = None
+    building_floor: Short | None = None
+    num_floors_units: Short | None = None
+    strata: Short | None = None
+    service_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_LINKED)
+    party_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_LINKED)
+    # Contracts own contract links; until the contracts service takes them, none can be given.
+    contract_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=0,
+        description="Contract links are made in the contracts service; only an empty list is accepted.",
+    )
+    address: AddressIn | None = None
+    geo: GeoIn | None = None
+    is_hidden: bool = False
+    suspended_at: datetime | None = None
+
+
+class AddressView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None
+    unit: str | None
+    street: str | None
+    locale: str | None
+    city: str | None
+    region: str | None
+    postal: str | None
+    country: str | None
+    lat: float | None
+    long: float | None
+
+
+class GeoView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float | None
+    long: float | None
+    radius: int | None
+    wkt: str | None
+
+
+class AssetView(BaseModel):
+    """An asset on lists (the shallow payload)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: uuid.UUID
+    name: str
+    description: str
+    type_id: uuid.UUID | None
+    entity_id: uuid.UUID | None
+    parent_id: uuid.UUID | None
+    is_hidden: bool
+    created_at: datetime
+    updated_at: datetime | None
+    suspended_at: datetime | None
+    deleted_at: datetime | None
+    permissions: list[str] = Field(
+        default_factory=list,
+        alias="__permissions__",
+        description="The caller's `asset.*` permissions; absent for a system administrator.",
+    )
+
+
+class AssetDetailView(AssetView):
+    """One asset in full: get, create and replace."""
+
+    phone: str | None
+    floor_unit: str | None
+    year_built: str | None
+    building_floor: str | None
+    num_floors_units: str | None
+    strata: str | None
+    service_ids: list[uuid.UUID]
+    party_ids: list[uuid.UUID]
+    contract_ids: list[uuid.UUID]
+    address: AddressView | None
+    geo: GeoView | None
+
+
+def _geo(found: Asset) -> dict[str, Any] | None:
+    if found.geo_wkt is None and found.geo_lat is None:
+        return None
+    return {"lat": found.geo_lat, "long": found.geo_long, "radius": found.geo_radius, "wkt": found.geo_wkt}
+
+
+def asset_view(found: Asset, claims: Claims, links: AssetLinks | None = None) -> dict[str, Any]:
+    """The asset as seed 004 shows it; with ``links`` the full payload (get, create, replace)."""
+    view: dict[str, Any] = {
+        "id": found.id,
+        "name": found.name,
+        "description": found.description,
+        "type_id": found.type_id,
+        "entity_id": found.entity_id,
+        "parent_id": found.parent_id,
+    }
+    if links is not None:
+        view |= {
+            "phone": found.phone,
+            "floor_unit": found.floor_unit,
+            "year_built": found.year_built,
+            "building_floor": found.building_floor,
+            "num_floors_units": found.num_floors_units,
+            "strata": found.strata,
+            "service_ids": list(links.service_ids),
+            "party_ids": list(links.party_ids),
+            "contract_ids": [],
+            "address": found.address,
+            "geo": _geo(found),
+        }
+    view |= {
+        "is_hidden": found.is_hidden,
+        "created_at": found.created_at,
+        "updated_at": found.updated_at,
+        "suspended_at": found.suspended_at,
+        "deleted_at": found.deleted_at,
+    }
+    granted = object_permissions(claims, "asset")
+    if granted is not None:  # seed 004: omitted for a system admin, whose checks are bypassed
+        view["__permissions__"] = granted
+    return view

@@ -1,0 +1,56 @@
+"""``GET /assets``: keywords, filters, sorts, the capped total and the catalogue of types."""
+
+from __future__ import annotations
+
+from assets_support import Assets, Tenant, create
+
+
+async def test_keywords_filters_and_sorts(service: Assets, tenant: Tenant) -> None:
+    site = await create(service, tenant, "North Campus", type_id=tenant.type_id("site"))
+    await create(service, tenant, "Alpha Block", type_id=tenant.type_id("building"), parent_id=site["id"])
+    await create(service, tenant, "beta block", type_id=tenant.type_id("building"), parent_id=site["id"])
+    get = service.http.get
+
+    def names(response: object) -> list[str]:
+        return [item["name"] for item in response.json()["data"]]  # type: ignore[attr-defined]
+
+    listed = await get("/assets", headers=tenant.admin)
+    assert listed.status_code == 200, listed.text
+    assert names(listed) == ["Alpha Block", "beta block", "North Campus"]
+    assert listed.headers["X-Total-Count"] == "3"
+    assert names(await get("/assets", headers=tenant.admin, params={"sort": "-name"})) == [
+        "North Campus",
+        "beta block",
+        "Alpha Block",
+    ]
+    assert names(await get("/assets", headers=tenant.admin, params={"keywords": "blo"})) == [
+        "Alpha Block",
+        "beta block",
+    ]
+    assert names(await get("/assets", headers=tenant.admin, params={"keywords": "bet blo"})) == ["beta block"]
+    assert names(await get("/assets", headers=tenant.admin, params={"keywords": "lock"})) == []
+    params = {"parent_id": site["id"], "sort": "-created"}
+    assert names(await get("/assets", headers=tenant.admin, params=params)) == ["beta block", "Alpha Block"]
+    params = {"type_id": tenant.type_id("site")}
+    assert names(await get("/assets", headers=tenant.admin, params=params)) == ["North Campus"]
+    bad = await get("/assets", headers=tenant.admin, params={"sort": "colour"})
+    assert bad.status_code == 400
+
+
+async def test_a_deleted_asset_is_listed_only_by_id(service: Assets, tenant: Tenant) -> None:
+    made = await create(service, tenant, "Gone")
+    await service.http.delete(f"/assets/{made['id']}", headers=tenant.admin)
+    assert (await service.http.get("/assets", headers=tenant.admin)).json()["data"] == []
+    named = await service.http.get("/assets", headers=tenant.admin, params={"ids[]": made["id"]})
+    assert [item["id"] for item in named.json()["data"]] == [made["id"]]
+
+
+async def test_the_type_catalogue(service: Assets, tenant: Tenant) -> None:
+    response = await service.http.get("/assets/~/types", headers=tenant.member)
+    assert response.status_code == 200, response.text
+    types = {item["name"]: item for item in response.json()["data"]}
+    assert set(types) == {"Site", "Building", "Floor", "Unit"}
+    assert types["Building"]["config"]["allow_parents"] == [types["Site"]["id"]]
+    assert types["Floor"]["config"]["permit_geo"] is False
+    assert types["Site"]["config"]["is_container"] is True
+    assert "pagination" not in response.json()
