@@ -14,7 +14,37 @@ from e2e_stack import REPO
 from gateway.routing import DEFAULT_PUBLIC
 
 CATALOGUE = REPO / "docs" / "endpoints.tsv"
-RUNNING = {"identity", "consents"}  # the contexts the stack starts today
+RUNNING = {"identity", "assets", "consents"}  # the contexts the stack starts today
+# Catalogued operations of a running context that are not built yet (issue 9 continues the
+# assets service): each is removed here when it is built, so nothing else can go missing.
+NOT_YET_BUILT = {
+    ("delete", "/dynamicfields/fields/{}"),
+    ("delete", "/dynamicfields/layouts/{}"),
+    ("delete", "/entities/{}"),
+    ("delete", "/industries/{}"),
+    ("get", "/dynamicfields/fields"),
+    ("get", "/dynamicfields/layouts"),
+    ("get", "/dynamicfields/{}/values"),
+    ("get", "/entities"),
+    ("get", "/entities/{}"),
+    ("get", "/entities/~/roles"),
+    ("get", "/entities/~/types"),
+    ("get", "/industries"),
+    ("get", "/industries/{}"),
+    ("get", "/search/locations"),
+    ("patch", "/assets"),
+    ("patch", "/entities"),
+    ("post", "/dynamicfields/fields"),
+    ("post", "/dynamicfields/layouts"),
+    ("post", "/dynamicfields/values"),
+    ("post", "/entities"),
+    ("post", "/entities/~/actions/assign_service"),
+    ("post", "/industries"),
+    ("put", "/dynamicfields/fields/{}"),
+    ("put", "/dynamicfields/layouts/{}"),
+    ("put", "/entities/{}"),
+    ("put", "/industries/{}"),
+}
 
 
 def _document(gateway: httpx.Client) -> dict[str, Any]:
@@ -49,8 +79,11 @@ def test_the_document_is_valid_openapi_3_1(gateway: httpx.Client) -> None:
 
 
 def test_every_catalogued_operation_of_the_running_services_is_documented(gateway: httpx.Client) -> None:
-    missing = _catalogued(RUNNING) - _documented(_document(gateway))
+    documented = _documented(_document(gateway))
+    missing = _catalogued(RUNNING) - documented - NOT_YET_BUILT
     assert not missing, sorted(missing)
+    built_since = NOT_YET_BUILT & documented
+    assert not built_since, f"built now: remove from NOT_YET_BUILT {sorted(built_since)}"
 
 
 def test_nothing_internal_is_documented(gateway: httpx.Client) -> None:
@@ -65,7 +98,7 @@ def test_nothing_internal_is_documented(gateway: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("path", "method"),
-    [("/parties", "post"), ("/auth/login", "post"), ("/consents/consents", "post")],
+    [("/parties", "post"), ("/auth/login", "post"), ("/consents/consents", "post"), ("/assets", "post")],
 )
 def test_request_bodies_are_documented(gateway: httpx.Client, path: str, method: str) -> None:
     operation = _document(gateway)["paths"][path][method]
