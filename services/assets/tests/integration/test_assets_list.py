@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assets_support import Assets, Tenant, create
+from assets_support import Assets, Tenant, asset_body, create, known_party
 
 
 async def test_keywords_filters_and_sorts(service: Assets, tenant: Tenant) -> None:
@@ -54,3 +54,42 @@ async def test_the_type_catalogue(service: Assets, tenant: Tenant) -> None:
     assert types["Floor"]["config"]["permit_geo"] is False
     assert types["Site"]["config"]["is_container"] is True
     assert "pagination" not in response.json()
+
+
+async def test_filters_by_party_and_containers_and_the_kept_sorts(service: Assets, tenant: Tenant) -> None:
+    party = await known_party(service, tenant)
+    site = await create(service, tenant, "Site", type_id=tenant.type_id("site"), description="zz")
+    unit_a = await create(
+        service,
+        tenant,
+        "Unit A",
+        type_id=tenant.type_id("unit"),
+        parent_id=site["id"],
+        party_ids=[str(party)],
+        description="bb",
+    )
+    await create(
+        service, tenant, "Unit B", type_id=tenant.type_id("unit"), parent_id=site["id"], description="aa"
+    )
+    get = service.http.get
+
+    async def ids(**params: str) -> list[str]:
+        response = await get("/assets", headers=tenant.admin, params=params)
+        assert response.status_code == 200, response.text
+        return [item["name"] for item in response.json()["data"]]
+
+    assert await ids(party_id=str(party)) == ["Unit A"]
+    assert await ids(exclude_containers="true") == ["Unit A", "Unit B"]
+    assert await ids(contract_id=site["id"]) == []
+    assert await ids(sort="+description") == ["Unit B", "Unit A", "Site"]
+    assert await ids(sort="-total_parties,+name") == ["Unit A", "Site", "Unit B"]
+    assert await ids(sort="+type,+name") == ["Site", "Unit A", "Unit B"]
+    # Unassigning the party brings its count down again.
+    body = asset_body("Unit A", type_id=tenant.type_id("unit"), parent_id=site["id"], description="bb")
+    assert (
+        await service.http.put(f"/assets/{unit_a['id']}", headers=tenant.admin, json=body)
+    ).status_code == 200
+    assert await ids(party_id=str(party)) == []
+    assert await ids(sort="-total_parties,+name") == ["Site", "Unit A", "Unit B"]
+    bad = await get("/assets", headers=tenant.admin, params={"exclude_containers": "maybe"})
+    assert bad.status_code == 400

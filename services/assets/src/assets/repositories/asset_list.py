@@ -9,12 +9,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from assets.repositories.asset_records import Asset
-from proximity.db.listing import Ordering, Window, capped_total, keyset_page, ordering, page_of, window
+from assets.repositories.asset_records import Asset, AssetParty, AssetService
+from assets.repositories.asset_types import AssetType
+from proximity.db.listing import (
+    Ordering,
+    Window,
+    capped_total,
+    keyset_page,
+    nullable_key,
+    ordering,
+    page_of,
+    window,
+)
 from proximity.http.list_query import KeysetPage, ListQuery
 
 
@@ -24,6 +34,11 @@ class AssetFilter:
     keywords: str | None = None
     type_id: uuid.UUID | None = None
     parent_id: uuid.UUID | None = None
+    party_id: uuid.UUID | None = None
+    entity_id: uuid.UUID | None = None
+    service_id: uuid.UUID | None = None
+    contract_id: uuid.UUID | None = None
+    exclude_containers: bool = False
 
 
 _columns = Asset.__table__.c  # type: ignore[attr-defined]  # typed Core columns of the model
@@ -32,6 +47,12 @@ _columns = Asset.__table__.c  # type: ignore[attr-defined]  # typed Core columns
 # indexes (asset_records.ASSET_SORT_INDEXES, the same expressions).
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "name": (func.lower(_columns.name),),
+    "description": (func.lower(func.left(_columns.description, 200)),),
+    "type": nullable_key(_columns.sort_type, literal_column("''")),
+    # Entities and contract links are not held yet: every asset has none, so these order by id.
+    "entity_name": (),
+    "total_contracts": (),
+    "total_parties": (_columns.total_parties,),
     "created": (_columns.created_at,),
     "updated": (func.coalesce(_columns.updated_at, _columns.created_at),),
 }
@@ -63,6 +84,25 @@ def _conditions(tenant_id: uuid.UUID, filters: AssetFilter) -> list[ColumnElemen
         conditions.append(col(Asset.type_id) == filters.type_id)
     if filters.parent_id is not None:
         conditions.append(col(Asset.parent_id) == filters.parent_id)
+    if filters.entity_id is not None:
+        conditions.append(col(Asset.entity_id) == filters.entity_id)
+    if filters.party_id is not None:
+        holders = select(col(AssetParty.asset_id)).where(
+            col(AssetParty.tenant_id) == tenant_id, col(AssetParty.party_id) == filters.party_id
+        )
+        conditions.append(col(Asset.id).in_(holders))
+    if filters.service_id is not None:
+        holders = select(col(AssetService.asset_id)).where(
+            col(AssetService.tenant_id) == tenant_id, col(AssetService.service_id) == filters.service_id
+        )
+        conditions.append(col(Asset.id).in_(holders))
+    if filters.contract_id is not None:
+        conditions.append(false())  # no contract links are held yet (contracts will own them)
+    if filters.exclude_containers:
+        containers = select(col(AssetType.id)).where(
+            col(AssetType.tenant_id) == tenant_id, col(AssetType.is_container)
+        )
+        conditions.append(or_(col(Asset.type_id).is_(None), col(Asset.type_id).not_in(containers)))
     if filters.keywords is not None:
         words = words_query(filters.keywords)
         if words is None:

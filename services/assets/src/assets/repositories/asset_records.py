@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Computed, Float, Index, Text, text
+from sqlalchemy import Column, Computed, Float, Index, Integer, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
@@ -20,6 +20,10 @@ from assets.repositories.columns import stamp
 ASSET_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "id": (),
     "name": ("lower(name)",),
+    # A prefix: a 5000-character description does not fit in a btree index row.
+    "description": ('lower("left"(description, 200))',),
+    "type": ("(sort_type IS NULL)", "COALESCE(sort_type, '')"),
+    "total_parties": ("total_parties",),
     "created": ("created_at",),
     "updated": ("COALESCE(updated_at, created_at)",),
 }
@@ -81,7 +85,10 @@ class Asset(SQLModel, table=True):
     updated_at: datetime | None = stamp()
     suspended_at: datetime | None = stamp()
     deleted_at: datetime | None = stamp()
-    # Written by PostgreSQL only: what keywords search.
+    # Written by PostgreSQL only (migration 0003's triggers and generated column): what lists
+    # sort and search by.
+    sort_type: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    total_parties: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))
     search_words: Any = Field(
         default=None, sa_column=Column(TSVECTOR, Computed(ASSET_SEARCH_WORDS, persisted=True))
     )

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from assets.errors import ASSET_WRITE_ERRORS, AssetHasChildren, AssetNotFound, ContainerTypeChangeRestricted
 from assets.repositories.asset_list import SORTS, AssetFilter
 from assets.routes.caller import authenticated, collaborators
-from assets.routes.params import OPTIONAL_UUID, asset_id, optional_uuid
+from assets.routes.params import FLAG_SCHEMA, OPTIONAL_UUID, asset_id, flag, optional_uuid
 from assets.schemas.assets import AssetDetailView, AssetIn, AssetView, asset_view
 from assets.services import assets
 from proximity.db.listing import MAX_OFFSET
@@ -59,7 +59,9 @@ _RULES = (
     description=(
         "The tenant's assets, with any filters applied; deleted ones only when named in `ids[]`. "
         "`keywords`: every word must start a word of the name. A descending sort is the exact "
-        "reverse of the ascending one. `total` is exact up to 1000, then 1000 with "
+        "reverse of the ascending one; `description` sorts by its first 200 characters, "
+        "`entity_name` and `total_contracts` by id until entities and contract links exist. "
+        "`total` is exact up to 1000, then 1000 with "
         "`total_exact: false`; pages reach offset 1000, the `next_cursor` goes further."
     ),
     answers=api.many(AssetView),
@@ -67,6 +69,15 @@ _RULES = (
         *list_parameters(sortable=SORTS, max_offset=MAX_OFFSET),
         query("type_id", OPTIONAL_UUID, description="Only assets of this type."),
         query("parent_id", OPTIONAL_UUID, description="Only the direct children of this asset."),
+        query("party_id", OPTIONAL_UUID, description="Only assets this party is assigned to."),
+        query("entity_id", OPTIONAL_UUID, description="Only assets of this entity."),
+        query("service_id", OPTIONAL_UUID, description="Only assets this service is assigned to."),
+        query(
+            "contract_id",
+            OPTIONAL_UUID,
+            description="Only assets under this contract (none yet: contracts will own these links).",
+        ),
+        query("exclude_containers", FLAG_SCHEMA, description="`true`: leave out assets of container types."),
     ),
     permission="asset.view",
 )
@@ -79,6 +90,11 @@ async def list_assets(request: Request) -> Response:
         keywords=listing.keywords,
         type_id=optional_uuid(params, "type_id"),
         parent_id=optional_uuid(params, "parent_id"),
+        party_id=optional_uuid(params, "party_id"),
+        entity_id=optional_uuid(params, "entity_id"),
+        service_id=optional_uuid(params, "service_id"),
+        contract_id=optional_uuid(params, "contract_id"),
+        exclude_containers=flag(params, "exclude_containers"),
     )
     found, page = await assets.list_assets(collaborators(request), claims, filters, listing)
     items = [asset_view(item, claims) for item in found]

@@ -8,6 +8,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from assets.errors import AssetNotFound
+from proximity.errors import ValidationFailed
 from proximity.http.list_query import parse_uuids
 from proximity.openapi.operation import UUID_SCHEMA, Schema
 
@@ -26,3 +27,15 @@ def asset_id(request: Request) -> uuid.UUID:
 def optional_uuid(params: QueryParams, name: str) -> uuid.UUID | None:
     raw = (params.get(name) or "").strip()
     return parse_uuids([raw], name)[0] if raw else None
+
+
+FLAG_SCHEMA: Schema = {"type": "string", "enum": ["", "true", "false", "1", "0"]}
+
+
+def flag(params: QueryParams, name: str) -> bool:
+    raw = (params.get(name) or "").strip().lower()
+    if raw in ("", "false", "0"):
+        return False
+    if raw in ("true", "1"):
+        return True
+    raise ValidationFailed(f"'{name}' must be true or false.", fields={name: "boolean"})
