@@ -32,7 +32,6 @@ NOT_YET_BUILT = {
     ("get", "/industries"),
     ("get", "/industries/{}"),
     ("get", "/search/locations"),
-    ("patch", "/assets"),
     ("patch", "/entities"),
     ("post", "/dynamicfields/fields"),
     ("post", "/dynamicfields/layouts"),

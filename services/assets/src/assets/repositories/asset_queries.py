@@ -148,3 +148,16 @@ async def child_type_ids(
         .distinct()
     )
     return set((await session.execute(query)).scalars())
+
+
+async def assets_for_update(
+    session: AsyncSession, tenant_id: uuid.UUID, asset_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Asset]:
+    query = (
+        select(Asset)
+        .where(col(Asset.tenant_id) == tenant_id, col(Asset.id).in_(asset_ids))
+        .order_by(col(Asset.id))  # one lock order, so two batches cannot deadlock
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {found.id: found for found in (await session.execute(query)).scalars()}

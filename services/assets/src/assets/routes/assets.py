@@ -12,15 +12,17 @@ from assets.errors import ASSET_WRITE_ERRORS, AssetHasChildren, AssetNotFound, C
 from assets.repositories.asset_list import SORTS, AssetFilter
 from assets.routes.caller import authenticated, collaborators
 from assets.routes.params import FLAG_SCHEMA, OPTIONAL_UUID, asset_id, flag, optional_uuid
+from assets.schemas.asset_batch import MAX_BATCH, AssetBatch, AssetPatch
 from assets.schemas.assets import AssetDetailView, AssetIn, AssetView, asset_view
 from assets.services import assets
+from assets.services.asset_batch import patch_assets
 from proximity.db.listing import MAX_OFFSET
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query
-from proximity.http.responses import created, many, no_content, one, public_url
+from proximity.http.responses import batch, created, many, no_content, one, public_url
 from proximity.openapi import operation as api
 from proximity.openapi.envelopes import list_parameters
-from proximity.openapi.operation import documented, query
+from proximity.openapi.operation import BatchBody, documented, query
 
 ASSET_EXAMPLE: dict[str, Any] = {
     "name": "Building A",
@@ -152,6 +154,34 @@ async def replace_asset(request: Request) -> Response:
 
 
 @documented(
+    "Move, assign, suspend, delete or restore assets",
+    description=(
+        "Each row names an asset and what to change: `parent_id`, `entity_id`, one party and one "
+        "service to assign and unassign, `suspended_at` and `deleted_at` (a date suspends or "
+        "deletes at the server's time, null reactivates or restores). Each row is checked with "
+        "the rules of `PUT` and succeeds or fails on its own: a failing row is an item of "
+        "`errors` (`eValidationError`, `eAssetNotFound`, the rule's code, `ePermissionDenied` when "
+        "deleting without `asset.delete`), and leaves nothing of its changes behind."
+    ),
+    answers=api.batch(AssetView),
+    body=BatchBody(AssetPatch, MAX_BATCH),
+    body_example={
+        "data": [
+            {"id": "6fd5b5c4-0978-49f6-b301-85f60434c1b9", "suspended_at": "2023-01-01T12:35:00.000Z"},
+            {"id": "e3d53daf-87d4-4427-a215-000cce6d0f99", "deleted_at": "2023-01-01T12:35:00.000Z"},
+        ]
+    },
+    permission="asset.update",
+    operation_id="patch_assets",
+)
+async def patch_many(request: Request) -> Response:
+    claims = await authenticated(request)
+    body = await read_model(request, AssetBatch)
+    outcome = await patch_assets(collaborators(request), claims, body.data)
+    return batch([asset_view(item, claims) for item in outcome.applied], outcome.failures)
+
+
+@documented(
     "Delete an asset",
     description=(
         "A soft delete. An asset that still contains live assets is refused with "
@@ -170,6 +200,7 @@ async def delete_asset(request: Request) -> Response:
 routes = [
     Route("/assets", list_assets, methods=["GET"]),
     Route("/assets", create_asset, methods=["POST"]),
+    Route("/assets", patch_many, methods=["PATCH"]),
     Route("/assets/{id}", get_asset, methods=["GET"]),
     Route("/assets/{id}", replace_asset, methods=["PUT"]),
     Route("/assets/{id}", delete_asset, methods=["DELETE"]),

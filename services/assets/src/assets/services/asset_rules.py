@@ -20,6 +20,7 @@ from assets.errors import (
     ParentNotPermitted,
 )
 from assets.repositories import asset_queries, asset_types
+from assets.repositories.asset_queries import AssetLinks
 from assets.repositories.asset_records import Asset
 from assets.repositories.party_replica import missing_parties
 from assets.schemas.assets import AssetIn
@@ -32,8 +33,10 @@ async def check_write(
     *,
     current: Asset | None,
     max_depth: int,
+    current_links: AssetLinks | None = None,
 ) -> None:
-    """``current``: the asset being replaced (locked), None for a new one."""
+    """``current``: the asset being replaced (locked), None for a new one; ``current_links``:
+    its parties, which stay assignable even if identity has deleted them since."""
     types = await asset_types.rules_of(session, tenant_id)
     rules = _type_rules(types, fields.type_id)
     parent_type: TypeRules | None = None
@@ -62,7 +65,7 @@ async def check_write(
         if current is not None:
             height = await asset_queries.subtree_height(session, tenant_id, current.id, max_depth + 1)
         check_move(current.id if current else None, chain, height, max_depth)
-    await _named_ids_exist(session, tenant_id, fields)
+    await _named_ids_exist(session, tenant_id, fields, current_links)
 
 
 def _type_rules(types: dict[uuid.UUID, TypeRules], type_id: uuid.UUID | None) -> TypeRules | None:
@@ -87,12 +90,15 @@ async def _children_still_fit(
             raise ParentNotPermitted("The asset's children may not sit under an asset of the new type.")
 
 
-async def _named_ids_exist(session: AsyncSession, tenant_id: uuid.UUID, fields: AssetIn) -> None:
+async def _named_ids_exist(
+    session: AsyncSession, tenant_id: uuid.UUID, fields: AssetIn, current: AssetLinks | None
+) -> None:
     if fields.entity_id is not None:
         # Entities are this service's, but not built yet: no entity id exists so far.
         raise EntityNotFound()
-    if await missing_parties(session, tenant_id, set(fields.party_ids)):
+    added_parties = set(fields.party_ids) - set(current.party_ids if current else ())
+    if await missing_parties(session, tenant_id, added_parties):
         raise MissingParties()
-    if fields.service_ids:
+    if set(fields.service_ids) - set(current.service_ids if current else ()):
         # Services are contracts'; until its events feed a replica, no service id is known.
         raise MissingServices()

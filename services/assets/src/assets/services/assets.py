@@ -104,10 +104,16 @@ async def replace_asset(
         found = await asset_queries.asset_for_update(uow.session, claims.tenant_id, asset_id)
         if found is None or found.deleted_at is not None:
             raise AssetNotFound()
+        current_links = (await asset_queries.links_of(uow.session, [found.id]))[found.id]
         await check_write(
-            uow.session, claims.tenant_id, fields, current=found, max_depth=ctx.settings.max_hierarchy_depth
+            uow.session,
+            claims.tenant_id,
+            fields,
+            current=found,
+            current_links=current_links,
+            max_depth=ctx.settings.max_hierarchy_depth,
         )
-        before = _state(found, (await asset_queries.links_of(uow.session, [found.id]))[found.id])
+        before = _state(found, current_links)
         _apply(found, fields)
         links = _links(fields)
         if _state(found, links) != before:
@@ -125,10 +131,11 @@ async def delete_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID) 
     moved or deleted first. Deleting a deleted asset again changes nothing."""
     require(claims, "asset.delete")
     async with ctx.unit_of_work() as uow:
-        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
+        # The row, then the tree: every write takes them in this order, so none can deadlock.
         found = await asset_queries.asset_for_update(uow.session, claims.tenant_id, asset_id)
         if found is None:
             raise AssetNotFound()
+        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
         if found.deleted_at is None:
             if await asset_queries.has_live_children(uow.session, claims.tenant_id, found.id):
                 raise AssetHasChildren()
