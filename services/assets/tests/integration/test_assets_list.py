@@ -93,3 +93,28 @@ async def test_filters_by_party_and_containers_and_the_kept_sorts(service: Asset
     assert await ids(sort="-total_parties,+name") == ["Site", "Unit A", "Unit B"]
     bad = await get("/assets", headers=tenant.admin, params={"exclude_containers": "maybe"})
     assert bad.status_code == 400
+
+
+async def test_stats_parentage_and_images_on_request(service: Assets, tenant: Tenant) -> None:
+    site = await create(service, tenant, "Site", type_id=tenant.type_id("site"))
+    building = await create(service, tenant, "Hall", type_id=tenant.type_id("building"), parent_id=site["id"])
+    floor = await create(service, tenant, "Floor", type_id=tenant.type_id("floor"), parent_id=building["id"])
+    plain = await service.http.get("/assets", headers=tenant.admin, params={"ids[]": site["id"]})
+    assert "stats" not in plain.json()["data"][0]
+    listed = await service.http.get(
+        "/assets", headers=tenant.admin, params={"ids[]": site["id"], "include[]": "stats"}
+    )
+    assert listed.json()["data"][0]["stats"] == [{"contracts": 0, "services": 0, "assets": 1, "entities": 0}]
+    one = await service.http.get(
+        f"/assets/{floor['id']}", headers=tenant.admin, params={"include[]": ["parentage", "images"]}
+    )
+    data = one.json()["data"]
+    assert [item["name"] for item in data["parentage"]] == ["Hall", "Site"]
+    assert data["images"] == []
+    bare = (await service.http.get(f"/assets/{floor['id']}", headers=tenant.admin)).json()["data"]
+    assert "parentage" not in bare
+    assert "images" not in bare
+    bad = await service.http.get(
+        f"/assets/{floor['id']}", headers=tenant.admin, params={"include[]": "colour"}
+    )
+    assert bad.status_code == 400

@@ -161,3 +161,56 @@ async def assets_for_update(
         .execution_options(populate_existing=True)
     )
     return {found.id: found for found in (await session.execute(query)).scalars()}
+
+
+@dataclass(frozen=True, slots=True)
+class AssetStats:
+    contracts: int
+    services: int
+    assets: int
+    entities: int
+
+
+async def stats_of(
+    session: AsyncSession, tenant_id: uuid.UUID, shown: Sequence[Asset]
+) -> dict[uuid.UUID, AssetStats]:
+    """Per asset: its services, its live child assets, its entity (0 or 1); contract links are
+    contracts' and not held yet (0). Counted for the page's rows only."""
+    ids = [found.id for found in shown]
+    services: dict[uuid.UUID, int] = {}
+    children: dict[uuid.UUID, int] = {}
+    if ids:
+        rows = await session.execute(
+            select(col(AssetService.asset_id), func.count())
+            .where(col(AssetService.asset_id).in_(ids))
+            .group_by(col(AssetService.asset_id))
+        )
+        services = {asset_id: count for asset_id, count in rows.all()}
+        rows = await session.execute(
+            select(col(Asset.parent_id), func.count())
+            .where(
+                col(Asset.tenant_id) == tenant_id,
+                col(Asset.parent_id).in_(ids),
+                col(Asset.deleted_at).is_(None),
+            )
+            .group_by(col(Asset.parent_id))
+        )
+        children = {parent_id: count for parent_id, count in rows.all()}
+    return {
+        found.id: AssetStats(
+            0, services.get(found.id, 0), children.get(found.id, 0), 1 if found.entity_id is not None else 0
+        )
+        for found in shown
+    }
+
+
+async def ancestors(session: AsyncSession, tenant_id: uuid.UUID, found: Asset, limit: int) -> list[Asset]:
+    """The asset's parent, its parent's parent ... up to the top (at most ``limit``)."""
+    if found.parent_id is None:
+        return []
+    chain = await parent_chain(session, tenant_id, found.parent_id, limit)
+    rows = await session.execute(
+        select(Asset).where(col(Asset.tenant_id) == tenant_id, col(Asset.id).in_(chain))
+    )
+    by_id = {row.id: row for row in rows.scalars()}
+    return [by_id[asset_id] for asset_id in chain if asset_id in by_id]

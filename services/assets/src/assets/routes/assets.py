@@ -11,9 +11,17 @@ from starlette.routing import Route
 from assets.errors import ASSET_WRITE_ERRORS, AssetHasChildren, AssetNotFound, ContainerTypeChangeRestricted
 from assets.repositories.asset_list import SORTS, AssetFilter
 from assets.routes.caller import authenticated, collaborators
-from assets.routes.params import FLAG_SCHEMA, OPTIONAL_UUID, asset_id, flag, optional_uuid
+from assets.routes.params import FLAG_SCHEMA, OPTIONAL_UUID, asset_id, flag, includes, optional_uuid
 from assets.schemas.asset_batch import MAX_BATCH, AssetBatch, AssetPatch
-from assets.schemas.assets import AssetDetailView, AssetIn, AssetView, asset_view
+from assets.schemas.assets import (
+    AssetDetailView,
+    AssetIn,
+    AssetView,
+    ListedAssetView,
+    ancestor_view,
+    asset_view,
+    stats_view,
+)
 from assets.services import assets
 from assets.services.asset_batch import patch_assets
 from proximity.db.listing import MAX_OFFSET
@@ -24,6 +32,7 @@ from proximity.openapi import operation as api
 from proximity.openapi.envelopes import list_parameters
 from proximity.openapi.operation import BatchBody, documented, query
 
+GET_INCLUDES = ("parentage", "images")
 ASSET_EXAMPLE: dict[str, Any] = {
     "name": "Building A",
     "description": "The main building",
@@ -66,9 +75,9 @@ _RULES = (
         "`total` is exact up to 1000, then 1000 with "
         "`total_exact: false`; pages reach offset 1000, the `next_cursor` goes further."
     ),
-    answers=api.many(AssetView),
+    answers=api.many(ListedAssetView),
     params=(
-        *list_parameters(sortable=SORTS, max_offset=MAX_OFFSET),
+        *list_parameters(sortable=SORTS, includes=("stats",), max_offset=MAX_OFFSET),
         query("type_id", OPTIONAL_UUID, description="Only assets of this type."),
         query("parent_id", OPTIONAL_UUID, description="Only the direct children of this asset."),
         query("party_id", OPTIONAL_UUID, description="Only assets this party is assigned to."),
@@ -86,7 +95,9 @@ _RULES = (
 async def list_assets(request: Request) -> Response:
     claims = await authenticated(request)
     params = request.query_params
-    listing = parse_list_query(params, sortable=SORTS, default_sort="+name", max_offset=MAX_OFFSET)
+    listing = parse_list_query(
+        params, sortable=SORTS, default_sort="+name", includes=("stats",), max_offset=MAX_OFFSET
+    )
     filters = AssetFilter(
         ids=listing.ids,
         keywords=listing.keywords,
@@ -98,22 +109,41 @@ async def list_assets(request: Request) -> Response:
         contract_id=optional_uuid(params, "contract_id"),
         exclude_containers=flag(params, "exclude_containers"),
     )
-    found, page = await assets.list_assets(collaborators(request), claims, filters, listing)
-    items = [asset_view(item, claims) for item in found]
-    return many(items, query=listing, total=page, url=public_url(request))
+    listed = await assets.list_assets(collaborators(request), claims, filters, listing)
+    items = []
+    for item in listed.shown:
+        view = asset_view(item, claims)
+        if listed.stats is not None:
+            view["stats"] = stats_view(listed.stats[item.id])
+        items.append(view)
+    return many(items, query=listing, total=listed.page, url=public_url(request))
 
 
 @documented(
     "Get an asset",
     description="One asset in full, with its address, geo and assigned ids; a deleted asset too.",
     answers=api.one(AssetDetailView),
+    params=(
+        query(
+            "include[]",
+            {"type": "array", "items": {"type": "string", "enum": ["", *GET_INCLUDES]}},
+            description="`parentage`: the asset's ancestors, parent first; `images`: its image URLs.",
+        ),
+    ),
     errors=(AssetNotFound,),
     permission="asset.view",
 )
 async def get_asset(request: Request) -> Response:
     claims = await authenticated(request)
-    found = await assets.get_asset(collaborators(request), claims, asset_id(request))
-    return one(asset_view(found.asset, claims, found.links))
+    target = asset_id(request)
+    wanted = includes(request.query_params, GET_INCLUDES)
+    found = await assets.get_asset(collaborators(request), claims, target, parentage="parentage" in wanted)
+    view = asset_view(found.asset, claims, found.links)
+    if found.parentage is not None:
+        view["parentage"] = [ancestor_view(item) for item in found.parentage]
+    if "images" in wanted:
+        view["images"] = []  # documents (and so images) are not held yet
+    return one(view)
 
 
 @documented(

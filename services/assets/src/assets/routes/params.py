@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -39,3 +40,15 @@ def flag(params: QueryParams, name: str) -> bool:
     if raw in ("true", "1"):
         return True
     raise ValidationFailed(f"'{name}' must be true or false.", fields={name: "boolean"})
+
+
+def includes(params: QueryParams, allowed: Collection[str]) -> set[str]:
+    """``include[]=a&include[]=b`` or ``include=a,b``; an unknown one is a 400."""
+    given = {
+        v.strip() for item in params.getlist("include[]") + params.getlist("include") for v in item.split(",")
+    }
+    given.discard("")
+    unknown = given - set(allowed)
+    if unknown:
+        raise ValidationFailed(f"Unknown include '{sorted(unknown)[0]}'.", fields={"include": "unknown"})
+    return given

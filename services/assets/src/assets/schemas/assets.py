@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from assets.domain.address import missing_parts
 from assets.domain.geo import Geo, InvalidGeo, checked_geo
 from assets.domain.object_permissions import object_permissions
-from assets.repositories.asset_queries import AssetLinks
+from assets.repositories.asset_queries import AssetLinks, AssetStats
 from assets.repositories.asset_records import Asset
+from assets.schemas.view_fields import sometimes_absent
 from proximity.auth.claims import Claims
 
 MAX_LINKED = 1000
@@ -159,8 +161,41 @@ class AssetView(BaseModel):
     )
 
 
+class AssetStatsView(BaseModel):
+    """Contract links are contracts' and not held yet: 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    contracts: int = Field(ge=0)
+    services: int = Field(ge=0)
+    assets: int = Field(ge=0, description="Live child assets.")
+    entities: int = Field(ge=0)
+
+
+class ListedAssetView(AssetView):
+    stats: list[AssetStatsView] | SkipJsonSchema[None] = sometimes_absent(
+        "With `include[]=stats` only: one item of totals.", max_length=1
+    )
+
+
+class AncestorView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    name: str
+    type_id: uuid.UUID | None
+    parent_id: uuid.UUID | None
+
+
 class AssetDetailView(AssetView):
     """One asset in full: get, create and replace."""
+
+    parentage: list[AncestorView] | SkipJsonSchema[None] = sometimes_absent(
+        "With `include[]=parentage` only: the parent first, up to the top."
+    )
+    images: list[str] | SkipJsonSchema[None] = sometimes_absent(
+        "With `include[]=images` only: image URLs (none until documents exist)."
+    )
 
     phone: str | None
     floor_unit: str | None
@@ -216,3 +251,19 @@ def asset_view(found: Asset, claims: Claims, links: AssetLinks | None = None) ->
     if granted is not None:  # seed 004: omitted for a system admin, whose checks are bypassed
         view["__permissions__"] = granted
     return view
+
+
+def stats_view(stats: AssetStats) -> list[dict[str, int]]:
+    """A one-item list, as seed 004 shows it."""
+    return [
+        {
+            "contracts": stats.contracts,
+            "services": stats.services,
+            "assets": stats.assets,
+            "entities": stats.entities,
+        }
+    ]
+
+
+def ancestor_view(found: Asset) -> dict[str, Any]:
+    return {"id": found.id, "name": found.name, "type_id": found.type_id, "parent_id": found.parent_id}

@@ -11,7 +11,7 @@ from assets.errors import AssetHasChildren, AssetNotFound
 from assets.events import published
 from assets.repositories import asset_queries
 from assets.repositories.asset_list import AssetFilter, list_page
-from assets.repositories.asset_queries import AssetLinks
+from assets.repositories.asset_queries import AssetLinks, AssetStats
 from assets.repositories.asset_records import Asset
 from assets.repositories.columns import now
 from assets.schemas.assets import AssetIn
@@ -26,25 +26,43 @@ from proximity.http.list_query import KeysetPage, ListQuery
 class FullAsset:
     asset: Asset
     links: AssetLinks
+    parentage: tuple[Asset, ...] | None = None  # with include[]=parentage only
+
+
+@dataclass(frozen=True, slots=True)
+class ListedAssets:
+    shown: list[Asset]
+    page: KeysetPage
+    stats: dict[uuid.UUID, AssetStats] | None  # with include[]=stats only
 
 
 async def list_assets(
     ctx: Collaborators, claims: Claims, filters: AssetFilter, query: ListQuery
-) -> tuple[list[Asset], KeysetPage]:
-    """A page and its total, read in one snapshot so the two agree."""
+) -> ListedAssets:
+    """A page, its total and its stats, read in one snapshot so they agree."""
     require(claims, "asset.view")
     async with ctx.snapshot() as session:
-        return await list_page(session, claims.tenant_id, filters, query)
+        shown, page = await list_page(session, claims.tenant_id, filters, query)
+        stats = (
+            await asset_queries.stats_of(session, claims.tenant_id, shown)
+            if "stats" in query.include
+            else None
+        )
+    return ListedAssets(shown, page, stats)
 
 
-async def get_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID) -> FullAsset:
+async def get_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID, *, parentage: bool) -> FullAsset:
     require(claims, "asset.view")
     async with ctx.snapshot() as session:
         found = await asset_queries.asset(session, claims.tenant_id, asset_id)
         if found is None:
             raise AssetNotFound()
         links = await asset_queries.links_of(session, [found.id])
-    return FullAsset(found, links[found.id])
+        chain = None
+        if parentage:
+            depth = ctx.settings.max_hierarchy_depth
+            chain = tuple(await asset_queries.ancestors(session, claims.tenant_id, found, depth))
+    return FullAsset(found, links[found.id], chain)
 
 
 def _apply(found: Asset, fields: AssetIn) -> None:
