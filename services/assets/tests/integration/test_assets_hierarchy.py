@@ -3,6 +3,8 @@ the depth is bounded (5 in these tests), and a container with children is not de
 
 from __future__ import annotations
 
+import asyncio
+
 from assets_support import Assets, Tenant, assert_error, asset_body, create
 
 
@@ -109,3 +111,19 @@ async def test_a_new_type_must_still_take_the_children(service: Assets, tenant: 
         await service.http.put(f"/assets/{building['id']}", headers=tenant.admin, json=body),
         "eParentNotPermitted",
     )
+
+
+async def test_concurrent_crossing_moves_cannot_make_a_cycle(service: Assets, tenant: Tenant) -> None:
+    """A under B and B under A at once: each alone passes the cycle check, so the tenant's tree
+    lock must make one wait and then see the other's move."""
+    for _ in range(5):
+        a = await create(service, tenant, "A")
+        b = await create(service, tenant, "B")
+        put = service.http.put
+        answers = await asyncio.gather(
+            put(f"/assets/{a['id']}", headers=tenant.admin, json=asset_body("A", parent_id=b["id"])),
+            put(f"/assets/{b['id']}", headers=tenant.admin, json=asset_body("B", parent_id=a["id"])),
+        )
+        assert sorted(r.status_code for r in answers) == [200, 400], [r.text for r in answers]
+        refused = next(r for r in answers if r.status_code == 400)
+        assert refused.json()["errors"][0]["code"] == "eParentCycle"

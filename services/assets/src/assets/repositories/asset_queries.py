@@ -44,8 +44,10 @@ async def live_asset(session: AsyncSession, tenant_id: uuid.UUID, asset_id: uuid
 
 
 async def lock_hierarchy(session: AsyncSession, tenant_id: uuid.UUID) -> None:
-    """Moves within one tenant's tree take turns: two concurrent moves (A under B, B under A)
-    would each pass the cycle check alone. Held to the end of the transaction."""
+    """Changes to one tenant's tree take turns: two concurrent moves (A under B, B under A)
+    would each pass the cycle check alone. Held to the end of the transaction. Taken before any
+    asset row lock (a move's foreign key check waits on its parent's row, so taking rows first
+    deadlocks two crossing moves)."""
     await session.execute(
         text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"assets-tree:{tenant_id}"}
     )

@@ -145,6 +145,8 @@ async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) 
             patches[position] = parsed
     applied: list[Asset] = []
     async with ctx.unit_of_work() as uow:
+        # The tenant's tree, then the rows, as every write (none can deadlock another).
+        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
         found = await asset_queries.assets_for_update(
             uow.session, claims.tenant_id, [p.id for p in patches.values()]
         )

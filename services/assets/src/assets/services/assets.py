@@ -119,6 +119,9 @@ async def replace_asset(
     new version and publishes nothing."""
     require(claims, "asset.update")
     async with ctx.unit_of_work() as uow:
+        # The tenant's tree first, then the row (as every write): a replace may move the asset
+        # or change its type, which the moves and creates beside it must see.
+        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
         found = await asset_queries.asset_for_update(uow.session, claims.tenant_id, asset_id)
         if found is None or found.deleted_at is not None:
             raise AssetNotFound()
@@ -149,11 +152,11 @@ async def delete_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID) 
     moved or deleted first. Deleting a deleted asset again changes nothing."""
     require(claims, "asset.delete")
     async with ctx.unit_of_work() as uow:
-        # The row, then the tree: every write takes them in this order, so none can deadlock.
+        # The tree, then the row: every write takes them in this order, so none can deadlock.
+        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
         found = await asset_queries.asset_for_update(uow.session, claims.tenant_id, asset_id)
         if found is None:
             raise AssetNotFound()
-        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
         if found.deleted_at is None:
             if await asset_queries.has_live_children(uow.session, claims.tenant_id, found.id):
                 raise AssetHasChildren()
