@@ -21,7 +21,6 @@ NOT_YET_BUILT = {
     ("delete", "/dynamicfields/fields/{}"),
     ("delete", "/dynamicfields/layouts/{}"),
     ("delete", "/entities/{}"),
-    ("delete", "/industries/{}"),
     ("get", "/dynamicfields/fields"),
     ("get", "/dynamicfields/layouts"),
     ("get", "/dynamicfields/{}/values"),
@@ -29,8 +28,6 @@ NOT_YET_BUILT = {
     ("get", "/entities/{}"),
     ("get", "/entities/~/roles"),
     ("get", "/entities/~/types"),
-    ("get", "/industries"),
-    ("get", "/industries/{}"),
     ("get", "/search/locations"),
     ("patch", "/entities"),
     ("post", "/dynamicfields/fields"),
@@ -38,11 +35,9 @@ NOT_YET_BUILT = {
     ("post", "/dynamicfields/values"),
     ("post", "/entities"),
     ("post", "/entities/~/actions/assign_service"),
-    ("post", "/industries"),
     ("put", "/dynamicfields/fields/{}"),
     ("put", "/dynamicfields/layouts/{}"),
     ("put", "/entities/{}"),
-    ("put", "/industries/{}"),
 }
 
 

@@ -102,3 +102,8 @@ ASSET_WRITE_ERRORS: tuple[type[ProximityError], ...] = (
     ParentCycle,
     HierarchyTooDeep,
 )
+
+
+class IndustryNotFound(NotFound):
+    code = "eIndustryNotFound"
+    message = "The industry could not be found / invalid ID."

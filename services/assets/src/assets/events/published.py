@@ -4,6 +4,9 @@
 those readers need it: where it is (address, geo and its representative point), where it sits
 (type, parent, entity) and whether it shows (hidden, suspended, deleted). ``version`` is the
 asset's: a reader applies a state only when it is newer.
+
+``assets.industry.created`` / ``.updated`` / ``.deleted`` (contract 1): ``id``, ``name``,
+``archived_at``, ``deleted_at`` (iam's commercial datazones and entities' readers name them).
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from assets.repositories.asset_records import Asset
+from assets.repositories.industries import Industry
 from proximity.events.envelope import Event
 
 ASSET_CONTRACT_VERSION = 1
+INDUSTRY_CONTRACT_VERSION = 1
 
 
 def _iso(value: Any) -> str | None:
@@ -67,3 +72,31 @@ def asset_updated(found: Asset) -> Event:
 
 def asset_deleted(found: Asset) -> Event:
     return _event("assets.asset.deleted", found)
+
+
+def _industry_event(subject: str, found: Industry) -> Event:
+    return Event(
+        type=subject,
+        tenant_id=found.tenant_id,
+        aggregate_id=str(found.id),
+        version=found.version,
+        data={
+            "contract": INDUSTRY_CONTRACT_VERSION,
+            "id": str(found.id),
+            "name": found.name,
+            "archived_at": _iso(found.archived_at),
+            "deleted_at": _iso(found.deleted_at),
+        },
+    )
+
+
+def industry_created(found: Industry) -> Event:
+    return _industry_event("assets.industry.created", found)
+
+
+def industry_updated(found: Industry) -> Event:
+    return _industry_event("assets.industry.updated", found)
+
+
+def industry_deleted(found: Industry) -> Event:
+    return _industry_event("assets.industry.deleted", found)
