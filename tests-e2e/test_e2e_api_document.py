@@ -26,8 +26,6 @@ NOT_YET_BUILT = {
     ("get", "/dynamicfields/{}/values"),
     ("get", "/entities"),
     ("get", "/entities/{}"),
-    ("get", "/entities/~/roles"),
-    ("get", "/entities/~/types"),
     ("get", "/search/locations"),
     ("patch", "/entities"),
     ("post", "/dynamicfields/fields"),

@@ -5,6 +5,7 @@ party event changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -62,6 +63,22 @@ async def test_a_new_tenant_gets_its_asset_types(service: Assets) -> None:
         return len(response.json()["data"]) == 4
 
     await eventually(provisioned)
+    entity_types = await service.http.get("/entities/~/types", headers=headers)
+    assert len(entity_types.json()["data"]) == 2
+    # Announced again (a republish under a new id): nothing more is provisioned. A second
+    # tenant's event, on the same consumer, shows when the first was handled.
+    await publish(service, dataclasses.replace(event, id=uuid.uuid4()))
+    second = uuid.uuid4()
+    await publish(
+        service, dataclasses.replace(event, id=uuid.uuid4(), tenant_id=second, data={"id": str(second)})
+    )
+
+    async def second_provisioned() -> bool:
+        response = await service.http.get("/assets/~/types", headers=service.headers(second, admin=True))
+        return len(response.json()["data"]) == 4
+
+    await eventually(second_provisioned)
+    assert len((await service.http.get("/assets/~/types", headers=headers)).json()["data"]) == 4
 
 
 async def test_parties_announced_by_identity_can_be_assigned(service: Assets) -> None:
