@@ -20,22 +20,17 @@ RUNNING = {"identity", "assets", "consents"}  # the contexts the stack starts to
 NOT_YET_BUILT = {
     ("delete", "/dynamicfields/fields/{}"),
     ("delete", "/dynamicfields/layouts/{}"),
-    ("delete", "/entities/{}"),
     ("get", "/dynamicfields/fields"),
     ("get", "/dynamicfields/layouts"),
     ("get", "/dynamicfields/{}/values"),
-    ("get", "/entities"),
-    ("get", "/entities/{}"),
     ("get", "/search/locations"),
     ("patch", "/entities"),
     ("post", "/dynamicfields/fields"),
     ("post", "/dynamicfields/layouts"),
     ("post", "/dynamicfields/values"),
-    ("post", "/entities"),
     ("post", "/entities/~/actions/assign_service"),
     ("put", "/dynamicfields/fields/{}"),
     ("put", "/dynamicfields/layouts/{}"),
-    ("put", "/entities/{}"),
 }
 
 

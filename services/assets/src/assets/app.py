@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from assets.bootstrap import Collaborators
 from assets.config import AssetsSettings
 from assets.events.consumers import start_consumers
-from assets.routes import asset_types, entity_catalogues, industries
+from assets.routes import asset_types, entities, entity_catalogues, industries
 from assets.routes import assets as asset_routes
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
@@ -16,8 +16,8 @@ from proximity.service_app import service_app
 API_VERSION = "0.1.0"
 API_DESCRIPTION = (
     "Assets (sites, buildings, floors, units) and their hierarchy, with address and geo, the "
-    "asset type, entity type and entity role catalogues every tenant is given, and industries "
-    "(seed 004)."
+    "asset type, entity type and entity role catalogues every tenant is given, entities (client "
+    "and vendor organisations) and industries (seed 004)."
 )
 
 
@@ -30,8 +30,14 @@ def create_app(settings: AssetsSettings | None = None) -> Starlette:
     return service_app(
         settings,
         context="assets",
-        # /assets/~/types before /assets/{id}.
-        routes=[*asset_types.routes, *asset_routes.routes, *entity_catalogues.routes, *industries.routes],
+        # /assets/~/types before /assets/{id},        # /entities/~/... before /entities/{id}.
+        routes=[
+            *asset_types.routes,
+            *asset_routes.routes,
+            *entity_catalogues.routes,
+            *entities.routes,
+            *industries.routes,
+        ],
         wire=wire,
         start_consumers=start_consumers,
         document=ApiInfo(title="Assets", version=API_VERSION, description=API_DESCRIPTION),

@@ -107,3 +107,38 @@ ASSET_WRITE_ERRORS: tuple[type[ProximityError], ...] = (
 class IndustryNotFound(NotFound):
     code = "eIndustryNotFound"
     message = "The industry could not be found / invalid ID."
+
+
+class EntityTypeNotFound(NotFound):
+    code = "eEntityTypeNotFound"
+    message = "Entity type ID given could not be found."
+
+
+class MissingIndustries(ProximityError):
+    code = "eAttemptSaveWithMissingIndustries"
+    message = "The industry given does not exist."
+
+
+class MissingRoles(ProximityError):
+    code = "eAttemptSaveWithMissingRoles"
+    message = "One or more of the roles given do not exist for owners or contacts."
+
+
+class MissingOwners(ProximityError):
+    code = "eAttemptSaveWithMissingOwners"
+    message = "One or more of the owners given are not parties of the tenant."
+
+
+class MissingContacts(ProximityError):
+    code = "eAttemptSaveWithMissingContacts"
+    message = "One or more of the contacts given are not parties of the tenant."
+
+
+ENTITY_WRITE_ERRORS: tuple[type[ProximityError], ...] = (
+    EntityTypeNotFound,
+    MissingIndustries,
+    MissingServices,
+    MissingRoles,
+    MissingOwners,
+    MissingContacts,
+)

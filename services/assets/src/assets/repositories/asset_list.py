@@ -3,7 +3,6 @@ keywords through the GIN-indexed tsvector of the name."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlmodel import col
 
 from assets.repositories.asset_records import Asset, AssetParty, AssetService
 from assets.repositories.asset_types import AssetType
+from assets.repositories.keywords import matches_keywords
 from proximity.db.listing import (
     Ordering,
     Window,
@@ -57,22 +57,6 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "updated": (func.coalesce(_columns.updated_at, _columns.created_at),),
 }
 
-_SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
-_WORD_BREAKS = re.compile(r"[\W_]+")
-
-
-def words_query(keywords: str) -> str | None:
-    """Every keyword must start a word of the name, as identity's party keywords do (each as
-    PostgreSQL's parser splits it, or split at punctuation). None: no word left."""
-    terms = []
-    for keyword in keywords.lower().split():
-        parts = [part for part in _WORD_BREAKS.split(keyword) if part]
-        if parts:
-            whole = keyword.replace("\\", "\\\\").replace("'", "''")
-            split = " <-> ".join(f"'{part}':*" for part in parts)
-            terms.append(split if parts == [keyword] else f"'{whole}':* | ({split})")
-    return " & ".join(f"({term})" for term in terms) if terms else None
-
 
 def _conditions(tenant_id: uuid.UUID, filters: AssetFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [col(Asset.tenant_id) == tenant_id]
@@ -104,11 +88,7 @@ def _conditions(tenant_id: uuid.UUID, filters: AssetFilter) -> list[ColumnElemen
         )
         conditions.append(or_(col(Asset.type_id).is_(None), col(Asset.type_id).not_in(containers)))
     if filters.keywords is not None:
-        words = words_query(filters.keywords)
-        if words is None:
-            conditions.append(false())
-        else:
-            conditions.append(_columns.search_words.bool_op("@@")(func.to_tsquery(_SIMPLE, words)))
+        conditions.append(matches_keywords(_columns.search_words, filters.keywords))
     return conditions
 
 

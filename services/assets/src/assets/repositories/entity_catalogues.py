@@ -86,3 +86,17 @@ async def entity_roles_of(
     if role_type is not None:
         query = query.where(col(EntityRole.type) == role_type)
     return (await session.execute(query.order_by(col(EntityRole.name)))).scalars().all()
+
+
+async def entity_type_exists(session: AsyncSession, tenant_id: uuid.UUID, entity_type_id: uuid.UUID) -> bool:
+    query = select(col(EntityType.id)).where(
+        col(EntityType.tenant_id) == tenant_id, col(EntityType.id) == entity_type_id
+    )
+    return (await session.execute(query)).first() is not None
+
+
+async def role_ids_of_type(session: AsyncSession, tenant_id: uuid.UUID, role_type: str) -> set[uuid.UUID]:
+    query = select(col(EntityRole.id)).where(
+        col(EntityRole.tenant_id) == tenant_id, col(EntityRole.type) == role_type
+    )
+    return set((await session.execute(query)).scalars())

@@ -59,8 +59,9 @@ _RULES = (
     "itself or its descendants (`eParentCycle`), nor deeper than the hierarchy's limit "
     "(`eHierarchyTooDeep`). `geo` is `lat` + `long` (+ `radius` in metres) or `wkt` alone: a "
     "valid POLYGON or MULTIPOLYGON (longitude latitude) on the globe, at most 10,000 vertices. "
-    "`party_ids` must be live parties of the tenant. Entities and services are not held here "
-    "yet: any `entity_id` is `eEntityNotFound`, any service id `eAttemptSaveWithMissingServices`. "
+    "`party_ids` must be live parties of the tenant and `entity_id` a live entity "
+    "(`eEntityNotFound`); what the asset already names stays valid after it is deleted. Services "
+    "are not held here yet: any service id is `eAttemptSaveWithMissingServices`. "
     "A non-null `suspended_at` suspends at the server's time."
 )
 

@@ -10,11 +10,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from assets.domain.address import missing_parts
 from assets.domain.geo import Geo, InvalidGeo, checked_geo
 from assets.domain.object_permissions import object_permissions
 from assets.repositories.asset_queries import AssetLinks, AssetStats
 from assets.repositories.asset_records import Asset
+from assets.schemas.addresses import AddressIn, AddressView, Latitude, Longitude
 from assets.schemas.view_fields import sometimes_absent
 from proximity.auth.claims import Claims
 
@@ -24,35 +24,6 @@ E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
 Short = Annotated[str, StringConstraints(max_length=50)]
-AddressPart = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-
-
-class AddressIn(BaseModel):
-    """Any part may be given, but a finer part needs the coarser ones it sits in: region needs
-    country; city and locale need country and region; street needs city too, unit street too;
-    postal needs country."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: AddressPart | None = None
-    unit: AddressPart | None = None
-    street: AddressPart | None = None
-    locale: AddressPart | None = None
-    city: AddressPart | None = None
-    region: AddressPart | None = None
-    postal: AddressPart | None = None
-    country: AddressPart | None = None
-    lat: Latitude | None = None
-    long: Longitude | None = None
-
-    @model_validator(mode="after")
-    def _coarser_parts_given(self) -> AddressIn:
-        problems = missing_parts(self.model_dump())
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
 
 
 class GeoIn(BaseModel):
@@ -112,21 +83,6 @@ class AssetIn(BaseModel):
     geo: GeoIn | None = None
     is_hidden: bool = False
     suspended_at: datetime | None = None
-
-
-class AddressView(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None
-    unit: str | None
-    street: str | None
-    locale: str | None
-    city: str | None
-    region: str | None
-    postal: str | None
-    country: str | None
-    lat: float | None
-    long: float | None
 
 
 class GeoView(BaseModel):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assets.repositories.asset_records import Asset
-from assets.schemas.assets import AddressIn, GeoIn
+from assets.schemas.addresses import AddressIn
+from assets.schemas.assets import GeoIn
 
 
 def apply_location(found: Asset, address: AddressIn | None, geo: GeoIn | None) -> None:

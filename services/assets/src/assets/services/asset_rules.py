@@ -22,6 +22,7 @@ from assets.errors import (
 from assets.repositories import asset_queries, asset_types
 from assets.repositories.asset_queries import AssetLinks
 from assets.repositories.asset_records import Asset
+from assets.repositories.entity_queries import is_live_entity
 from assets.repositories.party_replica import missing_parties
 from assets.schemas.assets import AssetIn
 
@@ -65,7 +66,7 @@ async def check_write(
         if current is not None:
             height = await asset_queries.subtree_height(session, tenant_id, current.id, max_depth + 1)
         check_move(current.id if current else None, chain, height, max_depth)
-    await _named_ids_exist(session, tenant_id, fields, current_links)
+    await _named_ids_exist(session, tenant_id, fields, current_links, current.entity_id if current else None)
 
 
 def _type_rules(types: dict[uuid.UUID, TypeRules], type_id: uuid.UUID | None) -> TypeRules | None:
@@ -91,10 +92,18 @@ async def _children_still_fit(
 
 
 async def _named_ids_exist(
-    session: AsyncSession, tenant_id: uuid.UUID, fields: AssetIn, current: AssetLinks | None
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    fields: AssetIn,
+    current: AssetLinks | None,
+    current_entity: uuid.UUID | None,
 ) -> None:
-    if fields.entity_id is not None:
-        # Entities are this service's, but not built yet: no entity id exists so far.
+    """What the asset already names stays valid after its owner deletes it; new ids must exist."""
+    if (
+        fields.entity_id is not None
+        and fields.entity_id != current_entity
+        and not await is_live_entity(session, tenant_id, fields.entity_id)
+    ):
         raise EntityNotFound()
     added_parties = set(fields.party_ids) - set(current.party_ids if current else ())
     if await missing_parties(session, tenant_id, added_parties):
