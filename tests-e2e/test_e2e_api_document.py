@@ -24,7 +24,6 @@ NOT_YET_BUILT = {
     ("get", "/dynamicfields/layouts"),
     ("get", "/dynamicfields/{}/values"),
     ("get", "/search/locations"),
-    ("patch", "/entities"),
     ("post", "/dynamicfields/fields"),
     ("post", "/dynamicfields/layouts"),
     ("post", "/dynamicfields/values"),

@@ -150,3 +150,41 @@ async def test_the_ids_an_entity_names_must_exist(service: Assets, tenant: Tenan
     )
     body = {"name": "U", "description": "", "entity_id": theirs["id"]}
     assert_error(await service.http.post("/assets", headers=tenant.admin, json=body), "eEntityNotFound")
+
+
+async def test_entity_rows_apply_or_fail_alone(service: Assets, tenant: Tenant) -> None:
+    first = (
+        await service.http.post("/entities", headers=tenant.admin, json=entity_body(tenant, "First"))
+    ).json()["data"]
+    second = (
+        await service.http.post("/entities", headers=tenant.admin, json=entity_body(tenant, "Second"))
+    ).json()["data"]
+    rows = [
+        {"id": first["id"], "suspended_at": "2020-01-01T00:00:00Z"},
+        {"id": second["id"], "service_id_assign": str(uuid.uuid4()), "suspended_at": "2020-01-01T00:00:00Z"},
+        {"id": second["id"], "contract_id_assign": str(uuid.uuid4())},
+        {"id": second["id"], "deleted_at": "2020-01-01T00:00:00Z"},
+        {"id": str(uuid.uuid4()), "deleted_at": None},
+    ]
+    response = await service.http.patch("/entities", headers=tenant.admin, json={"data": rows})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [item["id"] for item in body["data"]] == [first["id"], second["id"]]
+    assert [e["code"] for e in body["errors"]] == [
+        "eAttemptSaveWithMissingServices",
+        "eValidationError",
+        "eEntityNotFound",
+    ]
+    assert body["data"][0]["suspended_at"] is not None
+    gone = (await service.http.get(f"/entities/{second['id']}", headers=tenant.admin)).json()["data"]
+    assert gone["deleted_at"] is not None
+    assert gone["suspended_at"] is None  # its failed row left nothing behind
+    restored = await service.http.patch(
+        "/entities", headers=tenant.admin, json={"data": [{"id": second["id"], "deleted_at": None}]}
+    )
+    assert restored.json()["errors"] == []
+    assert [e["type"] for e in await recorded_events(service, second["id"])] == [
+        "assets.entity.created",
+        "assets.entity.deleted",
+        "assets.entity.updated",
+    ]

@@ -128,3 +128,16 @@ async def replace_links(session: AsyncSession, found: Entity, links: EntityLinks
     session.add_all(
         EntityService(entity_id=found.id, service_id=s, tenant_id=found.tenant_id) for s in links.service_ids
     )
+
+
+async def entities_for_update(
+    session: AsyncSession, tenant_id: uuid.UUID, entity_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Entity]:
+    query = (
+        select(Entity)
+        .where(col(Entity.tenant_id) == tenant_id, col(Entity.id).in_(entity_ids))
+        .order_by(col(Entity.id))  # one lock order, so two batches cannot deadlock
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {found.id: found for found in (await session.execute(query)).scalars()}

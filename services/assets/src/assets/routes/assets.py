@@ -12,7 +12,7 @@ from assets.errors import ASSET_WRITE_ERRORS, AssetHasChildren, AssetNotFound, C
 from assets.repositories.asset_list import SORTS, AssetFilter
 from assets.routes.caller import authenticated, collaborators
 from assets.routes.params import FLAG_SCHEMA, OPTIONAL_UUID, asset_id, flag, includes, optional_uuid
-from assets.schemas.asset_batch import MAX_BATCH, AssetBatch, AssetPatch
+from assets.schemas.asset_batch import AssetPatch
 from assets.schemas.assets import (
     AssetDetailView,
     AssetIn,
@@ -22,6 +22,7 @@ from assets.schemas.assets import (
     asset_view,
     stats_view,
 )
+from assets.schemas.batch import MAX_BATCH, BatchRows
 from assets.services import assets
 from assets.services.asset_batch import patch_assets
 from proximity.db.listing import MAX_OFFSET
@@ -207,7 +208,7 @@ async def replace_asset(request: Request) -> Response:
 )
 async def patch_many(request: Request) -> Response:
     claims = await authenticated(request)
-    body = await read_model(request, AssetBatch)
+    body = await read_model(request, BatchRows)
     outcome = await patch_assets(collaborators(request), claims, body.data)
     return batch([asset_view(item, claims) for item in outcome.applied], outcome.failures)
 

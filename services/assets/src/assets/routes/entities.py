@@ -13,15 +13,18 @@ from assets.errors import ENTITY_WRITE_ERRORS, EntityNotFound
 from assets.repositories.entity_queries import SORTS, EntityFilter
 from assets.routes.caller import authenticated, collaborators
 from assets.routes.params import OPTIONAL_UUID, optional_uuid
+from assets.schemas.batch import MAX_BATCH, BatchRows
 from assets.schemas.entities import EntityDetailView, EntityIn, EntityView, entity_view
+from assets.schemas.entity_batch import EntityPatch
 from assets.services import entities
+from assets.services.entity_batch import patch_entities
 from proximity.db.listing import MAX_OFFSET
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query
-from proximity.http.responses import created, many, no_content, one, public_url
+from proximity.http.responses import batch, created, many, no_content, one, public_url
 from proximity.openapi import operation as api
 from proximity.openapi.envelopes import list_parameters
-from proximity.openapi.operation import documented, query
+from proximity.openapi.operation import BatchBody, documented, query
 
 ENTITY_EXAMPLE: dict[str, Any] = {
     "name": "Acme Mining",
@@ -135,6 +138,31 @@ async def replace_entity(request: Request) -> Response:
 
 
 @documented(
+    "Assign services, suspend, delete or restore entities",
+    description=(
+        "Each row names an entity and what to change: one service to assign and unassign, "
+        "`suspended_at` and `deleted_at` (a date suspends or deletes at the server's time, null "
+        "reactivates or restores). Contract links are made in the contracts service: "
+        "`contract_id_assign` / `_unassign` must be null here. Each row succeeds or fails on its "
+        "own (`eValidationError`, `eEntityNotFound`, `eAttemptSaveWithMissingServices`, "
+        "`ePermissionDenied` when deleting without `entity.delete`)."
+    ),
+    answers=api.batch(EntityView),
+    body=BatchBody(EntityPatch, MAX_BATCH),
+    body_example={
+        "data": [{"id": "6fd5b5c4-0978-49f6-b301-85f60434c1b9", "suspended_at": "2023-01-01T12:35:00.000Z"}]
+    },
+    permission="entity.update",
+    operation_id="patch_entities",
+)
+async def patch_many(request: Request) -> Response:
+    claims = await authenticated(request)
+    body = await read_model(request, BatchRows)
+    outcome = await patch_entities(collaborators(request), claims, body.data)
+    return batch([entity_view(item, claims) for item in outcome.applied], outcome.failures)
+
+
+@documented(
     "Delete an entity",
     description=(
         "A soft delete: assets that name the entity keep the reference, but no asset can be given "
@@ -153,6 +181,7 @@ async def delete_entity(request: Request) -> Response:
 routes = [
     Route("/entities", list_entities, methods=["GET"]),
     Route("/entities", create_entity, methods=["POST"]),
+    Route("/entities", patch_many, methods=["PATCH"]),
     Route("/entities/{id}", get_entity, methods=["GET"]),
     Route("/entities/{id}", replace_entity, methods=["PUT"]),
     Route("/entities/{id}", delete_entity, methods=["DELETE"]),

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-MAX_BATCH = 100
+from pydantic import BaseModel, ConfigDict
 
 
 class AssetPatch(BaseModel):
@@ -26,10 +23,3 @@ class AssetPatch(BaseModel):
     service_id_unassign: uuid.UUID | None = None
     suspended_at: datetime | None = None
     deleted_at: datetime | None = None
-
-
-class AssetBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    # Rows are validated one by one, so that one malformed row fails alone.
-    data: list[Any] = Field(min_length=1, max_length=MAX_BATCH)
