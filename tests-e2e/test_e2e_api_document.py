@@ -27,7 +27,6 @@ NOT_YET_BUILT = {
     ("post", "/dynamicfields/fields"),
     ("post", "/dynamicfields/layouts"),
     ("post", "/dynamicfields/values"),
-    ("post", "/entities/~/actions/assign_service"),
     ("put", "/dynamicfields/fields/{}"),
     ("put", "/dynamicfields/layouts/{}"),
 }

@@ -142,3 +142,8 @@ ENTITY_WRITE_ERRORS: tuple[type[ProximityError], ...] = (
     MissingOwners,
     MissingContacts,
 )
+
+
+class EntitiesNotFound(NotFound):
+    code = "eEntitiesNotFound"
+    message = "Some of the given entities could not be found."

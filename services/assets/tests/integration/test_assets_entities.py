@@ -188,3 +188,21 @@ async def test_entity_rows_apply_or_fail_alone(service: Assets, tenant: Tenant) 
         "assets.entity.deleted",
         "assets.entity.updated",
     ]
+
+
+async def test_assigning_a_service_names_live_entities_and_a_known_service(
+    service: Assets, tenant: Tenant
+) -> None:
+    made = (await service.http.post("/entities", headers=tenant.admin, json=entity_body(tenant))).json()[
+        "data"
+    ]
+    missing = str(uuid.uuid4())
+    url = "/entities/~/actions/assign_service"
+    body = {"service_id": str(uuid.uuid4()), "push": [made["id"]], "pull": [missing]}
+    refused = await service.http.post(url, headers=tenant.admin, json=body)
+    assert_error(refused, "eEntitiesNotFound")
+    assert missing in refused.json()["errors"][0]["message"]
+    body = {"service_id": str(uuid.uuid4()), "push": [made["id"]], "pull": []}
+    assert_error(
+        await service.http.post(url, headers=tenant.admin, json=body), "eAttemptSaveWithMissingServices"
+    )

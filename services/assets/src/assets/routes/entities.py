@@ -9,14 +9,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from assets.errors import ENTITY_WRITE_ERRORS, EntityNotFound
+from assets.errors import ENTITY_WRITE_ERRORS, EntitiesNotFound, EntityNotFound, MissingServices
 from assets.repositories.entity_queries import SORTS, EntityFilter
 from assets.routes.caller import authenticated, collaborators
 from assets.routes.params import OPTIONAL_UUID, optional_uuid
 from assets.schemas.batch import MAX_BATCH, BatchRows
 from assets.schemas.entities import EntityDetailView, EntityIn, EntityView, entity_view
 from assets.schemas.entity_batch import EntityPatch
-from assets.services import entities
+from assets.schemas.service_assignment import ServiceAssignment
+from assets.services import entities, service_assignment
 from assets.services.entity_batch import patch_entities
 from proximity.db.listing import MAX_OFFSET
 from proximity.http.body import read_model
@@ -163,6 +164,25 @@ async def patch_many(request: Request) -> Response:
 
 
 @documented(
+    "Add a service to entities and remove it from others",
+    description=(
+        "All or nothing: every entity of `push` and `pull` must be a live entity of the tenant "
+        "(`eEntitiesNotFound`, naming the others) and the service must exist "
+        "(`eAttemptSaveWithMissingServices`; services are not held here yet)."
+    ),
+    answers=api.empty(),
+    body=ServiceAssignment,
+    errors=(EntitiesNotFound, MissingServices),
+    permission="entity.update",
+)
+async def assign_service(request: Request) -> Response:
+    claims = await authenticated(request)
+    assignment = await read_model(request, ServiceAssignment)
+    await service_assignment.assign_service(collaborators(request), claims, assignment)
+    return no_content()
+
+
+@documented(
     "Delete an entity",
     description=(
         "A soft delete: assets that name the entity keep the reference, but no asset can be given "
@@ -179,6 +199,7 @@ async def delete_entity(request: Request) -> Response:
 
 
 routes = [
+    Route("/entities/~/actions/assign_service", assign_service, methods=["POST"]),
     Route("/entities", list_entities, methods=["GET"]),
     Route("/entities", create_entity, methods=["POST"]),
     Route("/entities", patch_many, methods=["PATCH"]),
