@@ -206,3 +206,41 @@ async def test_assigning_a_service_names_live_entities_and_a_known_service(
     assert_error(
         await service.http.post(url, headers=tenant.admin, json=body), "eAttemptSaveWithMissingServices"
     )
+
+
+async def test_entity_sorts_and_counts(service: Assets, tenant: Tenant) -> None:
+    vendor = str(type_id(tenant.id, "entity-type:vendor"))
+    post = service.http.post
+    a = (
+        await post("/entities", headers=tenant.admin, json=entity_body(tenant, "Alpha", description="b"))
+    ).json()["data"]
+    await post(
+        "/entities", headers=tenant.admin, json=entity_body(tenant, "Beta", type_id=vendor, description="a")
+    )
+    site = await create(service, tenant, "Site", type_id=tenant.type_id("site"))
+    unit = await create(
+        service, tenant, "U1", type_id=tenant.type_id("unit"), parent_id=site["id"], entity_id=a["id"]
+    )
+    await create(
+        service, tenant, "U2", type_id=tenant.type_id("unit"), parent_id=site["id"], entity_id=a["id"]
+    )
+
+    async def names(**params: str) -> list[str]:
+        response = await service.http.get("/entities", headers=tenant.admin, params=params)
+        assert response.status_code == 200, response.text
+        return [item["name"] for item in response.json()["data"]]
+
+    assert await names(sort="+description") == ["Beta", "Alpha"]
+    assert await names(sort="-type") == ["Beta", "Alpha"]  # vendor after client
+    assert await names(sort="-total_assets") == ["Alpha", "Beta"]
+    counted = await service.http.get(
+        "/entities", headers=tenant.admin, params={"include[]": "counts", "ids[]": a["id"]}
+    )
+    assert counted.json()["data"][0]["stats"] == [
+        {"assets": 2, "contracts": 0, "datazones": 0, "operational": 0}
+    ]
+    await service.http.delete(f"/assets/{unit['id']}", headers=tenant.admin)
+    counted = await service.http.get(
+        "/entities", headers=tenant.admin, params={"include[]": "counts", "ids[]": a["id"]}
+    )
+    assert counted.json()["data"][0]["stats"][0]["assets"] == 1

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from assets.repositories.entity_records import Entity, EntityParty, EntityService
 from assets.repositories.keywords import matches_keywords
-from proximity.db.listing import capped_total, keyset_page, ordering, page_of, window
+from proximity.db.listing import capped_total, keyset_page, nullable_key, ordering, page_of, window
 from proximity.http.list_query import KeysetPage, ListQuery
 
 
@@ -43,6 +43,14 @@ _columns = Entity.__table__.c  # type: ignore[attr-defined]  # typed Core column
 
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "name": (func.lower(_columns.name),),
+    "description": nullable_key(func.lower(func.left(_columns.description, 200)), literal_column("''")),
+    "type": nullable_key(_columns.sort_type, literal_column("''")),
+    # Contract links, datazones and operational groups are other contexts' and not held yet:
+    # every entity has none, so these order by id.
+    "total_contracts": (),
+    "total_assets": (_columns.total_assets,),
+    "total_datazones": (),
+    "total_operational_groups": (),
     "created": (_columns.created_at,),
     "updated": (func.coalesce(_columns.updated_at, _columns.created_at),),
 }

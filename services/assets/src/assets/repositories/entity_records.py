@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Computed, Index, Text, text
+from sqlalchemy import Column, Computed, Index, Integer, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
@@ -18,6 +18,13 @@ from assets.repositories.columns import stamp
 ENTITY_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "id": (),
     "name": ("lower(name)",),
+    # A prefix: a 5000-character description does not fit in a btree index row.
+    "description": (
+        '(lower("left"(description, 200)) IS NULL)',
+        "COALESCE(lower(\"left\"(description, 200)), '')",
+    ),
+    "type": ("(sort_type IS NULL)", "COALESCE(sort_type, '')"),
+    "total_assets": ("total_assets",),
     "created": ("created_at",),
     "updated": ("COALESCE(updated_at, created_at)",),
 }
@@ -62,6 +69,10 @@ class Entity(SQLModel, table=True):
     search_words: Any = Field(
         default=None, sa_column=Column(TSVECTOR, Computed(ENTITY_SEARCH_WORDS, persisted=True))
     )
+    # Kept by migration 0006's triggers, so lists can sort by them: the type's name, and how
+    # many live assets name the entity.
+    sort_type: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    total_assets: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))
 
 
 class EntityParty(SQLModel, table=True):

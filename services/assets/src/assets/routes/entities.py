@@ -14,7 +14,14 @@ from assets.repositories.entity_queries import SORTS, EntityFilter
 from assets.routes.caller import authenticated, collaborators
 from assets.routes.params import OPTIONAL_UUID, optional_uuid
 from assets.schemas.batch import MAX_BATCH, BatchRows
-from assets.schemas.entities import EntityDetailView, EntityIn, EntityView, entity_view
+from assets.schemas.entities import (
+    EntityDetailView,
+    EntityIn,
+    EntityView,
+    ListedEntityView,
+    counts_view,
+    entity_view,
+)
 from assets.schemas.entity_batch import EntityPatch
 from assets.schemas.service_assignment import ServiceAssignment
 from assets.services import entities, service_assignment
@@ -61,12 +68,14 @@ def _entity_id(request: Request) -> uuid.UUID:
     "List entities",
     description=(
         "The tenant's entities, with any filters applied; deleted ones only when named in "
-        "`ids[]`. `keywords`: every word must start a word of the name. `total` is exact up to "
+        "`ids[]`. `keywords`: every word must start a word of the name; `description` sorts by its "
+        "first 200 characters, `total_contracts`, `total_datazones` and `total_operational_groups` "
+        "by id until those links exist. `total` is exact up to "
         "1000, then 1000 with `total_exact: false`; the `next_cursor` goes beyond offset 1000."
     ),
-    answers=api.many(EntityView),
+    answers=api.many(ListedEntityView),
     params=(
-        *list_parameters(sortable=SORTS, max_offset=MAX_OFFSET),
+        *list_parameters(sortable=SORTS, includes=("counts",), max_offset=MAX_OFFSET),
         query("type_id", OPTIONAL_UUID, description="Only entities of this type."),
         query(
             "contract_id",
@@ -79,7 +88,9 @@ def _entity_id(request: Request) -> uuid.UUID:
 async def list_entities(request: Request) -> Response:
     claims = await authenticated(request)
     params = request.query_params
-    listing = parse_list_query(params, sortable=SORTS, default_sort="+name", max_offset=MAX_OFFSET)
+    listing = parse_list_query(
+        params, sortable=SORTS, default_sort="+name", includes=("counts",), max_offset=MAX_OFFSET
+    )
     filters = EntityFilter(
         ids=listing.ids,
         keywords=listing.keywords,
@@ -87,9 +98,13 @@ async def list_entities(request: Request) -> Response:
         contract_id=optional_uuid(params, "contract_id"),
     )
     found, page = await entities.list_entities(collaborators(request), claims, filters, listing)
-    return many(
-        [entity_view(item, claims) for item in found], query=listing, total=page, url=public_url(request)
-    )
+    items = []
+    for item in found:
+        view = entity_view(item, claims)
+        if "counts" in listing.include:
+            view["stats"] = counts_view(item)
+        items.append(view)
+    return many(items, query=listing, total=page, url=public_url(request))
 
 
 @documented(

@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
 from assets.domain.object_permissions import object_permissions
 from assets.repositories.entity_queries import EntityLinks, PartyAssociation
 from assets.repositories.entity_records import Entity
 from assets.schemas.addresses import AddressIn, AddressView
 from assets.schemas.assets import E164_PATTERN, MAX_LINKED
+from assets.schemas.view_fields import sometimes_absent
 from proximity.auth.claims import Claims
 
 MAX_ADDRESSES = 50
@@ -90,6 +92,23 @@ class EntityView(BaseModel):
     )
 
 
+class EntityCountsView(BaseModel):
+    """Contracts, datazones and operational groups are other contexts' and not held yet: 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assets: int = Field(ge=0, description="Live assets that name the entity.")
+    contracts: int = Field(ge=0)
+    datazones: int = Field(ge=0)
+    operational: int = Field(ge=0)
+
+
+class ListedEntityView(EntityView):
+    stats: list[EntityCountsView] | SkipJsonSchema[None] = sometimes_absent(
+        "With `include[]=counts` only: one item of totals.", max_length=1
+    )
+
+
 class EntityDetailView(EntityView):
     addresses: list[AddressView]
     contract_ids: list[uuid.UUID]
@@ -126,3 +145,8 @@ def entity_view(found: Entity, claims: Claims, links: EntityLinks | None = None)
     if granted is not None:
         view["__permissions__"] = granted
     return view
+
+
+def counts_view(found: Entity) -> list[dict[str, int]]:
+    """A one-item list, as seed 004 shows it."""
+    return [{"assets": found.total_assets, "contracts": 0, "datazones": 0, "operational": 0}]
