@@ -147,3 +147,8 @@ ENTITY_WRITE_ERRORS: tuple[type[ProximityError], ...] = (
 class EntitiesNotFound(NotFound):
     code = "eEntitiesNotFound"
     message = "Some of the given entities could not be found."
+
+
+class FieldNotFound(NotFound):
+    code = "eFieldNotFound"
+    message = "The field could not be found / invalid ID."
