@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from assets.bootstrap import Collaborators
 from assets.config import AssetsSettings
 from assets.events.consumers import start_consumers
-from assets.routes import asset_types, dynamic_fields, entities, entity_catalogues, industries
+from assets.routes import asset_types, dynamic_fields, entities, entity_catalogues, industries, layouts
 from assets.routes import assets as asset_routes
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
@@ -17,7 +17,8 @@ API_VERSION = "0.1.0"
 API_DESCRIPTION = (
     "Assets (sites, buildings, floors, units) and their hierarchy, with address and geo, the "
     "asset type, entity type and entity role catalogues every tenant is given, entities (client "
-    "and vendor organisations), industries, and dynamic fields with their values (seed 004)."
+    "and vendor organisations), industries, and dynamic fields with their layouts and values "
+    "(seed 004)."
 )
 
 
@@ -37,6 +38,7 @@ def create_app(settings: AssetsSettings | None = None) -> Starlette:
             *entity_catalogues.routes,
             *entities.routes,
             *industries.routes,
+            *layouts.routes,  # /dynamicfields/layouts before /dynamicfields/{id}/values
             *dynamic_fields.routes,
         ],
         wire=wire,

@@ -152,3 +152,23 @@ class EntitiesNotFound(NotFound):
 class FieldNotFound(NotFound):
     code = "eFieldNotFound"
     message = "The field could not be found / invalid ID."
+
+
+class LayoutNotFound(NotFound):
+    code = "eLayoutNotFound"
+    message = "The layout could not be found / invalid ID."
+
+
+class DefaultLayoutProtected(ProximityError):
+    code = "eAttemptDeactivateDefaultLayout"
+    message = "A default layout cannot be deleted or stop being the default."
+
+
+class FieldObjectTypeMismatch(ProximityError):
+    code = "eFieldObjectTypeMismatch"
+    message = "The field ID given is for a different object type."
+
+
+class IndustriesAlreadyAssigned(ProximityError):
+    code = "eIndustriesAlreadyAssigned"
+    message = "One or more of the industries are already assigned to another layout."

@@ -31,6 +31,7 @@ from assets.config import AssetsSettings
 from assets.domain.asset_types import type_id
 from assets.repositories.asset_types import provision_standard_types
 from assets.repositories.entity_catalogues import provision_entity_catalogues
+from assets.repositories.layouts import provision_default_layouts
 from assets.repositories.party_replica import apply_party
 from proximity.events.tables import OutboxMessage
 
@@ -153,6 +154,7 @@ async def provisioned_tenant(service: Assets) -> Tenant:
     async with service.wired.unit_of_work() as uow:
         await provision_standard_types(uow.session, tenant_id)
         await provision_entity_catalogues(uow.session, tenant_id)
+        await provision_default_layouts(uow.session, tenant_id)
         await uow.commit()
     return Tenant(
         tenant_id,

@@ -12,6 +12,7 @@ from assets.events.consumed import TenantCreated
 from assets.repositories import asset_types
 from assets.repositories.asset_types import AssetType
 from assets.repositories.entity_catalogues import provision_entity_catalogues
+from assets.repositories.layouts import provision_default_layouts
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.events.consumer import UnusableEvent
@@ -25,11 +26,12 @@ async def list_types(ctx: Collaborators, claims: Claims) -> Sequence[AssetType]:
 
 
 async def provision_for_tenant(session: AsyncSession, event: Event) -> None:
-    """``identity.tenant.created``: the tenant's standard asset types, entity types and entity
-    roles, in the inbox's transaction."""
+    """``identity.tenant.created``: the tenant's standard asset types, entity types and roles, and
+    a default layout per object type, in the inbox's transaction."""
     try:
         tenant = TenantCreated.model_validate(event.data)
     except ValidationError as exc:
         raise UnusableEvent(f"identity.tenant.created breaks its contract: {exc}") from None
     await asset_types.provision_standard_types(session, tenant.id)
     await provision_entity_catalogues(session, tenant.id)
+    await provision_default_layouts(session, tenant.id)
