@@ -7,7 +7,15 @@ from starlette.applications import Starlette
 from assets.bootstrap import Collaborators
 from assets.config import AssetsSettings
 from assets.events.consumers import start_consumers
-from assets.routes import asset_types, dynamic_fields, entities, entity_catalogues, industries, layouts
+from assets.routes import (
+    asset_types,
+    dynamic_fields,
+    entities,
+    entity_catalogues,
+    industries,
+    layouts,
+    search,
+)
 from assets.routes import assets as asset_routes
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
@@ -17,8 +25,8 @@ API_VERSION = "0.1.0"
 API_DESCRIPTION = (
     "Assets (sites, buildings, floors, units) and their hierarchy, with address and geo, the "
     "asset type, entity type and entity role catalogues every tenant is given, entities (client "
-    "and vendor organisations), industries, and dynamic fields with their layouts and values "
-    "(seed 004)."
+    "and vendor organisations), industries, dynamic fields with their layouts and values, and "
+    "location search (seed 004)."
 )
 
 
@@ -40,6 +48,7 @@ def create_app(settings: AssetsSettings | None = None) -> Starlette:
             *industries.routes,
             *layouts.routes,  # /dynamicfields/layouts before /dynamicfields/{id}/values
             *dynamic_fields.routes,
+            *search.routes,
         ],
         wire=wire,
         start_consumers=start_consumers,

@@ -44,23 +44,24 @@ def _on_globe(long: float, lat: float) -> bool:
     return math.isfinite(long) and math.isfinite(lat) and -180 <= long <= 180 and -90 <= lat <= 90
 
 
-def _area(text: str) -> BaseGeometry:
+def checked_area(text: str, field: str = "geo.wkt") -> BaseGeometry:
+    """A valid (Multi)Polygon on the globe of bounded size, or ``InvalidGeo`` naming ``field``."""
     try:
         shape = wkt_format.loads(text)
     except (ShapelyError, ValueError, TypeError):
-        raise InvalidGeo("geo.wkt", "'geo.wkt' is not well-known text.") from None
+        raise InvalidGeo(field, f"'{field}' is not well-known text.") from None
     if shape.geom_type not in _AREAS or shape.is_empty:
-        raise InvalidGeo("geo.wkt", "'geo.wkt' must be a POLYGON or MULTIPOLYGON.")
+        raise InvalidGeo(field, f"'{field}' must be a POLYGON or MULTIPOLYGON.")
     if shapely.get_num_coordinates(shape) > MAX_VERTICES:
-        raise InvalidGeo("geo.wkt", f"'geo.wkt' may have at most {MAX_VERTICES} vertices.")
+        raise InvalidGeo(field, f"'{field}' may have at most {MAX_VERTICES} vertices.")
     if shape.has_z:
-        raise InvalidGeo("geo.wkt", "'geo.wkt' must be two-dimensional (longitude latitude).")
+        raise InvalidGeo(field, f"'{field}' must be two-dimensional (longitude latitude).")
     min_long, min_lat, max_long, max_lat = shape.bounds
     if not (_on_globe(min_long, min_lat) and _on_globe(max_long, max_lat)):
-        raise InvalidGeo("geo.wkt", "'geo.wkt' must lie on the globe: longitude -180..180, latitude -90..90.")
+        raise InvalidGeo(field, f"'{field}' must lie on the globe: longitude -180..180, latitude -90..90.")
     if not shape.is_valid:
         reason = shapely.is_valid_reason(shape)
-        raise InvalidGeo("geo.wkt", f"'geo.wkt' is not a valid area: {reason}.")
+        raise InvalidGeo(field, f"'{field}' is not a valid area: {reason}.")
     return shape
 
 
@@ -70,7 +71,7 @@ def checked_geo(lat: float | None, long: float | None, radius: int | None, wkt: 
     if wkt is not None:
         if lat is not None or long is not None or radius is not None:
             raise InvalidGeo("geo", "With 'wkt', 'lat', 'long' and 'radius' must be null.")
-        shape = _area(wkt)
+        shape = checked_area(wkt)
         inside = shape.representative_point()
         return Geo(
             None, None, None, shapely.to_wkt(shape, rounding_precision=-1), (inside.x, inside.y), shape.bounds

@@ -28,6 +28,13 @@ ASSET_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "updated": ("COALESCE(updated_at, created_at)",),
 }
 ASSET_SEARCH_WORDS = "to_tsvector('simple'::regconfig, name)"
+# What location search's keywords match: the name and the address's text parts.
+ASSET_LOCATION_WORDS = (
+    "to_tsvector('simple'::regconfig, name || ' ' || "
+    "COALESCE(jsonb_path_query_array(address, '$.* ? (@.type() == \"string\")')::text, ''))"
+)
+# The bounding box location search prefilters on (GiST), for assets that have a location.
+ASSET_BOX = "box(point(min_long, min_lat), point(max_long, max_lat))"
 
 
 def _asset_indexes() -> tuple[Index, ...]:
@@ -38,6 +45,13 @@ def _asset_indexes() -> tuple[Index, ...]:
     return (
         Index("ix_assets_search_words", "search_words", postgresql_using="gin"),
         Index("ix_assets_children", "tenant_id", "parent_id", postgresql_where=live),
+        Index("ix_assets_location_words", "location_words", postgresql_using="gin"),
+        Index(
+            "ix_assets_box",
+            text(ASSET_BOX),
+            postgresql_using="gist",
+            postgresql_where=text("deleted_at IS NULL AND min_long IS NOT NULL"),
+        ),
         Index("ix_assets_of_type", "tenant_id", "type_id", postgresql_where=live),
         *(
             Index(f"ix_assets_list_{name}", "tenant_id", *map(key, keys), "id", postgresql_where=live)
@@ -87,6 +101,9 @@ class Asset(SQLModel, table=True):
     deleted_at: datetime | None = stamp()
     # Written by PostgreSQL only (migration 0003's triggers and generated column): what lists
     # sort and search by.
+    location_words: Any = Field(
+        default=None, sa_column=Column(TSVECTOR, Computed(ASSET_LOCATION_WORDS, persisted=True))
+    )
     sort_type: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     total_parties: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))
     search_words: Any = Field(

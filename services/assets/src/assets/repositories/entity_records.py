@@ -29,6 +29,11 @@ ENTITY_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "updated": ("COALESCE(updated_at, created_at)",),
 }
 ENTITY_SEARCH_WORDS = "to_tsvector('simple'::regconfig, name)"
+# What location search's keywords match: the name and the text parts of every address.
+ENTITY_LOCATION_WORDS = (
+    "to_tsvector('simple'::regconfig, name || ' ' || "
+    "jsonb_path_query_array(addresses, '$[*].* ? (@.type() == \"string\")')::text)"
+)
 
 
 def _entity_indexes() -> tuple[Index, ...]:
@@ -38,6 +43,7 @@ def _entity_indexes() -> tuple[Index, ...]:
     live = text("deleted_at IS NULL")
     return (
         Index("ix_entities_search_words", "search_words", postgresql_using="gin"),
+        Index("ix_entities_location_words", "location_words", postgresql_using="gin"),
         Index("ix_entities_of_type", "tenant_id", "type_id", postgresql_where=live),
         *(
             Index(f"ix_entities_list_{name}", "tenant_id", *map(key, keys), "id", postgresql_where=live)
@@ -68,6 +74,9 @@ class Entity(SQLModel, table=True):
     deleted_at: datetime | None = stamp()
     search_words: Any = Field(
         default=None, sa_column=Column(TSVECTOR, Computed(ENTITY_SEARCH_WORDS, persisted=True))
+    )
+    location_words: Any = Field(
+        default=None, sa_column=Column(TSVECTOR, Computed(ENTITY_LOCATION_WORDS, persisted=True))
     )
     # Kept by migration 0006's triggers, so lists can sort by them: the type's name, and how
     # many live assets name the entity.
