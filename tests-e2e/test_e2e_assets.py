@@ -75,3 +75,68 @@ def test_a_site_with_a_building_and_a_unit(gateway: httpx.Client, auth: dict[str
     assert listed.status_code == 200, listed.text
     assert [item["name"] for item in listed.json()["data"]] == [name, f"{name} Hall", f"{name} Unit"]
     assert listed.headers["X-Total-Count"] == "3"
+
+
+def test_a_user_walks_from_an_entity_to_a_location_search(
+    gateway: httpx.Client, auth: dict[str, str]
+) -> None:
+    """An entity, a site with a polygon and a building in it, a dynamic field and its value on
+    the building, and the building found by a location search with keywords."""
+    word = f"w{uuid.uuid4().hex[:8]}"
+    types = {t["name"]: t["id"] for t in gateway.get("/assets/~/types", headers=auth).json()["data"]}
+    client = next(
+        t["id"]
+        for t in gateway.get("/entities/~/types", headers=auth).json()["data"]
+        if t["base_type"] == "client"
+    )
+    entity = gateway.post("/entities", headers=auth, json={"name": f"{word} Mining", "type_id": client})
+    assert entity.status_code == 201, entity.text
+    site = gateway.post(
+        "/assets",
+        headers=auth,
+        json={"name": f"{word} Site", "description": "", "type_id": types["Site"], "geo": {"wkt": SQUARE}},
+    ).json()["data"]
+    building = gateway.post(
+        "/assets",
+        headers=auth,
+        json={
+            "name": f"{word} Hall",
+            "description": "",
+            "type_id": types["Building"],
+            "parent_id": site["id"],
+            "geo": {"lat": 53.15, "long": -0.75},
+            "address": {"street": "station road", "city": "newark", "region": "notts", "country": "gb"},
+        },
+    )
+    assert building.status_code == 201, building.text
+    building_id = building.json()["data"]["id"]
+    field = gateway.post(
+        "/dynamicfields/fields",
+        headers=auth,
+        json={
+            "object_type": "asset",
+            "label": f"{word} floors",
+            "field_type": "number",
+            "config": {"min": 1, "max": 200},
+        },
+    )
+    assert field.status_code == 201, field.text
+    value = {
+        "field_id": field.json()["data"]["id"],
+        "subject_type": "asset",
+        "subject_id": building_id,
+        "object_type": "asset",
+        "object_id": building_id,
+        "value": 11,
+    }
+    saved = gateway.post("/dynamicfields/values", headers=auth, json={"values": [value]})
+    assert saved.status_code == 201, saved.text
+    too_high = gateway.post("/dynamicfields/values", headers=auth, json={"values": [{**value, "value": 201}]})
+    assert too_high.status_code == 400
+    found = gateway.get(
+        "/search/locations",
+        headers=auth,
+        params={"bound[]": SQUARE, "keywords": f"{word} AND (newark OR calgary)", "types[]": "asset"},
+    )
+    assert found.status_code == 200, found.text
+    assert [item["id"] for item in found.json()["data"]] == [building_id]
