@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from assets.app import create_app as assets_app
 from consents.app import create_app as consents_app
 from e2e_stack import Stack, admin_token
 from gateway.api_document import merged
@@ -59,7 +60,11 @@ def public_document() -> dict[str, Any]:
     """What the gateway serves at /openapi.json, built from the services' code: the tests are
     generated when pytest collects them, before the stack runs (and one test below checks that
     the running gateway serves exactly this)."""
-    services = {"identity": identity_app().state.openapi, "consents": consents_app().state.openapi}
+    services = {
+        "identity": identity_app().state.openapi,
+        "assets": assets_app().state.openapi,
+        "consents": consents_app().state.openapi,
+    }
     return merged(gateway_app().state.gateway_document, services)
 
 

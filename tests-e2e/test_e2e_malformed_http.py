@@ -11,7 +11,7 @@ import pytest
 
 from e2e_stack import Stack
 
-SERVICES = ["gateway", "identity", "consents"]
+SERVICES = ["gateway", "identity", "assets", "consents"]
 
 
 def exchange(url: str, raw: bytes) -> bytes:

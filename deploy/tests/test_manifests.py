@@ -116,6 +116,24 @@ APPS = {
         required_copies=("libs", "services/identity"),
         package="identity",
     ),
+    "assets": App(
+        name="assets",
+        dockerfile="services/assets/Dockerfile",
+        source_dir="services/assets",
+        image="proximity/assets:0.1.0",
+        port=8002,
+        factory="assets.app:create_app",
+        # assets/config.py: the shared ServiceSettings (and its hierarchy depth); it checks its
+        # callers again itself, tokens with the JWKS and client keys with identity.
+        env=frozenset(
+            {"DATABASE_URL", "NATS_URL", "JWKS_URL", "IDENTITY_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}
+        )
+        | BUS_ENV
+        | STREAM_ENV,
+        database="assets",
+        required_copies=("libs", "services/assets"),
+        package="assets",
+    ),
     "consents": App(
         name="consents",
         dockerfile="services/consents/Dockerfile",
@@ -142,7 +160,16 @@ APPS = {
         port=8000,
         factory="gateway.app:create_app",
         env=frozenset(
-            {"NATS_URL", "JWKS_URL", "IDENTITY_URL", "CONSENTS_URL", "PORT", "LOG_LEVEL", "MAX_BODY_BYTES"}
+            {
+                "NATS_URL",
+                "JWKS_URL",
+                "IDENTITY_URL",
+                "ASSETS_URL",
+                "CONSENTS_URL",
+                "PORT",
+                "LOG_LEVEL",
+                "MAX_BODY_BYTES",
+            }
         )
         | BUS_ENV,
         required_copies=("libs", "gateway"),
@@ -158,6 +185,7 @@ EXPECTED_VALUES = {
     "JWT_AUDIENCE": "proximity",
     "JWKS_URL": "http://identity:8001/.well-known/jwks.json",
     "IDENTITY_URL": "http://identity:8001",
+    "ASSETS_URL": "http://assets:8002",
     "CONSENTS_URL": "http://consents:8005",
     "MAX_BODY_BYTES": "10485760",
     "NATS_URL": "nats://nats:4222",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import inspect
 import re
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
+from assets.events import published as assets_published
 from consents.domain.events import ConsentEvent
 from identity.events import published as identity_published
 from proximity.events.envelope import Event
@@ -39,10 +40,11 @@ def _sources() -> list[Path]:
     return [path for root in SOURCES for path in root.rglob("*.py")]
 
 
-def _identity_subjects() -> set[str]:
+def _builder_subjects(module: ModuleType) -> set[str]:
+    """What each public event builder of ``module`` publishes, called with stand-in arguments."""
     subjects = set()
-    for _, builder in inspect.getmembers(identity_published, inspect.isfunction):
-        if builder.__module__ != identity_published.__name__ or builder.__name__.startswith("_"):
+    for _, builder in inspect.getmembers(module, inspect.isfunction):
+        if builder.__module__ != module.__name__ or builder.__name__.startswith("_"):
             continue
         if inspect.signature(builder).return_annotation not in (Event, "Event"):
             continue
@@ -62,7 +64,8 @@ def _consents_subjects() -> set[str]:
 
 def _in_code() -> set[str]:
     literals = {subject for path in _sources() for subject in LITERAL.findall(path.read_text())}
-    return literals | _identity_subjects() | _consents_subjects()
+    built = _builder_subjects(identity_published) | _builder_subjects(assets_published)
+    return literals | built | _consents_subjects()
 
 
 def _catalogued() -> set[str]:

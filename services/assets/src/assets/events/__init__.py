@@ -1,0 +1,1 @@
+"""What assets publishes (``published``) and consumes (``consumed``, ``consumers``)."""

@@ -1,0 +1,66 @@
+"""The candidates of a location search, cut by index: assets whose bounding box overlaps one of
+the bounds' boxes (the GiST index ``ix_assets_box``), and entities with an address; keywords
+through the GIN-indexed words of name and address. The exact test against the bounds is the
+caller's (shapely)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, and_, func, literal, literal_column, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from assets.repositories.asset_records import Asset
+from assets.repositories.entity_records import Entity
+
+Box = tuple[float, float, float, float]  # min_long, min_lat, max_long, max_lat
+_SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
+
+
+def _box(min_long: Any, min_lat: Any, max_long: Any, max_lat: Any) -> ColumnElement[Any]:
+    return func.box(func.point(min_long, min_lat), func.point(max_long, max_lat))
+
+
+def _literal_box(box: Box) -> ColumnElement[Any]:
+    return _box(*(literal(value, Float()) for value in box))
+
+
+def _words(column: ColumnElement[Any], tsquery: str) -> ColumnElement[bool]:
+    matched: ColumnElement[bool] = column.bool_op("@@")(func.to_tsquery(_SIMPLE, tsquery))
+    return matched
+
+
+async def assets_in(
+    session: AsyncSession, tenant_id: uuid.UUID, boxes: Sequence[Box], tsquery: str | None, limit: int
+) -> Sequence[Asset]:
+    columns = Asset.__table__.c  # type: ignore[attr-defined]
+    asset_box = _box(columns.min_long, columns.min_lat, columns.max_long, columns.max_lat)
+    conditions: list[ColumnElement[bool]] = [
+        col(Asset.tenant_id) == tenant_id,
+        col(Asset.deleted_at).is_(None),
+        col(Asset.min_long).is_not(None),  # the partial index's predicate
+        col(Asset.is_hidden).is_(False),
+        or_(*(asset_box.op("&&")(_literal_box(box)) for box in boxes)),
+    ]
+    if tsquery is not None:
+        conditions.append(_words(columns.location_words, tsquery))
+    query = select(Asset).where(and_(*conditions)).order_by(col(Asset.id)).limit(limit)
+    return (await session.execute(query)).scalars().all()
+
+
+async def entities_with_addresses(
+    session: AsyncSession, tenant_id: uuid.UUID, tsquery: str | None, limit: int
+) -> Sequence[Entity]:
+    columns = Entity.__table__.c  # type: ignore[attr-defined]
+    conditions: list[ColumnElement[bool]] = [
+        col(Entity.tenant_id) == tenant_id,
+        col(Entity.deleted_at).is_(None),
+        func.jsonb_array_length(columns.addresses) > 0,
+    ]
+    if tsquery is not None:
+        conditions.append(_words(columns.location_words, tsquery))
+    query = select(Entity).where(and_(*conditions)).order_by(col(Entity.id)).limit(limit)
+    return (await session.execute(query)).scalars().all()

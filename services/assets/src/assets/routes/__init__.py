@@ -1,0 +1,1 @@
+"""HTTP entry points: thin, one module per resource."""

@@ -1,0 +1,1 @@
+"""Request bodies the routes validate with and the views they render (and document)."""

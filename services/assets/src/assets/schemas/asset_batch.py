@@ -1,0 +1,25 @@
+"""``PATCH /assets`` rows (seed 004 "BATCH UPDATE Assets"): only the fields given change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AssetPatch(BaseModel):
+    """One row: a date suspends or deletes (the server's clock sets it), null reactivates or
+    restores; ``*_assign`` / ``*_unassign`` add or remove one party or service (null: no-op)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    parent_id: uuid.UUID | None = None
+    entity_id: uuid.UUID | None = None
+    party_id_assign: uuid.UUID | None = None
+    party_id_unassign: uuid.UUID | None = None
+    service_id_assign: uuid.UUID | None = None
+    service_id_unassign: uuid.UUID | None = None
+    suspended_at: datetime | None = None
+    deleted_at: datetime | None = None

@@ -1,0 +1,24 @@
+"""``PATCH /entities`` rows (seed 004 "BATCH UPDATE Entities"): only the fields given change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class EntityPatch(BaseModel):
+    """One row: a date suspends or deletes (the server's clock sets it), null reactivates or
+    restores; ``service_id_assign`` / ``_unassign`` add or remove one service (null: no-op).
+    Contract links are made in the contracts service: ``contract_id_*`` must be null here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    contract_id_assign: uuid.UUID | None = None
+    contract_id_unassign: uuid.UUID | None = None
+    service_id_assign: uuid.UUID | None = None
+    service_id_unassign: uuid.UUID | None = None
+    suspended_at: datetime | None = None
+    deleted_at: datetime | None = None

@@ -1,0 +1,66 @@
+"""Location search results (seed 004 "Type: Search Result")."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.json_schema import SkipJsonSchema
+
+from assets.repositories.asset_records import Asset
+from assets.repositories.entity_records import Entity
+from assets.schemas.view_fields import sometimes_absent
+
+
+class AssetResultView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    type: Literal["asset"]
+    name: str
+    wkt: str | None
+    lat: float | None
+    long: float | None
+
+
+class SearchResultView(BaseModel):
+    """An asset or an entity; an entity carries its assets when both types were asked for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    type: Literal["asset", "entity"]
+    name: str
+    wkt: str | None
+    lat: float | None
+    long: float | None
+    assets: list[AssetResultView] | SkipJsonSchema[None] = sometimes_absent(
+        "On entities, when `types[]` holds both asset and entity: the entity's assets found."
+    )
+
+
+def asset_result(found: Asset) -> dict[str, Any]:
+    return {
+        "id": found.id,
+        "type": "asset",
+        "name": found.name,
+        "wkt": found.geo_wkt,
+        "lat": found.point_lat,
+        "long": found.point_long,
+    }
+
+
+def entity_result(found: Entity, assets: list[Asset] | None) -> dict[str, Any]:
+    located = next((a for a in found.addresses if a.get("lat") is not None and a.get("long") is not None), {})
+    view: dict[str, Any] = {
+        "id": found.id,
+        "type": "entity",
+        "name": found.name,
+        "wkt": None,
+        "lat": located.get("lat"),
+        "long": located.get("long"),
+    }
+    if assets is not None:
+        view["assets"] = [asset_result(a) for a in assets]
+    return view

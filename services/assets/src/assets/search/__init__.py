@@ -1,0 +1,1 @@
+"""Location search: the keyword query language and the search over bounds."""

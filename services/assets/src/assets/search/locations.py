@@ -1,0 +1,87 @@
+"""``GET /search/locations``: assets and entities inside the union of the bounds.
+
+Candidates come from the index (each asset's bounding box against each bound's box; keywords
+through the words of name and address), then shapely decides exactly: a point asset lies in
+the union (its edge included), an area asset overlaps it; an entity has an address whose
+coordinates lie in it. With both types, each entity carries its assets that were found."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from shapely.prepared import prep
+
+from assets.bootstrap import Collaborators
+from assets.repositories import location_search
+from assets.repositories.asset_records import Asset
+from assets.repositories.entity_records import Entity
+from assets.search.keyword_query import compiled_tsquery
+from proximity.auth.claims import Claims
+from proximity.auth.permissions import require
+
+MAX_RESULTS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    assets: list[Asset]
+    entities: list[Entity]
+    assets_of_entity: dict[uuid.UUID, list[Asset]] = field(default_factory=dict)
+    truncated: bool = False
+
+
+def _asset_inside(found: Asset, union: BaseGeometry, prepared: object) -> bool:
+    if found.geo_wkt is not None:
+        return bool(shapely.from_wkt(found.geo_wkt).intersects(union))
+    return bool(prepared.covers(Point(found.point_long, found.point_lat)))  # type: ignore[attr-defined]
+
+
+def _entity_inside(found: Entity, prepared: object) -> bool:
+    for address in found.addresses:
+        lat, long = address.get("lat"), address.get("long")
+        located = isinstance(lat, int | float) and isinstance(long, int | float)
+        if located and prepared.covers(Point(long, lat)):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+async def search_locations(
+    ctx: Collaborators, claims: Claims, bounds: Sequence[BaseGeometry], types: set[str], keywords: str | None
+) -> Found:
+    tsquery = compiled_tsquery(keywords) if keywords is not None else None
+    union = shapely.union_all(list(bounds))
+    prepared = prep(union)
+    assets: list[Asset] = []
+    entities: list[Entity] = []
+    truncated = False
+    async with ctx.snapshot() as session:
+        if "asset" in types:
+            require(claims, "asset.view")
+            boxes: list[location_search.Box] = [bound.bounds for bound in bounds]
+            candidates = await location_search.assets_in(
+                session,
+                claims.tenant_id,
+                boxes,
+                tsquery,
+                MAX_RESULTS * 4,
+            )
+            assets = [a for a in candidates if _asset_inside(a, union, prepared)][:MAX_RESULTS]
+            truncated = len(candidates) == MAX_RESULTS * 4
+        if "entity" in types:
+            require(claims, "entity.view")
+            candidates_e = await location_search.entities_with_addresses(
+                session, claims.tenant_id, tsquery, MAX_RESULTS * 4
+            )
+            entities = [e for e in candidates_e if _entity_inside(e, prepared)][:MAX_RESULTS]
+            truncated = truncated or len(candidates_e) == MAX_RESULTS * 4
+    assets_of_entity: dict[uuid.UUID, list[Asset]] = {}
+    if "asset" in types and "entity" in types:
+        for asset in assets:
+            if asset.entity_id is not None:
+                assets_of_entity.setdefault(asset.entity_id, []).append(asset)
+    return Found(assets, entities, assets_of_entity, truncated)

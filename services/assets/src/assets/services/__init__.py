@@ -1,0 +1,1 @@
+"""Use cases: load, apply the domain's rules, save, record events; only they commit."""

@@ -1,0 +1,172 @@
+"""``PATCH /assets``: move, assign, suspend, delete and restore many assets at once.
+
+Each row succeeds or fails on its own (seed 004 "Batch Error Output"): a malformed row, an
+unknown id, a broken rule or a missing permission becomes ``{id, code, msg}``, and every other
+row still applies. A row runs in a savepoint, so a failure leaves none of its changes behind.
+A row is checked with the same rules as ``PUT`` (its whole state after the change), so a move
+meets the type, cycle and depth checks, and a delete the children check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from assets.bootstrap import Collaborators
+from assets.errors import AssetHasChildren, AssetNotFound
+from assets.events import published
+from assets.repositories import asset_queries
+from assets.repositories.asset_queries import AssetLinks
+from assets.repositories.asset_records import Asset
+from assets.repositories.columns import now
+from assets.schemas.asset_batch import AssetPatch
+from assets.schemas.assets import AssetIn
+from assets.services.asset_rules import check_write
+from proximity.auth.claims import Claims
+from proximity.auth.permissions import can, require
+from proximity.errors import PermissionDenied, ProximityError, ValidationFailed
+from proximity.events.envelope import Event
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    applied: list[Asset]
+    failures: list[dict[str, Any]]
+
+
+def _failure(row_id: Any, error: ProximityError) -> dict[str, Any]:
+    return {"id": row_id if isinstance(row_id, str) else None, "code": error.code, "msg": error.message}
+
+
+def _parse(row: Any) -> AssetPatch | dict[str, Any]:
+    raw_id = row.get("id") if isinstance(row, dict) else None
+    try:
+        return AssetPatch.model_validate(row)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "row"
+        return _failure(raw_id, ValidationFailed(f"{where}: {first.get('msg', 'invalid')}"))
+
+
+def _changed_links(links: AssetLinks, patch: AssetPatch) -> AssetLinks:
+    parties, services = set(links.party_ids), set(links.service_ids)
+    if patch.party_id_assign is not None:
+        parties.add(patch.party_id_assign)
+    if patch.party_id_unassign is not None:
+        parties.discard(patch.party_id_unassign)
+    if patch.service_id_assign is not None:
+        services.add(patch.service_id_assign)
+    if patch.service_id_unassign is not None:
+        services.discard(patch.service_id_unassign)
+    return AssetLinks(tuple(sorted(parties)), tuple(sorted(services)))
+
+
+def _as_written(found: Asset, links: AssetLinks, patch: AssetPatch) -> AssetIn:
+    """The whole asset as the row would leave it, for the rules ``PUT`` checks."""
+    given = patch.model_fields_set
+    geo = None
+    if found.geo_wkt is not None or found.geo_lat is not None:
+        geo = {"lat": found.geo_lat, "long": found.geo_long, "radius": found.geo_radius, "wkt": found.geo_wkt}
+    return AssetIn.model_validate(
+        {
+            "name": found.name,
+            "description": found.description,
+            "type_id": found.type_id,
+            "entity_id": patch.entity_id if "entity_id" in given else found.entity_id,
+            "parent_id": patch.parent_id if "parent_id" in given else found.parent_id,
+            "party_ids": list(links.party_ids),
+            "service_ids": list(links.service_ids),
+            "address": found.address,
+            "geo": geo,
+        }
+    )
+
+
+async def _apply_row(
+    ctx: Collaborators, session: Any, claims: Claims, found: Asset, patch: AssetPatch
+) -> Event | None:
+    given = patch.model_fields_set
+    was_deleted = found.deleted_at is not None
+    if was_deleted and not ("deleted_at" in given and patch.deleted_at is None):
+        raise AssetNotFound()  # a deleted asset can only be restored
+    links = (await asset_queries.links_of(session, [found.id]))[found.id]
+    new_links = _changed_links(links, patch)
+    moved = bool({"parent_id", "entity_id"} & given) or new_links != links
+    changed = moved or was_deleted
+    if moved:
+        fields = _as_written(found, new_links, patch)
+        await check_write(
+            session,
+            claims.tenant_id,
+            fields,
+            current=found,
+            current_links=links,
+            max_depth=ctx.settings.max_hierarchy_depth,
+        )
+        found.parent_id, found.entity_id = fields.parent_id, fields.entity_id
+        if new_links != links:
+            await asset_queries.replace_links(session, found, new_links.party_ids, new_links.service_ids)
+    stamp = now()
+    if "suspended_at" in given and (patch.suspended_at is None) != (found.suspended_at is None):
+        found.suspended_at = stamp if patch.suspended_at is not None else None
+        changed = True
+    if was_deleted:
+        found.deleted_at = None
+    elif "deleted_at" in given and patch.deleted_at is not None:
+        await asset_queries.lock_hierarchy(session, claims.tenant_id)
+        if await asset_queries.has_live_children(session, claims.tenant_id, found.id):
+            raise AssetHasChildren()
+        found.deleted_at = stamp
+        changed = True
+    if not changed:
+        return None  # already as asked: no new version
+    found.version += 1
+    found.updated_at = stamp
+    await session.flush()
+    return published.asset_deleted(found) if found.deleted_at else published.asset_updated(found)
+
+
+async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome:
+    require(claims, "asset.update")
+    failures: dict[int, dict[str, Any]] = {}  # by row position, so errors follow the request's order
+    patches: dict[int, AssetPatch] = {}
+    for position, row in enumerate(rows):
+        parsed = _parse(row)
+        if isinstance(parsed, dict):
+            failures[position] = parsed
+        elif "deleted_at" in parsed.model_fields_set and not can(claims, "asset.delete"):
+            failures[position] = _failure(
+                str(parsed.id), PermissionDenied("Missing permission 'asset.delete'.")
+            )
+        else:
+            patches[position] = parsed
+    applied: list[Asset] = []
+    async with ctx.unit_of_work() as uow:
+        # The tenant's tree, then the rows, as every write (none can deadlock another).
+        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
+        found = await asset_queries.assets_for_update(
+            uow.session, claims.tenant_id, [p.id for p in patches.values()]
+        )
+        for position, patch in patches.items():
+            target = found.get(patch.id)
+            if target is None:
+                failures[position] = _failure(str(patch.id), AssetNotFound())
+                continue
+            try:
+                async with uow.session.begin_nested():
+                    event = await _apply_row(ctx, uow.session, claims, target, patch)
+            except ProximityError as error:
+                failures[position] = _failure(str(patch.id), error)
+                # The savepoint's rollback expired the row: read it again for the later rows.
+                found[patch.id] = (
+                    await asset_queries.assets_for_update(uow.session, claims.tenant_id, [patch.id])
+                )[patch.id]
+                continue
+            if event is not None:
+                uow.publish(event)
+            applied.append(target)
+        await uow.commit()
+    return BatchOutcome(applied, [failures[position] for position in sorted(failures)])

@@ -1,0 +1,166 @@
+"""Use cases on assets: list, read, create, replace, delete (seed 004 "Assets")."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from assets.bootstrap import Collaborators
+from assets.errors import AssetHasChildren, AssetNotFound
+from assets.events import published
+from assets.repositories import asset_queries
+from assets.repositories.asset_list import AssetFilter, list_page
+from assets.repositories.asset_queries import AssetLinks, AssetStats
+from assets.repositories.asset_records import Asset
+from assets.repositories.columns import now
+from assets.schemas.assets import AssetIn
+from assets.services.asset_location import apply_location
+from assets.services.asset_rules import check_write
+from proximity.auth.claims import Claims
+from proximity.auth.permissions import require
+from proximity.http.list_query import KeysetPage, ListQuery
+
+
+@dataclass(frozen=True, slots=True)
+class FullAsset:
+    asset: Asset
+    links: AssetLinks
+    parentage: tuple[Asset, ...] | None = None  # with include[]=parentage only
+
+
+@dataclass(frozen=True, slots=True)
+class ListedAssets:
+    shown: list[Asset]
+    page: KeysetPage
+    stats: dict[uuid.UUID, AssetStats] | None  # with include[]=stats only
+
+
+async def list_assets(
+    ctx: Collaborators, claims: Claims, filters: AssetFilter, query: ListQuery
+) -> ListedAssets:
+    """A page, its total and its stats, read in one snapshot so they agree."""
+    require(claims, "asset.view")
+    async with ctx.snapshot() as session:
+        shown, page = await list_page(session, claims.tenant_id, filters, query)
+        stats = (
+            await asset_queries.stats_of(session, claims.tenant_id, shown)
+            if "stats" in query.include
+            else None
+        )
+    return ListedAssets(shown, page, stats)
+
+
+async def get_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID, *, parentage: bool) -> FullAsset:
+    require(claims, "asset.view")
+    async with ctx.snapshot() as session:
+        found = await asset_queries.asset(session, claims.tenant_id, asset_id)
+        if found is None:
+            raise AssetNotFound()
+        links = await asset_queries.links_of(session, [found.id])
+        chain = None
+        if parentage:
+            depth = ctx.settings.max_hierarchy_depth
+            chain = tuple(await asset_queries.ancestors(session, claims.tenant_id, found, depth))
+    return FullAsset(found, links[found.id], chain)
+
+
+def _apply(found: Asset, fields: AssetIn) -> None:
+    found.name = fields.name
+    found.description = fields.description
+    found.type_id = fields.type_id
+    found.entity_id = fields.entity_id
+    found.parent_id = fields.parent_id
+    found.phone = fields.phone
+    found.floor_unit = fields.floor_unit
+    found.year_built = fields.year_built
+    found.building_floor = fields.building_floor
+    found.num_floors_units = fields.num_floors_units
+    found.strata = fields.strata
+    found.is_hidden = fields.is_hidden
+    # Seed 004: a non-null date suspends at the server's time; an asset already suspended keeps its.
+    if fields.suspended_at is None:
+        found.suspended_at = None
+    elif found.suspended_at is None:
+        found.suspended_at = now()
+    apply_location(found, fields.address, fields.geo)
+
+
+def _links(fields: AssetIn) -> AssetLinks:
+    return AssetLinks(tuple(sorted(set(fields.party_ids))), tuple(sorted(set(fields.service_ids))))
+
+
+async def create_asset(ctx: Collaborators, claims: Claims, fields: AssetIn) -> FullAsset:
+    require(claims, "asset.create")
+    async with ctx.unit_of_work() as uow:
+        await check_write(
+            uow.session, claims.tenant_id, fields, current=None, max_depth=ctx.settings.max_hierarchy_depth
+        )
+        found = Asset(tenant_id=claims.tenant_id, name=fields.name)
+        _apply(found, fields)
+        uow.session.add(found)
+        await uow.session.flush()
+        links = _links(fields)
+        await asset_queries.replace_links(uow.session, found, links.party_ids, links.service_ids)
+        uow.publish(published.asset_created(found))
+        await uow.commit()
+    return FullAsset(found, links)
+
+
+def _state(found: Asset, links: AssetLinks) -> tuple[dict[str, Any], AssetLinks, tuple[Any, ...]]:
+    details = (found.description, found.phone, found.floor_unit, found.year_built, found.building_floor)
+    return published.asset_state(found), links, (*details, found.num_floors_units, found.strata)
+
+
+async def replace_asset(
+    ctx: Collaborators, claims: Claims, asset_id: uuid.UUID, fields: AssetIn
+) -> FullAsset:
+    """PUT: the whole object replaces the asset's fields. A PUT that changes nothing is not a
+    new version and publishes nothing."""
+    require(claims, "asset.update")
+    async with ctx.unit_of_work() as uow:
+        # The tenant's tree first, then the row (as every write): a replace may move the asset
+        # or change its type, which the moves and creates beside it must see.
+        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
+        found = await asset_queries.asset_for_update(uow.session, claims.tenant_id, asset_id)
+        if found is None or found.deleted_at is not None:
+            raise AssetNotFound()
+        current_links = (await asset_queries.links_of(uow.session, [found.id]))[found.id]
+        await check_write(
+            uow.session,
+            claims.tenant_id,
+            fields,
+            current=found,
+            current_links=current_links,
+            max_depth=ctx.settings.max_hierarchy_depth,
+        )
+        before = _state(found, current_links)
+        _apply(found, fields)
+        links = _links(fields)
+        if _state(found, links) != before:
+            found.version += 1
+            found.updated_at = now()
+            await asset_queries.replace_links(uow.session, found, links.party_ids, links.service_ids)
+            uow.publish(published.asset_updated(found))
+        await uow.commit()
+    return FullAsset(found, links)
+
+
+async def delete_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID) -> None:
+    """A soft delete. An asset that still contains live assets is not deleted (400
+    ``eAssetHasChildren``): its children would be left under a parent nobody sees, so they are
+    moved or deleted first. Deleting a deleted asset again changes nothing."""
+    require(claims, "asset.delete")
+    async with ctx.unit_of_work() as uow:
+        # The tree, then the row: every write takes them in this order, so none can deadlock.
+        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
+        found = await asset_queries.asset_for_update(uow.session, claims.tenant_id, asset_id)
+        if found is None:
+            raise AssetNotFound()
+        if found.deleted_at is None:
+            if await asset_queries.has_live_children(uow.session, claims.tenant_id, found.id):
+                raise AssetHasChildren()
+            found.deleted_at = found.updated_at = now()
+            found.version += 1
+            uow.publish(published.asset_deleted(found))
+        await uow.commit()

@@ -1,0 +1,121 @@
+"""``PATCH /entities``: assign and unassign services, suspend, delete and restore many entities.
+
+Each row succeeds or fails on its own, in a savepoint of its own (as ``PATCH /assets``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assets.bootstrap import Collaborators
+from assets.errors import EntityNotFound, MissingServices
+from assets.events import entity_events
+from assets.repositories import entity_queries
+from assets.repositories.columns import now
+from assets.repositories.entity_records import Entity
+from assets.schemas.entity_batch import EntityPatch
+from proximity.auth.claims import Claims
+from proximity.auth.permissions import can, require
+from proximity.errors import PermissionDenied, ProximityError, ValidationFailed
+from proximity.events.envelope import Event
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    applied: list[Entity]
+    failures: list[dict[str, Any]]
+
+
+def _failure(row_id: Any, error: ProximityError) -> dict[str, Any]:
+    return {"id": row_id if isinstance(row_id, str) else None, "code": error.code, "msg": error.message}
+
+
+def _parse(row: Any) -> EntityPatch | dict[str, Any]:
+    raw_id = row.get("id") if isinstance(row, dict) else None
+    try:
+        return EntityPatch.model_validate(row)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "row"
+        return _failure(raw_id, ValidationFailed(f"{where}: {first.get('msg', 'invalid')}"))
+
+
+async def _apply_row(session: AsyncSession, found: Entity, patch: EntityPatch) -> Event | None:
+    given = patch.model_fields_set
+    was_deleted = found.deleted_at is not None
+    if was_deleted and not ("deleted_at" in given and patch.deleted_at is None):
+        raise EntityNotFound()  # a deleted entity can only be restored
+    if patch.contract_id_assign is not None or patch.contract_id_unassign is not None:
+        raise ValidationFailed(
+            "Contract links are made in the contracts service.", fields={"contract_id_assign": "not_here"}
+        )
+    if patch.service_id_assign is not None:
+        # Services are contracts'; until its events feed a replica, no service id is known.
+        raise MissingServices()
+    links = await entity_queries.links_of(session, found.id)
+    changed = was_deleted
+    if patch.service_id_unassign in links.service_ids:
+        links = replace(
+            links, service_ids=tuple(s for s in links.service_ids if s != patch.service_id_unassign)
+        )
+        await entity_queries.replace_links(session, found, links)
+        changed = True
+    stamp = now()
+    if "suspended_at" in given and (patch.suspended_at is None) != (found.suspended_at is None):
+        found.suspended_at = stamp if patch.suspended_at is not None else None
+        changed = True
+    if was_deleted:
+        found.deleted_at = None
+    elif "deleted_at" in given and patch.deleted_at is not None:
+        found.deleted_at = stamp
+        changed = True
+    if not changed:
+        return None
+    found.version += 1
+    found.updated_at = stamp
+    await session.flush()
+    build = entity_events.entity_deleted if found.deleted_at else entity_events.entity_updated
+    return build(found, links)
+
+
+async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome:
+    require(claims, "entity.update")
+    failures: dict[int, dict[str, Any]] = {}
+    patches: dict[int, EntityPatch] = {}
+    for position, row in enumerate(rows):
+        parsed = _parse(row)
+        if isinstance(parsed, dict):
+            failures[position] = parsed
+        elif "deleted_at" in parsed.model_fields_set and not can(claims, "entity.delete"):
+            failures[position] = _failure(
+                str(parsed.id), PermissionDenied("Missing permission 'entity.delete'.")
+            )
+        else:
+            patches[position] = parsed
+    applied: list[Entity] = []
+    async with ctx.unit_of_work() as uow:
+        found = await entity_queries.entities_for_update(
+            uow.session, claims.tenant_id, [p.id for p in patches.values()]
+        )
+        for position, patch in patches.items():
+            target = found.get(patch.id)
+            if target is None:
+                failures[position] = _failure(str(patch.id), EntityNotFound())
+                continue
+            try:
+                async with uow.session.begin_nested():
+                    event = await _apply_row(uow.session, target, patch)
+            except ProximityError as error:
+                failures[position] = _failure(str(patch.id), error)
+                again = await entity_queries.entities_for_update(uow.session, claims.tenant_id, [patch.id])
+                found[patch.id] = again[patch.id]
+                continue
+            if event is not None:
+                uow.publish(event)
+            applied.append(target)
+        await uow.commit()
+    return BatchOutcome(applied, [failures[position] for position in sorted(failures)])

@@ -1,0 +1,120 @@
+"""``GET /assets``: keywords, filters, sorts, the capped total and the catalogue of types."""
+
+from __future__ import annotations
+
+from assets_support import Assets, Tenant, asset_body, create, known_party
+
+
+async def test_keywords_filters_and_sorts(service: Assets, tenant: Tenant) -> None:
+    site = await create(service, tenant, "North Campus", type_id=tenant.type_id("site"))
+    await create(service, tenant, "Alpha Block", type_id=tenant.type_id("building"), parent_id=site["id"])
+    await create(service, tenant, "beta block", type_id=tenant.type_id("building"), parent_id=site["id"])
+    get = service.http.get
+
+    def names(response: object) -> list[str]:
+        return [item["name"] for item in response.json()["data"]]  # type: ignore[attr-defined]
+
+    listed = await get("/assets", headers=tenant.admin)
+    assert listed.status_code == 200, listed.text
+    assert names(listed) == ["Alpha Block", "beta block", "North Campus"]
+    assert listed.headers["X-Total-Count"] == "3"
+    assert names(await get("/assets", headers=tenant.admin, params={"sort": "-name"})) == [
+        "North Campus",
+        "beta block",
+        "Alpha Block",
+    ]
+    assert names(await get("/assets", headers=tenant.admin, params={"keywords": "blo"})) == [
+        "Alpha Block",
+        "beta block",
+    ]
+    assert names(await get("/assets", headers=tenant.admin, params={"keywords": "bet blo"})) == ["beta block"]
+    assert names(await get("/assets", headers=tenant.admin, params={"keywords": "lock"})) == []
+    params = {"parent_id": site["id"], "sort": "-created"}
+    assert names(await get("/assets", headers=tenant.admin, params=params)) == ["beta block", "Alpha Block"]
+    params = {"type_id": tenant.type_id("site")}
+    assert names(await get("/assets", headers=tenant.admin, params=params)) == ["North Campus"]
+    bad = await get("/assets", headers=tenant.admin, params={"sort": "colour"})
+    assert bad.status_code == 400
+
+
+async def test_a_deleted_asset_is_listed_only_by_id(service: Assets, tenant: Tenant) -> None:
+    made = await create(service, tenant, "Gone")
+    await service.http.delete(f"/assets/{made['id']}", headers=tenant.admin)
+    assert (await service.http.get("/assets", headers=tenant.admin)).json()["data"] == []
+    named = await service.http.get("/assets", headers=tenant.admin, params={"ids[]": made["id"]})
+    assert [item["id"] for item in named.json()["data"]] == [made["id"]]
+
+
+async def test_the_type_catalogue(service: Assets, tenant: Tenant) -> None:
+    response = await service.http.get("/assets/~/types", headers=tenant.member)
+    assert response.status_code == 200, response.text
+    types = {item["name"]: item for item in response.json()["data"]}
+    assert set(types) == {"Site", "Building", "Floor", "Unit"}
+    assert types["Building"]["config"]["allow_parents"] == [types["Site"]["id"]]
+    assert types["Floor"]["config"]["permit_geo"] is False
+    assert types["Site"]["config"]["is_container"] is True
+    assert "pagination" not in response.json()
+
+
+async def test_filters_by_party_and_containers_and_the_kept_sorts(service: Assets, tenant: Tenant) -> None:
+    party = await known_party(service, tenant)
+    site = await create(service, tenant, "Site", type_id=tenant.type_id("site"), description="zz")
+    unit_a = await create(
+        service,
+        tenant,
+        "Unit A",
+        type_id=tenant.type_id("unit"),
+        parent_id=site["id"],
+        party_ids=[str(party)],
+        description="bb",
+    )
+    await create(
+        service, tenant, "Unit B", type_id=tenant.type_id("unit"), parent_id=site["id"], description="aa"
+    )
+    get = service.http.get
+
+    async def ids(**params: str) -> list[str]:
+        response = await get("/assets", headers=tenant.admin, params=params)
+        assert response.status_code == 200, response.text
+        return [item["name"] for item in response.json()["data"]]
+
+    assert await ids(party_id=str(party)) == ["Unit A"]
+    assert await ids(exclude_containers="true") == ["Unit A", "Unit B"]
+    assert await ids(contract_id=site["id"]) == []
+    assert await ids(sort="+description") == ["Unit B", "Unit A", "Site"]
+    assert await ids(sort="-total_parties,+name") == ["Unit A", "Site", "Unit B"]
+    assert await ids(sort="+type,+name") == ["Site", "Unit A", "Unit B"]
+    # Unassigning the party brings its count down again.
+    body = asset_body("Unit A", type_id=tenant.type_id("unit"), parent_id=site["id"], description="bb")
+    assert (
+        await service.http.put(f"/assets/{unit_a['id']}", headers=tenant.admin, json=body)
+    ).status_code == 200
+    assert await ids(party_id=str(party)) == []
+    assert await ids(sort="-total_parties,+name") == ["Site", "Unit A", "Unit B"]
+    bad = await get("/assets", headers=tenant.admin, params={"exclude_containers": "maybe"})
+    assert bad.status_code == 400
+
+
+async def test_stats_parentage_and_images_on_request(service: Assets, tenant: Tenant) -> None:
+    site = await create(service, tenant, "Site", type_id=tenant.type_id("site"))
+    building = await create(service, tenant, "Hall", type_id=tenant.type_id("building"), parent_id=site["id"])
+    floor = await create(service, tenant, "Floor", type_id=tenant.type_id("floor"), parent_id=building["id"])
+    plain = await service.http.get("/assets", headers=tenant.admin, params={"ids[]": site["id"]})
+    assert "stats" not in plain.json()["data"][0]
+    listed = await service.http.get(
+        "/assets", headers=tenant.admin, params={"ids[]": site["id"], "include[]": "stats"}
+    )
+    assert listed.json()["data"][0]["stats"] == [{"contracts": 0, "services": 0, "assets": 1, "entities": 0}]
+    one = await service.http.get(
+        f"/assets/{floor['id']}", headers=tenant.admin, params={"include[]": ["parentage", "images"]}
+    )
+    data = one.json()["data"]
+    assert [item["name"] for item in data["parentage"]] == ["Hall", "Site"]
+    assert data["images"] == []
+    bare = (await service.http.get(f"/assets/{floor['id']}", headers=tenant.admin)).json()["data"]
+    assert "parentage" not in bare
+    assert "images" not in bare
+    bad = await service.http.get(
+        f"/assets/{floor['id']}", headers=tenant.admin, params={"include[]": "colour"}
+    )
+    assert bad.status_code == 400

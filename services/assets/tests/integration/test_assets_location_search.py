@@ -1,0 +1,97 @@
+"""``GET /search/locations`` over real rows: the union of bounds, points and areas, entities by
+their addresses, keywords with AND / OR / NOT, and the 400s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assets_support import Assets, Tenant, assert_error, create
+
+from assets.domain.asset_types import type_id
+
+LEFT = "POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))"
+RIGHT = "POLYGON((20 0, 30 0, 30 10, 20 10, 20 0))"
+
+
+async def search(service: Assets, tenant: Tenant, **params: Any) -> list[tuple[str, str]]:
+    response = await service.http.get("/search/locations", headers=tenant.admin, params=params)
+    assert response.status_code == 200, response.text
+    return sorted((item["type"], item["name"]) for item in response.json()["data"])
+
+
+async def test_locations_in_the_union_of_bounds(service: Assets, tenant: Tenant) -> None:
+    site = tenant.type_id("site")
+    address = {"street": "main street", "city": "calgary", "region": "alberta", "country": "ca"}
+    await create(service, tenant, "Inside", type_id=site, geo={"lat": 5, "long": 5}, address=address)
+    await create(service, tenant, "Right", type_id=site, geo={"lat": 5, "long": 25})
+    await create(service, tenant, "Between", type_id=site, geo={"lat": 5, "long": 15})
+    # An area whose box overlaps LEFT's but which stays outside it, and one that crosses into it.
+    await create(
+        service, tenant, "Near miss", type_id=site, geo={"wkt": "POLYGON((11 11, 12 11, 12 12, 11 11))"}
+    )
+    await create(
+        service, tenant, "Crossing", type_id=site, geo={"wkt": "POLYGON((9 9, 12 9, 12 12, 9 12, 9 9))"}
+    )
+    await create(service, tenant, "Hidden", type_id=site, geo={"lat": 6, "long": 6}, is_hidden=True)
+    client = str(type_id(tenant.id, "entity-type:client"))
+    entity = {"name": "Acme", "type_id": client, "addresses": [{"country": "ca", "lat": 2, "long": 2}]}
+    assert (await service.http.post("/entities", headers=tenant.admin, json=entity)).status_code == 201
+
+    assert await search(service, tenant, **{"bound[]": LEFT, "types[]": "asset"}) == [
+        ("asset", "Crossing"),
+        ("asset", "Inside"),
+    ]
+    both = await search(service, tenant, **{"bound[]": [LEFT, RIGHT]})
+    assert both == [("asset", "Crossing"), ("asset", "Inside"), ("asset", "Right"), ("entity", "Acme")]
+    assert await search(service, tenant, **{"bound[]": LEFT, "keywords": "calg AND main"}) == [
+        ("asset", "Inside")
+    ]
+    assert await search(service, tenant, **{"bound[]": LEFT, "keywords": "cross OR acme"}) == [
+        ("asset", "Crossing"),
+        ("entity", "Acme"),
+    ]
+    assert await search(
+        service, tenant, **{"bound[]": LEFT, "types[]": "asset", "keywords": "NOT calgary"}
+    ) == [("asset", "Crossing")]
+
+
+async def test_entities_carry_their_assets_with_both_types(service: Assets, tenant: Tenant) -> None:
+    client = str(type_id(tenant.id, "entity-type:client"))
+    body = {"name": "Owner", "type_id": client, "addresses": [{"country": "ca", "lat": 1, "long": 1}]}
+    entity = (await service.http.post("/entities", headers=tenant.admin, json=body)).json()["data"]
+    site = await create(service, tenant, "Site", type_id=tenant.type_id("site"))
+    await create(
+        service,
+        tenant,
+        "Shop",
+        type_id=tenant.type_id("unit"),
+        parent_id=site["id"],
+        entity_id=entity["id"],
+        geo={"lat": 3, "long": 3},
+    )
+    response = await service.http.get("/search/locations", headers=tenant.admin, params={"bound[]": LEFT})
+    found = {item["name"]: item for item in response.json()["data"]}
+    assert [a["name"] for a in found["Owner"]["assets"]] == ["Shop"]
+    only = await service.http.get(
+        "/search/locations", headers=tenant.admin, params={"bound[]": LEFT, "types[]": "entity"}
+    )
+    assert "assets" not in only.json()["data"][0]
+
+
+async def test_bad_searches_are_400s(service: Assets, tenant: Tenant) -> None:
+    get = service.http.get
+    assert_error(await get("/search/locations", headers=tenant.admin), "eValidationError")
+    for bound in ("POLYGON(23,343,234,23)", "POINT(1 2)", "POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))"):
+        assert_error(
+            await get("/search/locations", headers=tenant.admin, params={"bound[]": bound}),
+            "eValidationError",
+        )
+    refused = await get(
+        "/search/locations", headers=tenant.admin, params={"bound[]": LEFT, "keywords": "(a OR b"}
+    )
+    assert_error(refused, "eInvalidKeywordQuery")
+    assert "position 8" in refused.json()["errors"][0]["message"]
+    assert_error(
+        await get("/search/locations", headers=tenant.admin, params={"bound[]": LEFT, "types[]": "party"}),
+        "eValidationError",
+    )
