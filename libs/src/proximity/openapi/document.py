@@ -94,7 +94,14 @@ def _status_and_code(spec: ErrorSpec) -> tuple[int, str]:
 
 def _common_errors(route: DocumentedRoute) -> list[tuple[int, str]]:
     operation = route.operation
-    common = [(400, e.ValidationFailed.code), (429, e.TooManyRequests.code), (503, e.ServiceUnavailable.code)]
+    common = [
+        (400, e.ValidationFailed.code),
+        # What the server answers, before any app sees it, to a request that is not valid HTTP
+        # (``proximity.http.server_protocol``): any operation can receive one.
+        (400, "eMalformedRequest"),
+        (429, e.TooManyRequests.code),
+        (503, e.ServiceUnavailable.code),
+    ]
     if not operation.anonymous:
         common.append((401, e.InvalidClientKey.code))
     if not operation.public:
