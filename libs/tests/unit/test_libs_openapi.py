@@ -123,7 +123,11 @@ def test_bodies_and_answers_come_from_the_models() -> None:
 def test_errors_list_the_codes_of_each_status() -> None:
     responses = _document()["paths"]["/widgets/{id}"]["get"]["responses"]
     codes = responses["400"]["content"]["application/json"]["schema"]["properties"]["errors"]["items"]
-    assert set(codes["properties"]["code"]["enum"]) == {"eValidationError", "eMalformedRequest", "eWidgetNotFound"}
+    assert set(codes["properties"]["code"]["enum"]) == {
+        "eValidationError",
+        "eMalformedRequest",
+        "eWidgetNotFound",
+    }
     unauthorised = responses["401"]["content"]["application/json"]["schema"]["properties"]["errors"]["items"]
     assert set(unauthorised["properties"]["code"]["enum"]) == {
         "eInvalidClientKey",
