@@ -10,10 +10,7 @@ meets the type, cycle and depth checks, and a delete the children check.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
-
-from pydantic import ValidationError
 
 from assets.bootstrap import Collaborators
 from assets.errors import AssetHasChildren, AssetNotFound
@@ -25,30 +22,11 @@ from assets.repositories.columns import now
 from assets.schemas.asset_batch import AssetPatch
 from assets.schemas.assets import AssetIn
 from assets.services.asset_rules import check_write
+from assets.services.batch_rows import BatchOutcome, parse_row, row_failure
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import can, require
-from proximity.errors import PermissionDenied, ProximityError, ValidationFailed
+from proximity.errors import PermissionDenied, ProximityError
 from proximity.events.envelope import Event
-
-
-@dataclass(frozen=True, slots=True)
-class BatchOutcome:
-    applied: list[Asset]
-    failures: list[dict[str, Any]]
-
-
-def _failure(row_id: Any, error: ProximityError) -> dict[str, Any]:
-    return {"id": row_id if isinstance(row_id, str) else None, "code": error.code, "msg": error.message}
-
-
-def _parse(row: Any) -> AssetPatch | dict[str, Any]:
-    raw_id = row.get("id") if isinstance(row, dict) else None
-    try:
-        return AssetPatch.model_validate(row)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "row"
-        return _failure(raw_id, ValidationFailed(f"{where}: {first.get('msg', 'invalid')}"))
 
 
 def _changed_links(links: AssetLinks, patch: AssetPatch) -> AssetLinks:
@@ -129,16 +107,16 @@ async def _apply_row(
     return published.asset_deleted(found) if found.deleted_at else published.asset_updated(found)
 
 
-async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome:
+async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Asset]:
     require(claims, "asset.update")
     failures: dict[int, dict[str, Any]] = {}  # by row position, so errors follow the request's order
     patches: dict[int, AssetPatch] = {}
     for position, row in enumerate(rows):
-        parsed = _parse(row)
+        parsed = parse_row(AssetPatch, row)
         if isinstance(parsed, dict):
             failures[position] = parsed
         elif "deleted_at" in parsed.model_fields_set and not can(claims, "asset.delete"):
-            failures[position] = _failure(
+            failures[position] = row_failure(
                 str(parsed.id), PermissionDenied("Missing permission 'asset.delete'.")
             )
         else:
@@ -153,13 +131,13 @@ async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) 
         for position, patch in patches.items():
             target = found.get(patch.id)
             if target is None:
-                failures[position] = _failure(str(patch.id), AssetNotFound())
+                failures[position] = row_failure(str(patch.id), AssetNotFound())
                 continue
             try:
                 async with uow.session.begin_nested():
                     event = await _apply_row(ctx, uow.session, claims, target, patch)
             except ProximityError as error:
-                failures[position] = _failure(str(patch.id), error)
+                failures[position] = row_failure(str(patch.id), error)
                 # The savepoint's rollback expired the row: read it again for the later rows.
                 found[patch.id] = (
                     await asset_queries.assets_for_update(uow.session, claims.tenant_id, [patch.id])

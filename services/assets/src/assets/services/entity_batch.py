@@ -5,10 +5,9 @@ Each row succeeds or fails on its own, in a savepoint of its own (as ``PATCH /as
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assets.bootstrap import Collaborators
@@ -18,30 +17,11 @@ from assets.repositories import entity_queries
 from assets.repositories.columns import now
 from assets.repositories.entity_records import Entity
 from assets.schemas.entity_batch import EntityPatch
+from assets.services.batch_rows import BatchOutcome, parse_row, row_failure
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import can, require
 from proximity.errors import PermissionDenied, ProximityError, ValidationFailed
 from proximity.events.envelope import Event
-
-
-@dataclass(frozen=True, slots=True)
-class BatchOutcome:
-    applied: list[Entity]
-    failures: list[dict[str, Any]]
-
-
-def _failure(row_id: Any, error: ProximityError) -> dict[str, Any]:
-    return {"id": row_id if isinstance(row_id, str) else None, "code": error.code, "msg": error.message}
-
-
-def _parse(row: Any) -> EntityPatch | dict[str, Any]:
-    raw_id = row.get("id") if isinstance(row, dict) else None
-    try:
-        return EntityPatch.model_validate(row)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "row"
-        return _failure(raw_id, ValidationFailed(f"{where}: {first.get('msg', 'invalid')}"))
 
 
 async def _apply_row(session: AsyncSession, found: Entity, patch: EntityPatch) -> Event | None:
@@ -82,16 +62,16 @@ async def _apply_row(session: AsyncSession, found: Entity, patch: EntityPatch) -
     return build(found, links)
 
 
-async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome:
+async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Entity]:
     require(claims, "entity.update")
     failures: dict[int, dict[str, Any]] = {}
     patches: dict[int, EntityPatch] = {}
     for position, row in enumerate(rows):
-        parsed = _parse(row)
+        parsed = parse_row(EntityPatch, row)
         if isinstance(parsed, dict):
             failures[position] = parsed
         elif "deleted_at" in parsed.model_fields_set and not can(claims, "entity.delete"):
-            failures[position] = _failure(
+            failures[position] = row_failure(
                 str(parsed.id), PermissionDenied("Missing permission 'entity.delete'.")
             )
         else:
@@ -104,13 +84,13 @@ async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]
         for position, patch in patches.items():
             target = found.get(patch.id)
             if target is None:
-                failures[position] = _failure(str(patch.id), EntityNotFound())
+                failures[position] = row_failure(str(patch.id), EntityNotFound())
                 continue
             try:
                 async with uow.session.begin_nested():
                     event = await _apply_row(uow.session, target, patch)
             except ProximityError as error:
-                failures[position] = _failure(str(patch.id), error)
+                failures[position] = row_failure(str(patch.id), error)
                 again = await entity_queries.entities_for_update(uow.session, claims.tenant_id, [patch.id])
                 found[patch.id] = again[patch.id]
                 continue
