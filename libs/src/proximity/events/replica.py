@@ -16,7 +16,7 @@ after the deletion, bring it back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table
@@ -57,3 +57,34 @@ async def apply_if_newer(
         where=target.c[version_column] < inserted.excluded[version_column],
     ).returning(target.c[next(iter(key))])
     return (await session.execute(statement)).first() is not None
+
+
+async def apply_all_if_newer(
+    session: AsyncSession,
+    table: Any,
+    *,
+    key: Sequence[str],
+    version: int,
+    rows: Sequence[Mapping[str, Any]],
+    version_column: str = "version",
+) -> int:
+    """``apply_if_newer`` for many rows of one state at one ``version`` in one statement (the
+    links a contract carries): each row, named by its ``key`` columns, is inserted or updated
+    unless its stored version is equal or higher. Give the rows in key order, so two writers
+    lock them in the same order. Returns how many rows changed."""
+    if not rows:
+        return 0
+    target = _table_of(table)
+    if not key:
+        raise ValueError("key names no column")
+    values = [name for name in rows[0] if name not in key]
+    if version_column in rows[0]:
+        raise ValueError(f"{version_column!r} is given by version=, not in the rows")
+    inserted = insert(target).values([{**row, version_column: version} for row in rows])
+    changed = {name: inserted.excluded[name] for name in (*values, version_column)}
+    statement = inserted.on_conflict_do_update(
+        index_elements=[target.c[name] for name in key],
+        set_=changed,
+        where=target.c[version_column] < inserted.excluded[version_column],
+    ).returning(target.c[key[0]])
+    return len((await session.execute(statement)).all())

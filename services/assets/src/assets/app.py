@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 
 from assets.bootstrap import Collaborators
 from assets.config import AssetsSettings
+from assets.contracts_owner import contracts_owner
 from assets.events.consumers import start_consumers
 from assets.routes import (
     asset_types,
@@ -34,7 +35,7 @@ def create_app(settings: AssetsSettings | None = None) -> Starlette:
     settings = settings or AssetsSettings()
 
     async def wire(runtime: Runtime) -> Collaborators:
-        return Collaborators(settings, runtime)
+        return Collaborators(settings, runtime, contracts_owner(settings, runtime.tasks))
 
     return service_app(
         settings,

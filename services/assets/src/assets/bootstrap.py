@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assets.config import AssetsSettings
+from assets.contracts_owner import ContractsOwner
 from proximity.db.unit_of_work import UnitOfWork
 from proximity.runtime import Runtime
 
@@ -15,6 +16,8 @@ from proximity.runtime import Runtime
 class Collaborators:
     settings: AssetsSettings
     runtime: Runtime
+    # Where contract link writes go (unconfigured: they answer 503).
+    contracts: ContractsOwner = field(default_factory=lambda: ContractsOwner(None, None, None))
 
     def unit_of_work(self) -> UnitOfWork:
         return self.runtime.unit_of_work()

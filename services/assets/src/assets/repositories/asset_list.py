@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from assets.repositories.asset_records import Asset, AssetParty, AssetService
 from assets.repositories.asset_types import AssetType
+from assets.repositories.contract_replica import ContractAsset
 from assets.repositories.keywords import matches_keywords
 from proximity.db.listing import (
     Ordering,
@@ -49,9 +50,9 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "name": (func.lower(_columns.name),),
     "description": (func.lower(func.left(_columns.description, 200)),),
     "type": nullable_key(_columns.sort_type, literal_column("''")),
-    # Entities and contract links are not held yet: every asset has none, so these order by id.
+    # Entity names are not held on the asset yet: this orders by id.
     "entity_name": (),
-    "total_contracts": (),
+    "total_contracts": (_columns.total_contracts,),
     "total_parties": (_columns.total_parties,),
     "created": (_columns.created_at,),
     "updated": (func.coalesce(_columns.updated_at, _columns.created_at),),
@@ -81,7 +82,12 @@ def _conditions(tenant_id: uuid.UUID, filters: AssetFilter) -> list[ColumnElemen
         )
         conditions.append(col(Asset.id).in_(holders))
     if filters.contract_id is not None:
-        conditions.append(false())  # no contract links are held yet (contracts will own them)
+        linked = select(col(ContractAsset.asset_id)).where(
+            col(ContractAsset.tenant_id) == tenant_id,
+            col(ContractAsset.contract_id) == filters.contract_id,
+            col(ContractAsset.linked),
+        )
+        conditions.append(col(Asset.id).in_(linked))
     if filters.exclude_containers:
         containers = select(col(AssetType.id)).where(
             col(AssetType.tenant_id) == tenant_id, col(AssetType.is_container)

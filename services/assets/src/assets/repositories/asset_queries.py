@@ -1,5 +1,5 @@
 """Tenant-scoped reads and writes of one asset: by id, locked for a change, its place in the
-tree, and its assigned parties and services."""
+tree, and its assigned parties and services (and the contracts linking it, from the replica)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, literal, select, text
+from sqlalchemy import and_, delete, exists, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from assets.repositories.asset_records import Asset, AssetParty, AssetService
+from assets.repositories.contract_replica import ContractAsset
 
 
 @dataclass(frozen=True, slots=True)
 class AssetLinks:
     party_ids: tuple[uuid.UUID, ...]
     service_ids: tuple[uuid.UUID, ...]
+    # Contracts' links, as last announced or answered by contracts (never written here).
+    contract_ids: tuple[uuid.UUID, ...] = ()
 
 
 async def asset(session: AsyncSession, tenant_id: uuid.UUID, asset_id: uuid.UUID) -> Asset | None:
@@ -104,6 +107,7 @@ async def has_live_children(session: AsyncSession, tenant_id: uuid.UUID, asset_i
 async def links_of(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AssetLinks]:
     parties: dict[uuid.UUID, list[uuid.UUID]] = {asset_id: [] for asset_id in asset_ids}
     services: dict[uuid.UUID, list[uuid.UUID]] = {asset_id: [] for asset_id in asset_ids}
+    contracts: dict[uuid.UUID, list[uuid.UUID]] = {asset_id: [] for asset_id in asset_ids}
     if asset_ids:
         party_rows = await session.execute(
             select(col(AssetParty.asset_id), col(AssetParty.party_id))
@@ -119,7 +123,21 @@ async def links_of(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dic
         )
         for asset_id, service_id in service_rows.all():
             services[asset_id].append(service_id)
-    return {a: AssetLinks(tuple(parties[a]), tuple(services[a])) for a in asset_ids}
+        contract_rows = await session.execute(
+            select(col(ContractAsset.asset_id), col(ContractAsset.contract_id))
+            .join(
+                Asset,
+                and_(
+                    col(Asset.id) == col(ContractAsset.asset_id),
+                    col(Asset.tenant_id) == col(ContractAsset.tenant_id),
+                ),
+            )
+            .where(col(ContractAsset.asset_id).in_(asset_ids), col(ContractAsset.linked))
+            .order_by(col(ContractAsset.contract_id))
+        )
+        for asset_id, contract_id in contract_rows.all():
+            contracts[asset_id].append(contract_id)
+    return {a: AssetLinks(tuple(parties[a]), tuple(services[a]), tuple(contracts[a])) for a in asset_ids}
 
 
 async def replace_links(
@@ -176,8 +194,8 @@ class AssetStats:
 async def stats_of(
     session: AsyncSession, tenant_id: uuid.UUID, shown: Sequence[Asset]
 ) -> dict[uuid.UUID, AssetStats]:
-    """Per asset: its services, its live child assets, its entity (0 or 1); contract links are
-    contracts' and not held yet (0). Counted for the page's rows only."""
+    """Per asset: the contracts linking it (the counter the replica keeps), its services, its
+    live child assets, its entity (0 or 1). Counted for the page's rows only."""
     ids = [found.id for found in shown]
     services: dict[uuid.UUID, int] = {}
     children: dict[uuid.UUID, int] = {}
@@ -200,7 +218,10 @@ async def stats_of(
         children = {parent_id: count for parent_id, count in rows.all()}
     return {
         found.id: AssetStats(
-            0, services.get(found.id, 0), children.get(found.id, 0), 1 if found.entity_id is not None else 0
+            found.total_contracts,
+            services.get(found.id, 0),
+            children.get(found.id, 0),
+            1 if found.entity_id is not None else 0,
         )
         for found in shown
     }

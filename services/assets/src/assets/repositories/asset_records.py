@@ -24,6 +24,7 @@ ASSET_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "description": ('lower("left"(description, 200))',),
     "type": ("(sort_type IS NULL)", "COALESCE(sort_type, '')"),
     "total_parties": ("total_parties",),
+    "total_contracts": ("total_contracts",),
     "created": ("created_at",),
     "updated": ("COALESCE(updated_at, created_at)",),
 }
@@ -106,6 +107,10 @@ class Asset(SQLModel, table=True):
     )
     sort_type: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     total_parties: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))
+    # Kept by migration 0011's trigger from the replica of contracts' links (contract_replica).
+    total_contracts: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default=text("0"))
+    )
     search_words: Any = Field(
         default=None, sa_column=Column(TSVECTOR, Computed(ASSET_SEARCH_WORDS, persisted=True))
     )

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from assets.repositories.contract_replica import ContractEntity
 from assets.repositories.entity_records import Entity, EntityParty, EntityService
 from assets.repositories.keywords import matches_keywords
 from proximity.db.listing import capped_total, keyset_page, nullable_key, ordering, page_of, window
@@ -29,6 +30,8 @@ class EntityLinks:
     owners: tuple[PartyAssociation, ...]
     contacts: tuple[PartyAssociation, ...]
     service_ids: tuple[uuid.UUID, ...]
+    # Contracts' links, as last announced or answered by contracts (never written here).
+    contract_ids: tuple[uuid.UUID, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +48,9 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "name": (func.lower(_columns.name),),
     "description": nullable_key(func.lower(func.left(_columns.description, 200)), literal_column("''")),
     "type": nullable_key(_columns.sort_type, literal_column("''")),
-    # Contract links, datazones and operational groups are other contexts' and not held yet:
-    # every entity has none, so these order by id.
-    "total_contracts": (),
+    # Datazones and operational groups are other contexts' and not held yet: every entity has
+    # none, so these order by id.
+    "total_contracts": (_columns.total_contracts,),
     "total_assets": (_columns.total_assets,),
     "total_datazones": (),
     "total_operational_groups": (),
@@ -81,7 +84,12 @@ def _conditions(tenant_id: uuid.UUID, filters: EntityFilter) -> list[ColumnEleme
     if filters.type_id is not None:
         conditions.append(col(Entity.type_id) == filters.type_id)
     if filters.contract_id is not None:
-        conditions.append(false())  # no contract links are held yet (contracts will own them)
+        linked = select(col(ContractEntity.entity_id)).where(
+            col(ContractEntity.tenant_id) == tenant_id,
+            col(ContractEntity.contract_id) == filters.contract_id,
+            col(ContractEntity.linked),
+        )
+        conditions.append(col(Entity.id).in_(linked))
     if filters.keywords is not None:
         conditions.append(matches_keywords(_columns.search_words, filters.keywords))
     return conditions
@@ -117,7 +125,19 @@ async def links_of(session: AsyncSession, entity_id: uuid.UUID) -> EntityLinks:
         .where(col(EntityService.entity_id) == entity_id)
         .order_by(col(EntityService.service_id))
     )
-    return EntityLinks(tuple(owners), tuple(contacts), tuple(services.scalars()))
+    contracts = await session.execute(
+        select(col(ContractEntity.contract_id))
+        .join(
+            Entity,
+            and_(
+                col(Entity.id) == col(ContractEntity.entity_id),
+                col(Entity.tenant_id) == col(ContractEntity.tenant_id),
+            ),
+        )
+        .where(col(ContractEntity.entity_id) == entity_id, col(ContractEntity.linked))
+        .order_by(col(ContractEntity.contract_id))
+    )
+    return EntityLinks(tuple(owners), tuple(contacts), tuple(services.scalars()), tuple(contracts.scalars()))
 
 
 async def replace_links(session: AsyncSession, found: Entity, links: EntityLinks) -> None:

@@ -25,6 +25,7 @@ ENTITY_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     ),
     "type": ("(sort_type IS NULL)", "COALESCE(sort_type, '')"),
     "total_assets": ("total_assets",),
+    "total_contracts": ("total_contracts",),
     "created": ("created_at",),
     "updated": ("COALESCE(updated_at, created_at)",),
 }
@@ -82,6 +83,10 @@ class Entity(SQLModel, table=True):
     # many live assets name the entity.
     sort_type: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     total_assets: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))
+    # Kept by migration 0011's trigger from the replica of contracts' links (contract_replica).
+    total_contracts: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default=text("0"))
+    )
 
 
 class EntityParty(SQLModel, table=True):

@@ -182,8 +182,9 @@ async def patch_many(request: Request) -> Response:
     "Add a service to entities and remove it from others",
     description=(
         "All or nothing: every entity of `push` and `pull` must be a live entity of the tenant "
-        "(`eEntitiesNotFound`, naming the others) and the service must exist "
-        "(`eAttemptSaveWithMissingServices`; services are not held here yet)."
+        "(`eEntitiesNotFound`, naming the others); a service pushed must be a live service of the "
+        "tenant as contracts last announced it (`eAttemptSaveWithMissingServices`), one only "
+        "pulled may have been deleted since. An entity in both lists ends without the service."
     ),
     answers=api.empty(),
     body=ServiceAssignment,

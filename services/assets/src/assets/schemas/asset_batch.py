@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 class AssetPatch(BaseModel):
     """One row: a date suspends or deletes (the server's clock sets it), null reactivates or
-    restores; ``*_assign`` / ``*_unassign`` add or remove one party or service (null: no-op)."""
+    restores; ``*_assign`` / ``*_unassign`` add or remove one party, service or contract (null:
+    no-op; contract links are written at contracts, which owns them)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -21,5 +22,7 @@ class AssetPatch(BaseModel):
     party_id_unassign: uuid.UUID | None = None
     service_id_assign: uuid.UUID | None = None
     service_id_unassign: uuid.UUID | None = None
+    contract_id_assign: uuid.UUID | None = None
+    contract_id_unassign: uuid.UUID | None = None
     suspended_at: datetime | None = None
     deleted_at: datetime | None = None

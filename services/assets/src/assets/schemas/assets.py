@@ -73,11 +73,15 @@ class AssetIn(BaseModel):
     strata: Short | None = None
     service_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_LINKED)
     party_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_LINKED)
-    # Contracts own contract links; until the contracts service takes them, none can be given.
     contract_ids: list[uuid.UUID] = Field(
         default_factory=list,
-        max_length=0,
-        description="Contract links are made in the contracts service; only an empty list is accepted.",
+        max_length=MAX_LINKED,
+        description=(
+            "The contracts linking the asset. Contracts owns these links: a list that differs from "
+            "the asset's is written there (`eAttemptSaveWithMissingContracts` for an unknown "
+            "contract, `eServiceUnavailable` while contracts cannot be reached: then nothing is "
+            "changed). Left out: the links stay as they are."
+        ),
     )
     address: AddressIn | None = None
     geo: GeoIn | None = None
@@ -118,7 +122,7 @@ class AssetView(BaseModel):
 
 
 class AssetStatsView(BaseModel):
-    """Contract links are contracts' and not held yet: 0."""
+    """``contracts``: the contracts linking the asset, as contracts last announced them."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -192,7 +196,7 @@ def asset_view(found: Asset, claims: Claims, links: AssetLinks | None = None) ->
             "strata": found.strata,
             "service_ids": list(links.service_ids),
             "party_ids": list(links.party_ids),
-            "contract_ids": [],
+            "contract_ids": list(links.contract_ids),
             "address": found.address,
             "geo": _geo(found),
         }

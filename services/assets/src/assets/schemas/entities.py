@@ -46,11 +46,15 @@ class EntityIn(BaseModel):
     owners: list[PartyAssociationIn] = Field(default_factory=list, max_length=MAX_LINKED)
     contacts: list[PartyAssociationIn] = Field(default_factory=list, max_length=MAX_LINKED)
     service_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_LINKED)
-    # Contracts own contract links; until the contracts service takes them, none can be given.
     contract_ids: list[uuid.UUID] = Field(
         default_factory=list,
-        max_length=0,
-        description="Contract links are made in the contracts service; only an empty list is accepted.",
+        max_length=MAX_LINKED,
+        description=(
+            "The contracts linking the entity. Contracts owns these links: a list that differs from "
+            "the entity's is written there (`eAttemptSaveWithMissingContracts` for an unknown "
+            "contract, `eServiceUnavailable` while contracts cannot be reached: then nothing is "
+            "changed). Left out: the links stay as they are."
+        ),
     )
     suspended_at: datetime | None = None
 
@@ -93,7 +97,8 @@ class EntityView(BaseModel):
 
 
 class EntityCountsView(BaseModel):
-    """Contracts, datazones and operational groups are other contexts' and not held yet: 0."""
+    """``contracts``: the contracts linking the entity, as contracts last announced them;
+    datazones and operational groups are other contexts' and not held yet: 0."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -130,7 +135,7 @@ def entity_view(found: Entity, claims: Claims, links: EntityLinks | None = None)
     if links is not None:
         view |= {
             "addresses": found.addresses,
-            "contract_ids": [],
+            "contract_ids": list(links.contract_ids),
             "service_ids": list(links.service_ids),
             "owners": [{"id": a.party_id, "role_id": a.role_id} for a in links.owners],
             "contacts": [{"id": a.party_id, "role_id": a.role_id} for a in links.contacts],
@@ -149,4 +154,6 @@ def entity_view(found: Entity, claims: Claims, links: EntityLinks | None = None)
 
 def counts_view(found: Entity) -> list[dict[str, int]]:
     """A one-item list, as seed 004 shows it."""
-    return [{"assets": found.total_assets, "contracts": 0, "datazones": 0, "operational": 0}]
+    return [
+        {"assets": found.total_assets, "contracts": found.total_contracts, "datazones": 0, "operational": 0}
+    ]

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 class EntityPatch(BaseModel):
     """One row: a date suspends or deletes (the server's clock sets it), null reactivates or
-    restores; ``service_id_assign`` / ``_unassign`` add or remove one service (null: no-op).
-    Contract links are made in the contracts service: ``contract_id_*`` must be null here."""
+    restores; ``*_assign`` / ``*_unassign`` add or remove one service or contract (null: no-op;
+    contract links are written at contracts, which owns them)."""
 
     model_config = ConfigDict(extra="forbid")
 

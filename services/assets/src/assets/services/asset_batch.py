@@ -23,6 +23,7 @@ from assets.schemas.asset_batch import AssetPatch
 from assets.schemas.assets import AssetIn
 from assets.services.asset_rules import check_write
 from assets.services.batch_rows import BatchOutcome, parse_row, row_failure
+from assets.services.contract_links import change_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import can, require
 from proximity.errors import PermissionDenied, ProximityError
@@ -39,7 +40,7 @@ def _changed_links(links: AssetLinks, patch: AssetPatch) -> AssetLinks:
         services.add(patch.service_id_assign)
     if patch.service_id_unassign is not None:
         services.discard(patch.service_id_unassign)
-    return AssetLinks(tuple(sorted(parties)), tuple(sorted(services)))
+    return AssetLinks(tuple(sorted(parties)), tuple(sorted(services)), links.contract_ids)
 
 
 def _as_written(found: Asset, links: AssetLinks, patch: AssetPatch) -> AssetIn:
@@ -99,12 +100,25 @@ async def _apply_row(
             raise AssetHasChildren()
         found.deleted_at = stamp
         changed = True
-    if not changed:
-        return None  # already as asked: no new version
-    found.version += 1
-    found.updated_at = stamp
-    await session.flush()
-    return published.asset_deleted(found) if found.deleted_at else published.asset_updated(found)
+    event: Event | None = None  # already as asked: no new version
+    if changed:
+        found.version += 1
+        found.updated_at = stamp
+        await session.flush()
+        event = published.asset_deleted(found) if found.deleted_at else published.asset_updated(found)
+    if patch.contract_id_assign is not None or patch.contract_id_unassign is not None:
+        # Contracts' write last, once the row's own checks passed; its failure rolls the row
+        # back. Contract links are contracts', not a new version of the asset.
+        await change_links(
+            ctx,
+            session,
+            "assets",
+            claims.tenant_id,
+            found.id,
+            assign=patch.contract_id_assign,
+            unassign=patch.contract_id_unassign,
+        )
+    return event
 
 
 async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Asset]:

@@ -22,6 +22,7 @@ from assets.errors import (
 from assets.repositories import asset_queries, asset_types
 from assets.repositories.asset_queries import AssetLinks
 from assets.repositories.asset_records import Asset
+from assets.repositories.contract_replica import missing_services
 from assets.repositories.entity_queries import is_live_entity
 from assets.repositories.party_replica import missing_parties
 from assets.schemas.assets import AssetIn
@@ -108,6 +109,6 @@ async def _named_ids_exist(
     added_parties = set(fields.party_ids) - set(current.party_ids if current else ())
     if await missing_parties(session, tenant_id, added_parties):
         raise MissingParties()
-    if set(fields.service_ids) - set(current.service_ids if current else ()):
-        # Services are contracts'; until its events feed a replica, no service id is known.
+    added_services = set(fields.service_ids) - set(current.service_ids if current else ())
+    if await missing_services(session, tenant_id, added_services):
         raise MissingServices()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assets.bootstrap import Collaborators
@@ -17,6 +17,7 @@ from assets.repositories.columns import now
 from assets.schemas.assets import AssetIn
 from assets.services.asset_location import apply_location
 from assets.services.asset_rules import check_write
+from assets.services.contract_links import replace_links, wants_new_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.http.list_query import KeysetPage, ListQuery
@@ -103,13 +104,20 @@ async def create_asset(ctx: Collaborators, claims: Claims, fields: AssetIn) -> F
         links = _links(fields)
         await asset_queries.replace_links(uow.session, found, links.party_ids, links.service_ids)
         uow.publish(published.asset_created(found))
+        if wants_new_links(fields.model_fields_set, fields.contract_ids, ()):
+            owned = await replace_links(
+                ctx, uow.session, "assets", claims.tenant_id, found.id, fields.contract_ids
+            )
+            links = replace(links, contract_ids=owned)
         await uow.commit()
     return FullAsset(found, links)
 
 
-def _state(found: Asset, links: AssetLinks) -> tuple[dict[str, Any], AssetLinks, tuple[Any, ...]]:
+def _state(found: Asset, links: AssetLinks) -> tuple[Any, ...]:
+    """What makes a new version of the asset (contract links are contracts', not the asset's)."""
     details = (found.description, found.phone, found.floor_unit, found.year_built, found.building_floor)
-    return published.asset_state(found), links, (*details, found.num_floors_units, found.strata)
+    own_links = (links.party_ids, links.service_ids)
+    return published.asset_state(found), own_links, (*details, found.num_floors_units, found.strata)
 
 
 async def replace_asset(
@@ -136,12 +144,18 @@ async def replace_asset(
         )
         before = _state(found, current_links)
         _apply(found, fields)
-        links = _links(fields)
+        links = replace(_links(fields), contract_ids=current_links.contract_ids)
         if _state(found, links) != before:
             found.version += 1
             found.updated_at = now()
             await asset_queries.replace_links(uow.session, found, links.party_ids, links.service_ids)
             uow.publish(published.asset_updated(found))
+        if wants_new_links(fields.model_fields_set, fields.contract_ids, current_links.contract_ids):
+            # Contracts' write last, so every local check has passed; its failure rolls back all.
+            owned = await replace_links(
+                ctx, uow.session, "assets", claims.tenant_id, found.id, fields.contract_ids
+            )
+            links = replace(links, contract_ids=owned)
         await uow.commit()
     return FullAsset(found, links)
 

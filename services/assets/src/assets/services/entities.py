@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,10 +20,12 @@ from assets.errors import (
 from assets.events import entity_events
 from assets.repositories import entity_catalogues, entity_queries, industries
 from assets.repositories.columns import now
+from assets.repositories.contract_replica import missing_services
 from assets.repositories.entity_queries import EntityFilter, EntityLinks
 from assets.repositories.entity_records import Entity
 from assets.repositories.party_replica import missing_parties
 from assets.schemas.entities import EntityIn
+from assets.services.contract_links import replace_links, wants_new_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.http.list_query import KeysetPage, ListQuery
@@ -68,8 +70,8 @@ async def _check(
         and await industries.live_industry(session, tenant_id, fields.industry_id) is None
     ):
         raise MissingIndustries()
-    if links.service_ids:
-        # Services are contracts'; until its events feed a replica, no service id is known.
+    added_services = set(links.service_ids) - set(current.service_ids if current else ())
+    if await missing_services(session, tenant_id, added_services):
         raise MissingServices()
     owner_roles = await entity_catalogues.role_ids_of_type(session, tenant_id, "owner")
     contact_roles = await entity_catalogues.role_ids_of_type(session, tenant_id, "contact")
@@ -110,6 +112,11 @@ async def create_entity(ctx: Collaborators, claims: Claims, fields: EntityIn) ->
         await uow.session.flush()
         await entity_queries.replace_links(uow.session, found, links)
         uow.publish(entity_events.entity_created(found, links))
+        if wants_new_links(fields.model_fields_set, fields.contract_ids, ()):
+            owned = await replace_links(
+                ctx, uow.session, "entities", claims.tenant_id, found.id, fields.contract_ids
+            )
+            links = replace(links, contract_ids=owned)
         await uow.commit()
     return FullEntity(found, links)
 
@@ -119,12 +126,12 @@ async def replace_entity(
 ) -> FullEntity:
     """A PUT that changes nothing is not a new version and publishes nothing."""
     require(claims, "entity.update")
-    links = fields.links()
     async with ctx.unit_of_work() as uow:
         found = await entity_queries.entity(uow.session, claims.tenant_id, entity_id, for_update=True)
         if found is None or found.deleted_at is not None:
             raise EntityNotFound()
         current = await entity_queries.links_of(uow.session, found.id)
+        links = replace(fields.links(), contract_ids=current.contract_ids)
         await _check(uow.session, claims.tenant_id, fields, links, current)
         before = entity_events.entity_state(found, current)
         _apply(found, fields)
@@ -133,6 +140,12 @@ async def replace_entity(
             found.updated_at = now()
             await entity_queries.replace_links(uow.session, found, links)
             uow.publish(entity_events.entity_updated(found, links))
+        if wants_new_links(fields.model_fields_set, fields.contract_ids, current.contract_ids):
+            # Contracts' write last, so every local check has passed; its failure rolls back all.
+            owned = await replace_links(
+                ctx, uow.session, "entities", claims.tenant_id, found.id, fields.contract_ids
+            )
+            links = replace(links, contract_ids=owned)
         await uow.commit()
     return FullEntity(found, links)
 

@@ -1,4 +1,5 @@
-"""``PATCH /entities``: assign and unassign services, suspend, delete and restore many entities.
+"""``PATCH /entities``: assign and unassign services and contracts, suspend, delete and restore
+many entities.
 
 Each row succeeds or fails on its own, in a savepoint of its own (as ``PATCH /assets``)."""
 
@@ -15,33 +16,35 @@ from assets.errors import EntityNotFound, MissingServices
 from assets.events import entity_events
 from assets.repositories import entity_queries
 from assets.repositories.columns import now
+from assets.repositories.contract_replica import missing_services
 from assets.repositories.entity_records import Entity
 from assets.schemas.entity_batch import EntityPatch
 from assets.services.batch_rows import BatchOutcome, parse_row, row_failure
+from assets.services.contract_links import change_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import can, require
-from proximity.errors import PermissionDenied, ProximityError, ValidationFailed
+from proximity.errors import PermissionDenied, ProximityError
 from proximity.events.envelope import Event
 
 
-async def _apply_row(session: AsyncSession, found: Entity, patch: EntityPatch) -> Event | None:
+async def _apply_row(
+    ctx: Collaborators, session: AsyncSession, found: Entity, patch: EntityPatch
+) -> Event | None:
     given = patch.model_fields_set
     was_deleted = found.deleted_at is not None
     if was_deleted and not ("deleted_at" in given and patch.deleted_at is None):
         raise EntityNotFound()  # a deleted entity can only be restored
-    if patch.contract_id_assign is not None or patch.contract_id_unassign is not None:
-        raise ValidationFailed(
-            "Contract links are made in the contracts service.", fields={"contract_id_assign": "not_here"}
-        )
-    if patch.service_id_assign is not None:
-        # Services are contracts'; until its events feed a replica, no service id is known.
-        raise MissingServices()
     links = await entity_queries.links_of(session, found.id)
+    services = set(links.service_ids)
+    if patch.service_id_assign is not None and patch.service_id_assign not in services:
+        if await missing_services(session, found.tenant_id, {patch.service_id_assign}):
+            raise MissingServices()
+        services.add(patch.service_id_assign)
+    if patch.service_id_unassign is not None:
+        services.discard(patch.service_id_unassign)
     changed = was_deleted
-    if patch.service_id_unassign in links.service_ids:
-        links = replace(
-            links, service_ids=tuple(s for s in links.service_ids if s != patch.service_id_unassign)
-        )
+    if services != set(links.service_ids):
+        links = replace(links, service_ids=tuple(sorted(services)))
         await entity_queries.replace_links(session, found, links)
         changed = True
     stamp = now()
@@ -53,13 +56,26 @@ async def _apply_row(session: AsyncSession, found: Entity, patch: EntityPatch) -
     elif "deleted_at" in given and patch.deleted_at is not None:
         found.deleted_at = stamp
         changed = True
-    if not changed:
-        return None
-    found.version += 1
-    found.updated_at = stamp
-    await session.flush()
-    build = entity_events.entity_deleted if found.deleted_at else entity_events.entity_updated
-    return build(found, links)
+    event: Event | None = None
+    if changed:
+        found.version += 1
+        found.updated_at = stamp
+        await session.flush()
+        build = entity_events.entity_deleted if found.deleted_at else entity_events.entity_updated
+        event = build(found, links)
+    if patch.contract_id_assign is not None or patch.contract_id_unassign is not None:
+        # Contracts' write last, once the row's own checks passed; its failure rolls the row
+        # back. Contract links are contracts', not a new version of the entity.
+        await change_links(
+            ctx,
+            session,
+            "entities",
+            found.tenant_id,
+            found.id,
+            assign=patch.contract_id_assign,
+            unassign=patch.contract_id_unassign,
+        )
+    return event
 
 
 async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Entity]:
@@ -88,7 +104,7 @@ async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]
                 continue
             try:
                 async with uow.session.begin_nested():
-                    event = await _apply_row(uow.session, target, patch)
+                    event = await _apply_row(ctx, uow.session, target, patch)
             except ProximityError as error:
                 failures[position] = row_failure(str(patch.id), error)
                 again = await entity_queries.entities_for_update(uow.session, claims.tenant_id, [patch.id])
