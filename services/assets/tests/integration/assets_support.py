@@ -76,9 +76,33 @@ class ClientKeys:
         return self.by_tenant[tenant_id]
 
 
+SERVICE_SECRET = "assets-test-service-secret"
+
+
 def identity_app(signer: Signer, keys: ClientKeys) -> Starlette:
     async def jwks(request: Request) -> JSONResponse:
         return JSONResponse(signer.jwks())
+
+    async def service_token(request: Request) -> Response:
+        """As identity issues them: for the audience asked, with its scopes, 5 minutes."""
+        body = await request.json()
+        if body.get("service") != "assets" or body.get("secret") != SERVICE_SECRET:
+            return JSONResponse({"errors": [{"code": "eInvalidServiceCredentials"}]}, status_code=401)
+        now = int(time.time())
+        claims = {
+            "iss": "proximity-identity",
+            "aud": body["audience"],
+            "scope": body.get("scope") or "",
+            "sub": "assets",
+            "tid": body["tenant_id"],
+            "perms": [],
+            "adm": False,
+            "typ": "service",
+            "iat": now,
+            "exp": now + 300,
+        }
+        token = jwt.encode(claims, signer.key, algorithm="EdDSA", headers={"kid": KID})
+        return JSONResponse({"data": {"access_token": token, "expires_in": 300, "scope": claims["scope"]}})
 
     async def client_key(request: Request) -> Response:
         found = keys.by_hash.get(request.path_params["key_hash"])
@@ -90,6 +114,7 @@ def identity_app(signer: Signer, keys: ClientKeys) -> Starlette:
         routes=[
             Route("/.well-known/jwks.json", jwks),
             Route("/internal/client-keys/{key_hash}", client_key),
+            Route("/internal/service-tokens", service_token, methods=["POST"]),
         ]
     )
 
