@@ -52,9 +52,9 @@ class ReplicatedContract(SQLModel, table=True):
 
 class ContractAsset(SQLModel, table=True):
     __tablename__ = "contract_assets"
+    # By contract: the primary key. By asset (a page's contract ids): this index.
     __table_args__ = (
-        Index("ix_contract_assets_asset", "tenant_id", "asset_id", postgresql_where=text("linked")),
-        Index("ix_contract_assets_contract", "tenant_id", "contract_id", postgresql_where=text("linked")),
+        Index("ix_contract_assets_asset", "asset_id", "tenant_id", postgresql_where=text("linked")),
     )
 
     contract_id: uuid.UUID = Field(primary_key=True)
@@ -67,8 +67,7 @@ class ContractAsset(SQLModel, table=True):
 class ContractEntity(SQLModel, table=True):
     __tablename__ = "contract_entities"
     __table_args__ = (
-        Index("ix_contract_entities_entity", "tenant_id", "entity_id", postgresql_where=text("linked")),
-        Index("ix_contract_entities_contract", "tenant_id", "contract_id", postgresql_where=text("linked")),
+        Index("ix_contract_entities_entity", "entity_id", "tenant_id", postgresql_where=text("linked")),
     )
 
     contract_id: uuid.UUID = Field(primary_key=True)

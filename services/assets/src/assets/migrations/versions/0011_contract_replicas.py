@@ -79,16 +79,10 @@ def _link_table(name: str, other: str) -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("contract_id", other),
     )
+    # By contract: the primary key; by asset or entity (a page's contract ids): this index.
     kind = other.removesuffix("_id")
     op.create_index(
-        f"ix_{name}_{kind}", name, ["tenant_id", other], unique=False, postgresql_where=sa.text("linked")
-    )
-    op.create_index(
-        f"ix_{name}_contract",
-        name,
-        ["tenant_id", "contract_id"],
-        unique=False,
-        postgresql_where=sa.text("linked"),
+        f"ix_{name}_{kind}", name, [other, "tenant_id"], unique=False, postgresql_where=sa.text("linked")
     )
 
 
