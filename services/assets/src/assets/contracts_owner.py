@@ -27,9 +27,10 @@ from typing import Any, Literal
 import httpx
 
 from assets.config import AssetsSettings
+from assets.errors import ContractLinksUnavailable
 from assets.repositories.contract_replica import OwnedLink
 from proximity.auth.service_token import ServiceTokenRefused, ServiceTokenSource, authorization_header
-from proximity.errors import ProximityError, ServiceUnavailable
+from proximity.errors import ProximityError
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +40,15 @@ SCOPES = ("contracts.write",)
 Linked = Literal["assets", "entities"]
 
 
-class ContractsNotConfigured(ServiceUnavailable):
+class ContractsNotConfigured(ContractLinksUnavailable):
     message = (
         "Contract links cannot be changed here now: the contracts service is not configured "
         "(CONTRACTS_URL). Nothing was changed."
     )
 
 
-class ContractsUnavailable(ServiceUnavailable):
-    message = "The contracts service is unavailable; nothing was changed, try again later."
+class ContractsUnavailable(ContractLinksUnavailable):
+    pass
 
 
 class ContractsRefused(ProximityError):

@@ -4,7 +4,7 @@ exception handler of ``proximity.http.errors`` renders them. Codes the seed does
 
 from __future__ import annotations
 
-from proximity.errors import NotFound, ProximityError
+from proximity.errors import NotFound, ProximityError, ServiceUnavailable
 
 
 class AssetNotFound(NotFound):
@@ -72,6 +72,13 @@ class MissingServices(ProximityError):
     message = "One or more of the services given do not exist."
 
 
+class MissingContracts(ProximityError):
+    """contracts' refusal of a link write, as it answers it (``assets.contracts_owner``)."""
+
+    code = "eAttemptSaveWithMissingContracts"
+    message = "One or more of the contract_ids you've given do not exist."
+
+
 class ParentCycle(ProximityError):
     code = "eParentCycle"
     message = "An asset cannot sit under itself or under one of its own descendants."
@@ -102,6 +109,16 @@ ASSET_WRITE_ERRORS: tuple[type[ProximityError], ...] = (
     ParentCycle,
     HierarchyTooDeep,
 )
+
+
+class ContractLinksUnavailable(ServiceUnavailable):
+    """How the OpenAPI document shows ``assets.contracts_owner``'s 503s."""
+
+    message = "The contracts service is unavailable; nothing was changed, try again later."
+
+
+# What a write naming contract links may also answer (contracts owns them).
+CONTRACT_LINK_ERRORS: tuple[type[ProximityError], ...] = (MissingContracts, ContractLinksUnavailable)
 
 
 class IndustryNotFound(NotFound):

@@ -8,7 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from assets.errors import ASSET_WRITE_ERRORS, AssetHasChildren, AssetNotFound, ContainerTypeChangeRestricted
+from assets.errors import (
+    ASSET_WRITE_ERRORS,
+    CONTRACT_LINK_ERRORS,
+    AssetHasChildren,
+    AssetNotFound,
+    ContainerTypeChangeRestricted,
+)
 from assets.repositories.asset_list import SORTS, AssetFilter
 from assets.routes.caller import authenticated, collaborators
 from assets.routes.params import FLAG_SCHEMA, OPTIONAL_UUID, asset_id, flag, includes, optional_uuid
@@ -61,9 +67,13 @@ _RULES = (
     "(`eHierarchyTooDeep`). `geo` is `lat` + `long` (+ `radius` in metres) or `wkt` alone: a "
     "valid POLYGON or MULTIPOLYGON (longitude latitude) on the globe, at most 10,000 vertices. "
     "`party_ids` must be live parties of the tenant and `entity_id` a live entity "
-    "(`eEntityNotFound`); what the asset already names stays valid after it is deleted. Services "
-    "are not held here yet: any service id is `eAttemptSaveWithMissingServices`. "
-    "A non-null `suspended_at` suspends at the server's time."
+    "(`eEntityNotFound`); what the asset already names stays valid after it is deleted. "
+    "`service_ids` must be live services of the tenant as contracts announced them "
+    "(`eAttemptSaveWithMissingServices`). `contract_ids` are contracts' links: a list that "
+    "differs from the asset's is written at contracts before the asset is saved "
+    "(`eAttemptSaveWithMissingContracts` for an unknown contract; `eServiceUnavailable`, 503, "
+    "while contracts cannot be reached or is not configured: then nothing is saved); left out, "
+    "the links stay. A non-null `suspended_at` suspends at the server's time."
 )
 
 
@@ -73,7 +83,7 @@ _RULES = (
         "The tenant's assets, with any filters applied; deleted ones only when named in `ids[]`. "
         "`keywords`: every word must start a word of the name. A descending sort is the exact "
         "reverse of the ascending one; `description` sorts by its first 200 characters, "
-        "`entity_name` and `total_contracts` by id until entities and contract links exist. "
+        "`entity_name` by id until entity names are held on assets. "
         "`total` is exact up to 1000, then 1000 with "
         "`total_exact: false`; pages reach offset 1000, the `next_cursor` goes further."
     ),
@@ -88,7 +98,7 @@ _RULES = (
         query(
             "contract_id",
             OPTIONAL_UUID,
-            description="Only assets under this contract (none yet: contracts will own these links).",
+            description="Only assets this contract links (as contracts last announced it).",
         ),
         query("exclude_containers", FLAG_SCHEMA, description="`true`: leave out assets of container types."),
     ),
@@ -154,7 +164,7 @@ async def get_asset(request: Request) -> Response:
     answers=api.created(AssetDetailView),
     body=AssetIn,
     body_example=ASSET_EXAMPLE,
-    errors=ASSET_WRITE_ERRORS,
+    errors=(*ASSET_WRITE_ERRORS, *CONTRACT_LINK_ERRORS),
     permission="asset.create",
 )
 async def create_asset(request: Request) -> Response:
@@ -174,7 +184,7 @@ async def create_asset(request: Request) -> Response:
     answers=api.one(AssetDetailView),
     body=AssetIn,
     body_example=ASSET_EXAMPLE,
-    errors=(AssetNotFound, *ASSET_WRITE_ERRORS, ContainerTypeChangeRestricted),
+    errors=(AssetNotFound, *ASSET_WRITE_ERRORS, ContainerTypeChangeRestricted, *CONTRACT_LINK_ERRORS),
     permission="asset.update",
 )
 async def replace_asset(request: Request) -> Response:
@@ -188,8 +198,10 @@ async def replace_asset(request: Request) -> Response:
 @documented(
     "Move, assign, suspend, delete or restore assets",
     description=(
-        "Each row names an asset and what to change: `parent_id`, `entity_id`, one party and one "
-        "service to assign and unassign, `suspended_at` and `deleted_at` (a date suspends or "
+        "Each row names an asset and what to change: `parent_id`, `entity_id`, one party, one "
+        "service and one contract to assign and unassign (contract links are written at contracts, "
+        "which owns them: `eServiceUnavailable` for the row while it cannot be reached), "
+        "`suspended_at` and `deleted_at` (a date suspends or "
         "deletes at the server's time, null reactivates or restores). Each row is checked with "
         "the rules of `PUT` and succeeds or fails on its own: a failing row is an item of "
         "`errors` (`eValidationError`, `eAssetNotFound`, the rule's code, `ePermissionDenied` when "

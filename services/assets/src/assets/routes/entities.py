@@ -9,7 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from assets.errors import ENTITY_WRITE_ERRORS, EntitiesNotFound, EntityNotFound, MissingServices
+from assets.errors import (
+    CONTRACT_LINK_ERRORS,
+    ENTITY_WRITE_ERRORS,
+    EntitiesNotFound,
+    EntityNotFound,
+    MissingServices,
+)
 from assets.repositories.entity_queries import SORTS, EntityFilter
 from assets.routes.caller import authenticated, collaborators
 from assets.routes.params import OPTIONAL_UUID, optional_uuid
@@ -51,9 +57,12 @@ _RULES = (
     "`type_id` is one of `/entities/~/types`; `industry_id` a live industry "
     "(`eAttemptSaveWithMissingIndustries`); owners and contacts are parties of the tenant "
     "(`eAttemptSaveWithMissingOwners` / `eAttemptSaveWithMissingContacts`), each in a role of "
-    "its kind from `/entities/~/roles` (`eAttemptSaveWithMissingRoles`). Services are not held "
-    "here yet: any service id is `eAttemptSaveWithMissingServices`. A non-null `suspended_at` "
-    "suspends at the server's time."
+    "its kind from `/entities/~/roles` (`eAttemptSaveWithMissingRoles`); `service_ids` live "
+    "services of the tenant as contracts announced them (`eAttemptSaveWithMissingServices`). "
+    "`contract_ids` are contracts' links: a list that differs from the entity's is written at "
+    "contracts before the entity is saved (`eAttemptSaveWithMissingContracts`; "
+    "`eServiceUnavailable`, 503, while contracts cannot be reached: then nothing is saved); left "
+    "out, the links stay. A non-null `suspended_at` suspends at the server's time."
 )
 
 
@@ -69,7 +78,7 @@ def _entity_id(request: Request) -> uuid.UUID:
     description=(
         "The tenant's entities, with any filters applied; deleted ones only when named in "
         "`ids[]`. `keywords`: every word must start a word of the name; `description` sorts by its "
-        "first 200 characters, `total_contracts`, `total_datazones` and `total_operational_groups` "
+        "first 200 characters, `total_datazones` and `total_operational_groups` "
         "by id until those links exist. `total` is exact up to "
         "1000, then 1000 with `total_exact: false`; the `next_cursor` goes beyond offset 1000."
     ),
@@ -80,7 +89,7 @@ def _entity_id(request: Request) -> uuid.UUID:
         query(
             "contract_id",
             OPTIONAL_UUID,
-            description="Only entities under this contract (none yet: contracts will own these links).",
+            description="Only entities this contract links (as contracts last announced it).",
         ),
     ),
     permission="entity.view",
@@ -126,7 +135,7 @@ async def get_entity(request: Request) -> Response:
     answers=api.created(EntityDetailView),
     body=EntityIn,
     body_example=ENTITY_EXAMPLE,
-    errors=ENTITY_WRITE_ERRORS,
+    errors=(*ENTITY_WRITE_ERRORS, *CONTRACT_LINK_ERRORS),
     permission="entity.create",
 )
 async def create_entity(request: Request) -> Response:
@@ -142,7 +151,7 @@ async def create_entity(request: Request) -> Response:
     answers=api.one(EntityDetailView),
     body=EntityIn,
     body_example=ENTITY_EXAMPLE,
-    errors=(EntityNotFound, *ENTITY_WRITE_ERRORS),
+    errors=(EntityNotFound, *ENTITY_WRITE_ERRORS, *CONTRACT_LINK_ERRORS),
     permission="entity.update",
 )
 async def replace_entity(request: Request) -> Response:
@@ -154,14 +163,15 @@ async def replace_entity(request: Request) -> Response:
 
 
 @documented(
-    "Assign services, suspend, delete or restore entities",
+    "Assign services and contracts, suspend, delete or restore entities",
     description=(
-        "Each row names an entity and what to change: one service to assign and unassign, "
-        "`suspended_at` and `deleted_at` (a date suspends or deletes at the server's time, null "
-        "reactivates or restores). Contract links are made in the contracts service: "
-        "`contract_id_assign` / `_unassign` must be null here. Each row succeeds or fails on its "
-        "own (`eValidationError`, `eEntityNotFound`, `eAttemptSaveWithMissingServices`, "
-        "`ePermissionDenied` when deleting without `entity.delete`)."
+        "Each row names an entity and what to change: one service and one contract to assign and "
+        "unassign, `suspended_at` and `deleted_at` (a date suspends or deletes at the server's "
+        "time, null reactivates or restores). Contract links are written at contracts, which owns "
+        "them. Each row succeeds or fails on its own (`eValidationError`, `eEntityNotFound`, "
+        "`eAttemptSaveWithMissingServices`, `eAttemptSaveWithMissingContracts`, "
+        "`eServiceUnavailable` while contracts cannot be reached, `ePermissionDenied` when "
+        "deleting without `entity.delete`)."
     ),
     answers=api.batch(EntityView),
     body=BatchBody(EntityPatch, MAX_BATCH),
