@@ -1,5 +1,6 @@
-"""``apply_if_newer`` against real PostgreSQL: a replica row takes a state only when its
-version is higher than the stored one, whatever order the events arrive in."""
+"""``apply_if_newer`` (and ``apply_all_if_newer`` for many rows) against real PostgreSQL: a
+replica row takes a state only when its version is higher than the stored one, whatever order
+the events arrive in."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from proximity.events.replica import apply_if_newer
+from proximity.events.replica import apply_all_if_newer, apply_if_newer
 
 replica = sa.Table(
     "thing_replica",
@@ -130,3 +131,28 @@ async def test_version_is_given_by_its_argument_only(sessionmaker: async_session
     async with sessionmaker() as session:
         with pytest.raises(ValueError, match="version"):
             await apply_if_newer(session, replica, key=new_key(), version=1, values={"version": 2})
+
+
+@pytest.mark.usefixtures("table")
+async def test_many_rows_at_one_version_each_apply_only_where_newer(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    tenant = uuid.uuid4()
+    older, newer, fresh = ({"tenant_id": tenant, "thing_id": uuid.uuid4()} for _ in range(3))
+    await apply(sessionmaker, older, 2, "older")
+    await apply(sessionmaker, newer, 7, "newer")
+    rows = sorted(
+        ({**key, "name": "batch"} for key in (older, newer, fresh)), key=lambda r: str(r["thing_id"])
+    )
+    async with sessionmaker() as session, session.begin():
+        changed = await apply_all_if_newer(
+            session, replica, key=("tenant_id", "thing_id"), version=5, rows=rows
+        )
+        assert (
+            await apply_all_if_newer(session, replica, key=("tenant_id", "thing_id"), version=5, rows=[]) == 0
+        )
+
+    assert changed == 2
+    assert await stored(sessionmaker, older) == ("batch", False, 5)
+    assert await stored(sessionmaker, newer) == ("newer", False, 7)
+    assert await stored(sessionmaker, fresh) == ("batch", False, 5)
