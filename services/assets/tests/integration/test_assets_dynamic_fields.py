@@ -150,3 +150,57 @@ async def test_values_are_checked_against_their_field(service: Assets, tenant: T
     assert [(e["type"], e["data"]["value"], e["data"]["scalefactor"]) for e in events] == [
         ("assets.value.updated", 125, 1)
     ]
+
+
+async def test_counts_say_what_uses_each_field(service: Assets, tenant: Tenant) -> None:
+    """``include[]=counts``: values set on live assets (a cleared one is none), those assets, and
+    the live layouts placing the field; without it, no ``stats``."""
+    http = service.http
+    site = await create(service, tenant, "Site", type_id=tenant.type_id("site"))
+    other = await create(service, tenant, "Other")
+    gone = await create(service, tenant, "Gone")
+    used = await new_field(service, tenant, "number", {"min": 0, "max": 10, "scalefactor": 0})
+    unused = await new_field(service, tenant, "checkbox", {})
+
+    def value(subject: dict[str, Any], obj: dict[str, Any], given: Any) -> dict[str, Any]:
+        return {
+            "field_id": used["id"],
+            "subject_type": "asset",
+            "subject_id": subject["id"],
+            "object_type": "asset",
+            "object_id": obj["id"],
+            "value": given,
+        }
+
+    rows = [value(site, site, 1), value(site, other, 2), value(other, other, 3), value(gone, gone, 4)]
+    saved = await http.post("/dynamicfields/values", headers=tenant.admin, json={"values": rows})
+    assert saved.status_code == 201, saved.text
+    cleared = [value(other, other, None)]
+    saved = await http.post("/dynamicfields/values", headers=tenant.admin, json={"values": cleared})
+    assert saved.status_code == 201, saved.text
+    assert (await http.delete(f"/assets/{gone['id']}", headers=tenant.admin)).status_code == 204
+    cards = [{"title": "Card", "items": [{"item_type": "field", "field_id": used["id"]}] * 2}]
+    for name in ("Placing", "Deleted"):
+        layout = {"name": name, "subject_id": "asset", "object_id": "asset", "cards": cards}
+        made = await http.post("/dynamicfields/layouts", headers=tenant.admin, json=layout)
+        assert made.status_code == 201, made.text
+    deleted = made.json()["data"]["id"]
+    assert (await http.delete(f"/dynamicfields/layouts/{deleted}", headers=tenant.admin)).status_code == 204
+
+    params = {"object_type": "asset", "include[]": "counts"}
+    listed = await http.get("/dynamicfields/fields", headers=tenant.admin, params=params)
+    assert listed.status_code == 200, listed.text
+    stats = {item["label"]: item["stats"] for item in listed.json()["data"]}
+    assert stats == {
+        "number field": [{"values": 2, "assets": 1, "contracts": 0, "layouts": 1}],
+        "checkbox field": [{"values": 0, "assets": 0, "contracts": 0, "layouts": 0}],
+    }
+    assert unused["label"] in stats
+    plain = await http.get("/dynamicfields/fields", headers=tenant.admin, params={"object_type": "asset"})
+    assert all("stats" not in item for item in plain.json()["data"])
+    assert_error(
+        await http.get(
+            "/dynamicfields/fields", headers=tenant.admin, params={"object_type": "asset", "include[]": "x"}
+        ),
+        "eValidationError",
+    )

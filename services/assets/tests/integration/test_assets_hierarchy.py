@@ -4,8 +4,15 @@ the depth is bounded (5 in these tests), and a container with children is not de
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+import httpx
 from assets_support import Assets, Tenant, assert_error, asset_body, create
+from sqlalchemy import text
+
+from assets.domain.asset_types import type_id
+from assets.repositories.asset_queries import lock_hierarchy
 
 
 async def test_types_decide_where_an_asset_may_sit(service: Assets, tenant: Tenant) -> None:
@@ -127,3 +134,111 @@ async def test_concurrent_crossing_moves_cannot_make_a_cycle(service: Assets, te
         assert sorted(r.status_code for r in answers) == [200, 400], [r.text for r in answers]
         refused = next(r for r in answers if r.status_code == 400)
         assert refused.json()["errors"][0]["code"] == "eParentCycle"
+
+
+async def _waiting(service: Assets, event: str | None = None) -> int:
+    """How many sessions of the service's database wait on a lock (of this kind)."""
+    async with service.wired.unit_of_work() as uow:
+        query = (
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() "
+            "AND (CAST(:event AS text) IS NULL OR wait_event = :event)"
+        )
+        return int((await uow.session.execute(text(query), {"event": event})).scalar_one())
+
+
+async def _until(condition: Callable[[], Awaitable[bool]]) -> None:
+    """Polls a state the test drives towards; bounded only so a broken lock order cannot hang."""
+    for _ in range(2000):
+        if await condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the awaited state never came")
+
+
+async def test_crossing_moves_that_both_pass_their_checks_still_cannot_make_a_cycle(
+    service: Assets, tenant: Tenant
+) -> None:
+    """The two moves are made to start together: the test holds both rows, so each move waits
+    (on its row, or behind the other on the tree lock) before it reads anything, then lets go.
+    Without the tree lock both would pass the cycle check (and deadlock on each other's row)."""
+    a = await create(service, tenant, "A")
+    b = await create(service, tenant, "B")
+    put = service.http.put
+    async with service.wired.unit_of_work() as holder:
+        rows = "SELECT id FROM assets WHERE id IN (CAST(:a AS uuid), CAST(:b AS uuid)) FOR UPDATE"
+        await holder.session.execute(text(rows), {"a": a["id"], "b": b["id"]})
+        moves = [
+            asyncio.create_task(
+                put(f"/assets/{a['id']}", headers=tenant.admin, json=asset_body("A", parent_id=b["id"]))
+            ),
+            asyncio.create_task(
+                put(f"/assets/{b['id']}", headers=tenant.admin, json=asset_body("B", parent_id=a["id"]))
+            ),
+        ]
+
+        async def both_wait() -> bool:
+            return await _waiting(service) >= 2
+
+        await _until(both_wait)
+        await holder.commit()
+    answers: list[httpx.Response] = await asyncio.gather(*moves)
+    assert sorted(r.status_code for r in answers) == [200, 400], [r.text for r in answers]
+    refused = next(r for r in answers if r.status_code == 400)
+    assert refused.json()["errors"][0]["code"] == "eParentCycle"
+
+
+async def test_only_writes_that_reshape_the_tree_take_its_lock(service: Assets, tenant: Tenant) -> None:
+    """While the tenant's tree is held, a rename, a new description or a suspension (also in a
+    PATCH) goes through; a move, a new type or a new entity (PUT or PATCH) waits for the tree,
+    then goes through."""
+    site = await create(service, tenant, "Site", type_id=tenant.type_id("site"))
+    other = await create(service, tenant, "Other", type_id=tenant.type_id("site"))
+    kiosk = await create(service, tenant, "Kiosk", type_id=tenant.type_id("unit"), parent_id=site["id"])
+    client = {"name": "Client", "type_id": str(type_id(tenant.id, "entity-type:client"))}
+    entity = (await service.http.post("/entities", headers=tenant.admin, json=client)).json()["data"]
+    url = f"/assets/{kiosk['id']}"
+    unit = tenant.type_id("unit")
+
+    def put(body: dict[str, Any]) -> asyncio.Task[httpx.Response]:
+        if "id" in body:  # a row of PATCH /assets
+            return asyncio.create_task(
+                service.http.patch("/assets", headers=tenant.admin, json={"data": [body]})
+            )
+        return asyncio.create_task(service.http.put(url, headers=tenant.admin, json=body))
+
+    async with service.wired.unit_of_work() as holder:
+        await lock_hierarchy(holder.session, tenant.id)
+        for quiet in (
+            asset_body("Renamed", type_id=unit, parent_id=site["id"]),
+            asset_body("Renamed", type_id=unit, parent_id=site["id"], description="Glass"),
+            asset_body("Renamed", type_id=unit, parent_id=site["id"], suspended_at="2026-01-01T00:00:00Z"),
+            {"id": kiosk["id"], "suspended_at": None},
+        ):
+            answer = put(quiet)
+
+            async def settled(task: asyncio.Task[httpx.Response] = answer) -> bool:
+                return task.done() or await _waiting(service, "advisory") > 0
+
+            await _until(settled)
+            assert answer.done(), f"{quiet} waited for the tree"
+            assert answer.result().status_code == 200, answer.result().text
+    for reshaping in (
+        asset_body("Moved", type_id=unit, parent_id=other["id"]),
+        asset_body("Retyped", parent_id=other["id"]),
+        asset_body("Assigned", parent_id=other["id"], entity_id=entity["id"]),
+        {"id": kiosk["id"], "parent_id": site["id"]},
+    ):
+        async with service.wired.unit_of_work() as holder:
+            await lock_hierarchy(holder.session, tenant.id)
+            answer = put(reshaping)
+
+            async def waits(task: asyncio.Task[httpx.Response] = answer) -> bool:
+                return task.done() or await _waiting(service, "advisory") > 0
+
+            await _until(waits)
+            assert not answer.done(), f"{reshaping} did not wait for the tree: {answer.result().text}"
+            await holder.commit()
+        done = await answer
+        assert done.status_code == 200, done.text
+        assert not done.json().get("errors"), done.text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from assets_support import Assets, Tenant, assert_error, create
+from assets_support import Assets, Tenant, assert_error, create, recorded_events
 
 from assets.domain.asset_types import type_id
 
@@ -114,3 +114,46 @@ async def test_layouts_defaults_industries_and_the_asset_layout(service: Assets,
     assert_error(
         await http.delete(f"/dynamicfields/layouts/{uuid.uuid4()}", headers=tenant.admin), "eLayoutNotFound"
     )
+
+
+async def test_layout_changes_are_published(service: Assets, tenant: Tenant) -> None:
+    """Created, updated (not for a replace that changes nothing) and deleted, each a new version."""
+    http = service.http
+    field = (
+        await http.post(
+            "/dynamicfields/fields",
+            headers=tenant.admin,
+            json={"object_type": "asset", "label": "Depth", "field_type": "number", "config": {}},
+        )
+    ).json()["data"]
+    farming = (await http.post("/industries", headers=tenant.admin, json={"name": "Farming"})).json()["data"]
+    body = layout_body(name="Farm", industry_ids=[farming["id"]], cards=[card(field["id"], field["id"])])
+    made = (await http.post("/dynamicfields/layouts", headers=tenant.admin, json=body)).json()["data"]
+    url = f"/dynamicfields/layouts/{made['id']}"
+    same = await http.put(url, headers=tenant.admin, json=body)
+    assert same.status_code == 200, same.text
+    renamed = await http.put(url, headers=tenant.admin, json={**body, "name": "Farms", "cards": []})
+    assert renamed.status_code == 200, renamed.text
+    assert (await http.delete(url, headers=tenant.admin)).status_code == 204
+
+    events = await recorded_events(service, made["id"])
+    assert [(e["type"], e["version"]) for e in events] == [
+        ("assets.layout.created", 1),
+        ("assets.layout.updated", 2),
+        ("assets.layout.deleted", 3),
+    ]
+    created, updated, deleted = (e["data"] for e in events)
+    assert created == {
+        "contract": 1,
+        "id": made["id"],
+        "name": "Farm",
+        "subject_type": "asset",
+        "object_type": "asset",
+        "is_default": False,
+        "industry_ids": [farming["id"]],
+        "field_ids": [field["id"]],
+        "deleted_at": None,
+    }
+    assert (updated["name"], updated["field_ids"], updated["deleted_at"]) == ("Farms", [], None)
+    assert deleted["deleted_at"] is not None
+    assert deleted["industry_ids"] == []

@@ -55,27 +55,81 @@ async def test_locations_in_the_union_of_bounds(service: Assets, tenant: Tenant)
     ) == [("asset", "Crossing")]
 
 
-async def test_entities_carry_their_assets_with_both_types(service: Assets, tenant: Tenant) -> None:
+async def _entity(service: Assets, tenant: Tenant, name: str, *addresses: dict[str, Any]) -> dict[str, Any]:
     client = str(type_id(tenant.id, "entity-type:client"))
-    body = {"name": "Owner", "type_id": client, "addresses": [{"country": "ca", "lat": 1, "long": 1}]}
-    entity = (await service.http.post("/entities", headers=tenant.admin, json=body)).json()["data"]
+    body = {"name": name, "type_id": client, "addresses": list(addresses)}
+    response = await service.http.post("/entities", headers=tenant.admin, json=body)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()["data"]
+    return created
+
+
+async def test_entities_carry_their_assets_with_both_types(service: Assets, tenant: Tenant) -> None:
+    """Seed 004: with asset AND entity, each entity has `assets`: its assets among the results
+    (also listed on their own), `[]` when none lies in the bounds; without both, no `assets`."""
+    entity = await _entity(service, tenant, "Owner", {"country": "ca", "lat": 1, "long": 1})
+    await _entity(service, tenant, "Bare", {"country": "ca", "lat": 2, "long": 2})
     site = await create(service, tenant, "Site", type_id=tenant.type_id("site"))
-    await create(
-        service,
-        tenant,
-        "Shop",
-        type_id=tenant.type_id("unit"),
-        parent_id=site["id"],
-        entity_id=entity["id"],
-        geo={"lat": 3, "long": 3},
-    )
+    for name, where in (("Shop", {"lat": 3, "long": 3}), ("Far shop", {"lat": 5, "long": 25})):
+        await create(
+            service,
+            tenant,
+            name,
+            type_id=tenant.type_id("unit"),
+            parent_id=site["id"],
+            entity_id=entity["id"],
+            geo=where,
+        )
     response = await service.http.get("/search/locations", headers=tenant.admin, params={"bound[]": LEFT})
-    found = {item["name"]: item for item in response.json()["data"]}
-    assert [a["name"] for a in found["Owner"]["assets"]] == ["Shop"]
+    assert response.status_code == 200, response.text
+    found = {(item["type"], item["name"]): item for item in response.json()["data"]}
+    assert sorted(found) == [("asset", "Shop"), ("entity", "Bare"), ("entity", "Owner")]
+    owner = found[("entity", "Owner")]
+    assert owner["assets"] == [found[("asset", "Shop")]]
+    assert found[("entity", "Bare")]["assets"] == []
+    explicit = await service.http.get(
+        "/search/locations", headers=tenant.admin, params={"bound[]": LEFT, "types[]": ["asset", "entity"]}
+    )
+    assert explicit.json()["data"] == response.json()["data"]
     only = await service.http.get(
         "/search/locations", headers=tenant.admin, params={"bound[]": LEFT, "types[]": "entity"}
     )
-    assert "assets" not in only.json()["data"][0]
+    assert [item["type"] for item in only.json()["data"]] == ["entity", "entity"]
+    assert all("assets" not in item for item in only.json()["data"])
+
+
+async def test_an_entity_is_found_by_any_located_address(service: Assets, tenant: Tenant) -> None:
+    """The index's box spans all of an entity's addresses; the exact test keeps an entity only
+    when one address lies in the bounds, and shows it there."""
+    await _entity(
+        service,
+        tenant,
+        "Spread",
+        {"name": "Head office", "country": "ca", "lat": 5, "long": 25},
+        {"name": "Depot", "country": "ca", "lat": 4, "long": 6},
+    )
+    # Its box (6..25, 4..5) overlaps the middle bound, but no address lies in it.
+    await _entity(
+        service,
+        tenant,
+        "Straddling",
+        {"country": "ca", "lat": 1, "long": 1},
+        {"country": "ca", "lat": 1, "long": 29},
+    )
+    await _entity(service, tenant, "Unlocated", {"country": "ca", "city": "calgary", "region": "ab"})
+    gone = await _entity(service, tenant, "Gone", {"country": "ca", "lat": 4, "long": 4})
+    assert (await service.http.delete(f"/entities/{gone['id']}", headers=tenant.admin)).status_code == 204
+    params = {"bound[]": LEFT, "types[]": "entity"}
+    response = await service.http.get("/search/locations", headers=tenant.admin, params=params)
+    items = {item["name"]: item for item in response.json()["data"]}
+    assert sorted(items) == ["Spread", "Straddling"]
+    assert (items["Spread"]["lat"], items["Spread"]["long"]) == (4, 6)
+    middle = "POLYGON((12 0, 18 0, 18 10, 12 10, 12 0))"
+    assert await search(service, tenant, **{"bound[]": middle, "types[]": "entity"}) == []
+    assert await search(service, tenant, **{"bound[]": RIGHT, "types[]": "entity"}) == [
+        ("entity", "Spread"),
+        ("entity", "Straddling"),
+    ]
 
 
 async def test_bad_searches_are_400s(service: Assets, tenant: Tenant) -> None:
@@ -91,7 +145,9 @@ async def test_bad_searches_are_400s(service: Assets, tenant: Tenant) -> None:
     )
     assert_error(refused, "eInvalidKeywordQuery")
     assert "position 8" in refused.json()["errors"][0]["message"]
-    assert_error(
-        await get("/search/locations", headers=tenant.admin, params={"bound[]": LEFT, "types[]": "party"}),
-        "eValidationError",
-    )
+    for unsearchable in ("party", "datazone"):
+        refused = await get(
+            "/search/locations", headers=tenant.admin, params={"bound[]": LEFT, "types[]": unsearchable}
+        )
+        assert_error(refused, "eValidationError")
+        assert f"'{unsearchable}' is not searchable" in refused.json()["errors"][0]["message"]

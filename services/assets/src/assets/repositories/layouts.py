@@ -35,6 +35,7 @@ class Layout(SQLModel, table=True):
     object_type: str = Field(max_length=20)
     is_default: bool = False
     cards: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
+    version: int = Field(default=1, sa_column_kwargs={"server_default": text("1")})
     created_at: datetime = stamp(nullable=False)
     updated_at: datetime | None = stamp()
     deleted_at: datetime | None = stamp()

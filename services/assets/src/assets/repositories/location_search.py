@@ -1,7 +1,7 @@
 """The candidates of a location search, cut by index: assets whose bounding box overlaps one of
-the bounds' boxes (the GiST index ``ix_assets_box``), and entities with an address; keywords
-through the GIN-indexed words of name and address. The exact test against the bounds is the
-caller's (shapely)."""
+the bounds' boxes (the GiST index ``ix_assets_box``), and entities whose box around their
+addresses' coordinates does (``ix_entities_box``); keywords through the GIN-indexed words of
+name and address. The exact test against the bounds is the caller's (shapely)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from assets.repositories.asset_records import Asset
-from assets.repositories.entity_records import Entity
+from assets.repositories.entity_records import ENTITY_BOX, Entity
 
 Box = tuple[float, float, float, float]  # min_long, min_lat, max_long, max_lat
 _SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
@@ -51,14 +51,16 @@ async def assets_in(
     return (await session.execute(query)).scalars().all()
 
 
-async def entities_with_addresses(
-    session: AsyncSession, tenant_id: uuid.UUID, tsquery: str | None, limit: int
+async def entities_in(
+    session: AsyncSession, tenant_id: uuid.UUID, boxes: Sequence[Box], tsquery: str | None, limit: int
 ) -> Sequence[Entity]:
     columns = Entity.__table__.c  # type: ignore[attr-defined]
+    entity_box: ColumnElement[Any] = literal_column(ENTITY_BOX)
     conditions: list[ColumnElement[bool]] = [
         col(Entity.tenant_id) == tenant_id,
         col(Entity.deleted_at).is_(None),
-        func.jsonb_array_length(columns.addresses) > 0,
+        entity_box.is_not(None),  # the partial index's predicate
+        or_(*(entity_box.op("&&")(_literal_box(box)) for box in boxes)),
     ]
     if tsquery is not None:
         conditions.append(_words(columns.location_words, tsquery))

@@ -15,7 +15,16 @@ from assets.domain.field_config import FIELD_TYPES, OBJECT_TYPES
 from assets.errors import AssetNotFound, FieldNotFound
 from assets.repositories.dynamic_fields import SORTS
 from assets.routes.caller import authenticated, collaborators
-from assets.schemas.dynamic_fields import FieldIn, FieldView, ValuesIn, ValueView, field_view, value_view
+from assets.schemas.dynamic_fields import (
+    FieldIn,
+    FieldView,
+    ListedFieldView,
+    ValuesIn,
+    ValueView,
+    counts_view,
+    field_view,
+    value_view,
+)
 from assets.services import dynamic_fields, field_values
 from proximity.db.listing import MAX_OFFSET
 from proximity.errors import ValidationFailed
@@ -66,10 +75,14 @@ def _values(params: QueryParams, name: str) -> list[str]:
 
 @documented(
     "List dynamic fields",
-    description="The fields of one object type (`object_type` is required), sorted by label.",
-    answers=api.many(FieldView),
+    description=(
+        "The fields of one object type (`object_type` is required), sorted by label. "
+        "`include[]=counts` adds `stats`: how many values are set on live assets, on how many "
+        "assets, for how many contracts, and how many live layouts place the field."
+    ),
+    answers=api.many(ListedFieldView),
     params=(
-        *list_parameters(sortable=SORTS, max_offset=MAX_OFFSET),
+        *list_parameters(sortable=SORTS, includes=("counts",), max_offset=MAX_OFFSET),
         query("object_type", _OBJECT_TYPE, required=True, description="The fields of this object type."),
         query(
             "field_type_in[]",
@@ -83,16 +96,24 @@ async def list_fields(request: Request) -> Response:
     claims = await authenticated(request)
     params = request.query_params
     # Seed 004 names the default sort +name; the only field to sort by is the label.
-    listing = parse_list_query(params, sortable=SORTS, default_sort="+label", max_offset=MAX_OFFSET)
+    listing = parse_list_query(
+        params, sortable=SORTS, default_sort="+label", includes=("counts",), max_offset=MAX_OFFSET
+    )
     object_type = _object_type(params)
     field_types = _values(params, "field_type_in")
     unknown = [t for t in field_types if t not in FIELD_TYPES]
     if unknown:
         raise ValidationFailed(f"Unknown field type '{unknown[0]}'.", fields={"field_type_in": "enum"})
-    found, page = await dynamic_fields.list_fields(
+    found = await dynamic_fields.list_fields(
         collaborators(request), claims, object_type, listing, field_types
     )
-    return many([field_view(item) for item in found], query=listing, total=page, url=public_url(request))
+    items = []
+    for item in found.shown:
+        view = field_view(item)
+        if found.counts is not None:
+            view["stats"] = counts_view(found.counts[item.id])
+        items.append(view)
+    return many(items, query=listing, total=found.page, url=public_url(request))
 
 
 @documented(

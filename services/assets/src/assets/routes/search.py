@@ -32,8 +32,9 @@ def _values(request: Request, name: str) -> list[str]:
         "Assets and entities inside the union of the `bound[]` areas (WKT POLYGON or MULTIPOLYGON, "
         "longitude latitude; at least one, at most 20). A point asset is found when it lies in the "
         "union (its edge included), an area asset when it overlaps it, an entity when one of its "
-        "addresses' coordinates lies in it; hidden assets are left out. `types[]`: `asset`, `entity` "
-        "(both by default; with both, each entity carries its assets found). `keywords` match the "
+        "addresses' coordinates lies in it (shown at the first such address); hidden assets are "
+        "left out. `types[]`: `asset`, `entity` (both by default; with both, each entity carries "
+        "its assets among those found, `[]` when none). `keywords` match the "
         "start of words of the name and address: words side by side must all match, `OR`, `NOT` "
         "and brackets combine them; a mistake is `eInvalidKeywordQuery` saying where. At most 1000 "
         "of each type; a warning says when the search was cut."
@@ -76,7 +77,8 @@ async def locations(request: Request) -> Response:
     items = [asset_result(a) for a in found.assets]
     both = "asset" in types and "entity" in types
     items += [
-        entity_result(e, found.assets_of_entity.get(e.id, []) if both else None) for e in found.entities
+        entity_result(e, found.entity_points[e.id], found.assets_of_entity.get(e.id, []) if both else None)
+        for e in found.entities
     ]
     warnings = [f"More than {MAX_RESULTS} locations match; narrow the bounds."] if found.truncated else []
     return catalogue(items, warnings=warnings)

@@ -16,9 +16,11 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from assets.domain.field_config import FieldType, ObjectType, checked_config
-from assets.repositories.dynamic_fields import DynamicField, DynamicValue
+from assets.repositories.dynamic_fields import DynamicField, DynamicValue, FieldCounts
+from assets.schemas.view_fields import sometimes_absent
 
 MAX_VALUES = 500
 
@@ -54,6 +56,36 @@ class FieldView(BaseModel):
     archived_at: datetime | None
     created_at: datetime
     updated_at: datetime | None
+
+
+class FieldCountsView(BaseModel):
+    """Seed 004 names assets, contracts, datazones and operational groups (the text of entities'
+    counts); a field's values are held on assets for objects, so those are what is counted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    values: int = Field(ge=0, description="Values set (not cleared) on live assets.")
+    assets: int = Field(ge=0, description="Live assets holding a value of the field.")
+    contracts: int = Field(ge=0, description="Contracts that are the object of one of those values.")
+    layouts: int = Field(ge=0, description="Live layouts that place the field.")
+
+
+class ListedFieldView(FieldView):
+    stats: list[FieldCountsView] | SkipJsonSchema[None] = sometimes_absent(
+        "With `include[]=counts` only: one item of totals.", max_length=1
+    )
+
+
+def counts_view(counts: FieldCounts) -> list[dict[str, int]]:
+    """A one-item list, as entities' counts are."""
+    return [
+        {
+            "values": counts.values,
+            "assets": counts.assets,
+            "contracts": counts.contracts,
+            "layouts": counts.layouts,
+        }
+    ]
 
 
 def field_view(found: DynamicField) -> dict[str, Any]:

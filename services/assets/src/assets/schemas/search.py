@@ -51,15 +51,15 @@ def asset_result(found: Asset) -> dict[str, Any]:
     }
 
 
-def entity_result(found: Entity, assets: list[Asset] | None) -> dict[str, Any]:
-    located = next((a for a in found.addresses if a.get("lat") is not None and a.get("long") is not None), {})
+def entity_result(found: Entity, point: tuple[float, float], assets: list[Asset] | None) -> dict[str, Any]:
+    """``point``: (lat, long) of the address the search found it by."""
     view: dict[str, Any] = {
         "id": found.id,
         "type": "entity",
         "name": found.name,
         "wkt": None,
-        "lat": located.get("lat"),
-        "long": located.get("long"),
+        "lat": point[0],
+        "long": point[1],
     }
     if assets is not None:
         view["assets"] = [asset_result(a) for a in assets]

@@ -1,9 +1,10 @@
 """``GET /search/locations``: assets and entities inside the union of the bounds.
 
-Candidates come from the index (each asset's bounding box against each bound's box; keywords
-through the words of name and address), then shapely decides exactly: a point asset lies in
-the union (its edge included), an area asset overlaps it; an entity has an address whose
-coordinates lie in it. With both types, each entity carries its assets that were found."""
+Candidates come from the index (each asset's bounding box, and each entity's box around its
+addresses' coordinates, against each bound's box; keywords through the words of name and
+address), then shapely decides exactly: a point asset lies in the union (its edge included), an
+area asset overlaps it; an entity has an address whose coordinates lie in it, and is shown at
+the first such address. With both types, each entity carries its assets that were found."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class Found:
     entities: list[Entity]
     assets_of_entity: dict[uuid.UUID, list[Asset]] = field(default_factory=dict)
     truncated: bool = False
+    # Where each entity found is shown: (lat, long) of its first address inside the bounds.
+    entity_points: dict[uuid.UUID, tuple[float, float]] = field(default_factory=dict)
 
 
 def _asset_inside(found: Asset, union: BaseGeometry, prepared: object) -> bool:
@@ -41,13 +44,13 @@ def _asset_inside(found: Asset, union: BaseGeometry, prepared: object) -> bool:
     return bool(prepared.covers(Point(found.point_long, found.point_lat)))  # type: ignore[attr-defined]
 
 
-def _entity_inside(found: Entity, prepared: object) -> bool:
+def _point_inside(found: Entity, prepared: object) -> tuple[float, float] | None:
     for address in found.addresses:
         lat, long = address.get("lat"), address.get("long")
         located = isinstance(lat, int | float) and isinstance(long, int | float)
         if located and prepared.covers(Point(long, lat)):  # type: ignore[attr-defined]
-            return True
-    return False
+            return (float(lat), float(long))  # type: ignore[arg-type]
+    return None
 
 
 async def search_locations(
@@ -58,11 +61,12 @@ async def search_locations(
     prepared = prep(union)
     assets: list[Asset] = []
     entities: list[Entity] = []
+    entity_points: dict[uuid.UUID, tuple[float, float]] = {}
     truncated = False
+    boxes: list[location_search.Box] = [bound.bounds for bound in bounds]
     async with ctx.snapshot() as session:
         if "asset" in types:
             require(claims, "asset.view")
-            boxes: list[location_search.Box] = [bound.bounds for bound in bounds]
             candidates = await location_search.assets_in(
                 session,
                 claims.tenant_id,
@@ -70,18 +74,24 @@ async def search_locations(
                 tsquery,
                 MAX_RESULTS * 4,
             )
-            assets = [a for a in candidates if _asset_inside(a, union, prepared)][:MAX_RESULTS]
-            truncated = len(candidates) == MAX_RESULTS * 4
+            assets = [a for a in candidates if _asset_inside(a, union, prepared)]
+            truncated = len(candidates) == MAX_RESULTS * 4 or len(assets) > MAX_RESULTS
+            assets = assets[:MAX_RESULTS]
         if "entity" in types:
             require(claims, "entity.view")
-            candidates_e = await location_search.entities_with_addresses(
-                session, claims.tenant_id, tsquery, MAX_RESULTS * 4
+            candidates_e = await location_search.entities_in(
+                session, claims.tenant_id, boxes, tsquery, MAX_RESULTS * 4
             )
-            entities = [e for e in candidates_e if _entity_inside(e, prepared)][:MAX_RESULTS]
-            truncated = truncated or len(candidates_e) == MAX_RESULTS * 4
+            for candidate in candidates_e:
+                point = _point_inside(candidate, prepared)
+                if point is not None:
+                    entities.append(candidate)
+                    entity_points[candidate.id] = point
+            truncated = truncated or len(candidates_e) == MAX_RESULTS * 4 or len(entities) > MAX_RESULTS
+            entities = entities[:MAX_RESULTS]
     assets_of_entity: dict[uuid.UUID, list[Asset]] = {}
     if "asset" in types and "entity" in types:
         for asset in assets:
             if asset.entity_id is not None:
                 assets_of_entity.setdefault(asset.entity_id, []).append(asset)
-    return Found(assets, entities, assets_of_entity, truncated)
+    return Found(assets, entities, assets_of_entity, truncated, entity_points)

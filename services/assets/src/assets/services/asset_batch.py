@@ -29,6 +29,8 @@ from proximity.auth.permissions import can, require
 from proximity.errors import PermissionDenied, ProximityError
 from proximity.events.envelope import Event
 
+_TREE_FIELDS = frozenset({"parent_id", "entity_id", "deleted_at"})
+
 
 def _changed_links(links: AssetLinks, patch: AssetPatch) -> AssetLinks:
     parties, services = set(links.party_ids), set(links.service_ids)
@@ -137,8 +139,10 @@ async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) 
             patches[position] = parsed
     applied: list[Asset] = []
     async with ctx.unit_of_work() as uow:
-        # The tenant's tree, then the rows, as every write (none can deadlock another).
-        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
+        # The tenant's tree, then the rows, as every write (none can deadlock another); only
+        # moves, entity changes, deletes and restores need the tree (``reshapes_tree``).
+        if any(_TREE_FIELDS & patch.model_fields_set for patch in patches.values()):
+            await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
         found = await asset_queries.assets_for_update(
             uow.session, claims.tenant_id, [p.id for p in patches.values()]
         )

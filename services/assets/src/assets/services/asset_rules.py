@@ -1,6 +1,6 @@
 """The checks an asset write must pass before it is saved: its type, its parent and place in
-the tree, and the ids it names. Run inside the write's unit of work, under the tenant's tree
-lock when the asset has a parent, so no concurrent move can invalidate them."""
+the tree, and the ids it names. Run inside the write's unit of work; a write that reshapes the
+tree (``reshapes_tree``) holds the tenant's tree lock, so no concurrent move can invalidate them."""
 
 from __future__ import annotations
 
@@ -28,6 +28,40 @@ from assets.repositories.party_replica import missing_parties
 from assets.schemas.assets import AssetIn
 
 
+def reshapes_tree(current: Asset, fields: AssetIn) -> bool:
+    """Whether writing ``fields`` over ``current`` needs the tenant's tree lock: a new parent or
+    type (the only changes that can make a cycle, break the depth or leave children under a type
+    that does not take them), or a new entity (the two entities' counters would otherwise be
+    locked in opposite orders by two crossing writes: a deadlock)."""
+    return (fields.parent_id, fields.type_id, fields.entity_id) != (
+        current.parent_id,
+        current.type_id,
+        current.entity_id,
+    )
+
+
+async def locked_for_replace(
+    session: AsyncSession, tenant_id: uuid.UUID, asset_id: uuid.UUID, fields: AssetIn
+) -> Asset | None:
+    """The asset to replace, row-locked, with the tenant's tree locked before it when the write
+    reshapes the tree (tree, then rows, as every write: none can deadlock another). Decided on a
+    plain read and checked again on the locked row: when a write committed in between makes
+    this one reshape the tree, the row lock is given back (its savepoint rolled back) and both
+    are taken in order."""
+    seen = await asset_queries.asset(session, tenant_id, asset_id)
+    if seen is None:
+        return None
+    if not reshapes_tree(seen, fields):
+        savepoint = await session.begin_nested()
+        found = await asset_queries.asset_for_update(session, tenant_id, asset_id)
+        if found is not None and not reshapes_tree(found, fields):
+            await savepoint.commit()
+            return found
+        await savepoint.rollback()
+    await asset_queries.lock_hierarchy(session, tenant_id)
+    return await asset_queries.asset_for_update(session, tenant_id, asset_id)
+
+
 async def check_write(
     session: AsyncSession,
     tenant_id: uuid.UUID,
@@ -37,13 +71,15 @@ async def check_write(
     max_depth: int,
     current_links: AssetLinks | None = None,
 ) -> None:
-    """``current``: the asset being replaced (locked), None for a new one; ``current_links``:
-    its parties, which stay assignable even if identity has deleted them since."""
+    """``current``: the asset being replaced (locked, with the tree locked before it when the
+    write reshapes the tree), None for a new one; ``current_links``: its parties, which stay
+    assignable even if identity has deleted them since."""
     types = await asset_types.rules_of(session, tenant_id)
     rules = _type_rules(types, fields.type_id)
     parent_type: TypeRules | None = None
     if fields.parent_id is not None:
-        await asset_queries.lock_hierarchy(session, tenant_id)
+        if current is None:  # a new child: the parent's retype or delete must see it
+            await asset_queries.lock_hierarchy(session, tenant_id)
         parent = await asset_queries.live_asset(session, tenant_id, fields.parent_id)
         if parent is None:
             raise ParentNotFound()

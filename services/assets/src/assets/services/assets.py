@@ -16,7 +16,7 @@ from assets.repositories.asset_records import Asset
 from assets.repositories.columns import now
 from assets.schemas.assets import AssetIn
 from assets.services.asset_location import apply_location
-from assets.services.asset_rules import check_write
+from assets.services.asset_rules import check_write, locked_for_replace
 from assets.services.contract_links import replace_links, wants_new_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
@@ -127,10 +127,9 @@ async def replace_asset(
     new version and publishes nothing."""
     require(claims, "asset.update")
     async with ctx.unit_of_work() as uow:
-        # The tenant's tree first, then the row (as every write): a replace may move the asset
-        # or change its type, which the moves and creates beside it must see.
-        await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
-        found = await asset_queries.asset_for_update(uow.session, claims.tenant_id, asset_id)
+        # The tenant's tree (only when this replace moves, retypes or re-assigns the asset), then
+        # the row: what the moves and creates beside it must see.
+        found = await locked_for_replace(uow.session, claims.tenant_id, asset_id, fields)
         if found is None or found.deleted_at is not None:
             raise AssetNotFound()
         current_links = (await asset_queries.links_of(uow.session, [found.id]))[found.id]

@@ -4,25 +4,40 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from assets.bootstrap import Collaborators
 from assets.errors import FieldNotFound
 from assets.events import field_events
 from assets.repositories import dynamic_fields
 from assets.repositories.columns import now
-from assets.repositories.dynamic_fields import DynamicField
+from assets.repositories.dynamic_fields import DynamicField, FieldCounts
 from assets.schemas.dynamic_fields import FieldIn
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.http.list_query import KeysetPage, ListQuery
 
 
+@dataclass(frozen=True, slots=True)
+class ListedFields:
+    shown: list[DynamicField]
+    page: KeysetPage
+    counts: dict[uuid.UUID, FieldCounts] | None  # with include[]=counts only
+
+
 async def list_fields(
     ctx: Collaborators, claims: Claims, object_type: str, query: ListQuery, field_types: Collection[str]
-) -> tuple[list[DynamicField], KeysetPage]:
+) -> ListedFields:
+    """A page and its counts, read in one snapshot so they agree."""
     require(claims, "field.view")
     async with ctx.snapshot() as session:
-        return await dynamic_fields.list_page(session, claims.tenant_id, object_type, query, field_types)
+        shown, page = await dynamic_fields.list_page(
+            session, claims.tenant_id, object_type, query, field_types
+        )
+        counts = None
+        if "counts" in query.include:
+            counts = await dynamic_fields.counts_of(session, claims.tenant_id, [f.id for f in shown])
+    return ListedFields(shown, page, counts)
 
 
 def _apply(found: DynamicField, fields: FieldIn) -> None:

@@ -1,4 +1,6 @@
-"""Use cases on layouts: list (or the one an asset shows), create, replace, delete."""
+"""Use cases on layouts: list (or the one an asset shows), create, replace, delete. Each change
+publishes ``assets.layout.*`` with the layout's version; a replace that changes nothing is not
+a new version and publishes nothing."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from assets.errors import (
     LayoutNotFound,
     MissingIndustries,
 )
+from assets.events import layout_events
 from assets.repositories import asset_queries, dynamic_fields, entity_queries, industries, layouts
 from assets.repositories.columns import now
 from assets.repositories.dynamic_fields import DynamicField
@@ -110,6 +113,7 @@ async def _saved(
     industry_ids = sorted(set(fields.industry_ids))
     try:
         async with ctx.unit_of_work() as uow:
+            before = None
             if new:
                 uow.session.add(found)
             else:
@@ -120,17 +124,29 @@ async def _saved(
                 if current.object_type != fields.object_id and current.is_default:
                     raise DefaultLayoutProtected("A default layout keeps its object type.")
                 found = current
+                held = await layouts.industries_of(uow.session, [found.id])
+                before = (_state(found), held[found.id])
             await _check(uow.session, claims.tenant_id, fields, found.id)
             _apply(found, fields)
-            if not new:
+            if new:
+                await uow.session.flush()
+                await layouts.replace_industries(uow.session, found, industry_ids)
+                uow.publish(layout_events.layout_created(found, industry_ids))
+            elif (_state(found), industry_ids) != before:
                 found.updated_at = now()
-            await uow.session.flush()
-            await layouts.replace_industries(uow.session, found, industry_ids)
+                found.version += 1
+                await uow.session.flush()
+                await layouts.replace_industries(uow.session, found, industry_ids)
+                uow.publish(layout_events.layout_updated(found, industry_ids))
             await uow.commit()
     except IntegrityError:
         # Another save took one of the industries between the check and the commit.
         raise IndustriesAlreadyAssigned() from None
     return ShownLayout(found, industry_ids)
+
+
+def _state(found: Layout) -> tuple[object, ...]:
+    return (found.name, found.description, found.subject_type, found.object_type, found.cards)
 
 
 def _check_default_kept(current: Layout, fields: LayoutIn) -> None:
@@ -177,5 +193,7 @@ async def delete_layout(ctx: Collaborators, claims: Claims, layout_id: uuid.UUID
         if found.is_default:
             raise DefaultLayoutProtected()
         found.deleted_at = found.updated_at = now()
+        found.version += 1
         await layouts.replace_industries(uow.session, found, [])  # its industries are free again
+        uow.publish(layout_events.layout_deleted(found))
         await uow.commit()
