@@ -66,9 +66,11 @@ async def asset_document(
 
 async def test_upload_list_read_and_download(service: Assets, tenant: Tenant) -> None:
     asset, made = await asset_document(service, tenant, description="Signed lease")
-    assert made["filename"] == "lease.pdf" and made["name"] == "lease.pdf"
+    assert made["filename"] == "lease.pdf"
+    assert made["name"] == "lease.pdf"
     assert made["description"] == "Signed lease"
-    assert made["size"] == len(PDF) and made["content_type"] == "application/pdf"
+    assert made["size"] == len(PDF)
+    assert made["content_type"] == "application/pdf"
     assert made["checksum"] == hashlib.sha256(PDF).hexdigest()
     assert made["url"].endswith(f"/assets/{asset['id']}/documents/{made['id']}/content")
     # Finalised: the file sits at its final key, nothing is left pending.
@@ -185,13 +187,14 @@ async def test_a_database_failure_after_the_file_is_written_leaves_no_orphan(
         await uow.session.execute(
             text(
                 "CREATE FUNCTION refuse_document() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                "IF NEW.name = 'refused' THEN RAISE EXCEPTION 'refused' USING ERRCODE = 'string_data_right_truncation'; "
-                "END IF; RETURN NEW; END $$"
+                "IF NEW.name = 'refused' THEN RAISE EXCEPTION 'refused' "
+                "USING ERRCODE = 'string_data_right_truncation'; END IF; RETURN NEW; END $$"
             )
         )
         await uow.session.execute(
             text(
-                "CREATE TRIGGER refuse_document BEFORE INSERT ON documents FOR EACH ROW EXECUTE FUNCTION refuse_document()"
+                "CREATE TRIGGER refuse_document BEFORE INSERT ON documents "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_document()"
             )
         )
         await uow.commit()
@@ -348,7 +351,8 @@ async def test_seed_003_documents_in_jsend(service: Assets, tenant: Tenant) -> N
     assert stored_files(service) == []
     gone = await service.http.delete(one, headers=tenant.admin)
     assert gone.status_code == 404
-    assert gone.json()["status"] == "fail" and gone.json()["data"]["code"] == "eDocumentNotFound"
+    assert gone.json()["status"] == "fail"
+    assert gone.json()["data"]["code"] == "eDocumentNotFound"
 
 
 async def test_seed_003_refusals_are_jsend_fails(service: Assets, tenant: Tenant) -> None:
@@ -360,7 +364,8 @@ async def test_seed_003_refusals_are_jsend_fails(service: Assets, tenant: Tenant
 
     other = await provisioned_tenant(service)
     theirs = await service.http.get(f"/api/v1/assets/{asset['id']}/documents", headers=other.admin)
-    assert theirs.status_code == 404 and theirs.json()["data"]["code"] == "eAssetNotFound"
+    assert theirs.status_code == 404
+    assert theirs.json()["data"]["code"] == "eAssetNotFound"
     assert (await upload(service, other.admin, f"/api/v1/assets/{asset['id']}/documents")).status_code == 404
     assert (await service.http.get(f"/api/v1/assets/{asset['id']}", headers=other.admin)).status_code == 404
     assert (
@@ -368,11 +373,14 @@ async def test_seed_003_refusals_are_jsend_fails(service: Assets, tenant: Tenant
     ).status_code == 404
 
     empty = await upload(service, tenant.admin, f"/api/v1/assets/{asset['id']}/documents", b"")
-    assert empty.status_code == 400 and empty.json()["data"]["code"] == "eDocumentEmpty"
+    assert empty.status_code == 400
+    assert empty.json()["data"]["code"] == "eDocumentEmpty"
     unauthenticated = await service.http.get(f"/api/v1/assets/{asset['id']}/documents")
-    assert unauthenticated.status_code == 401 and unauthenticated.json()["status"] == "fail"
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.json()["status"] == "fail"
     no_route = await service.http.get("/api/v1/nothing/here")
-    assert no_route.status_code == 404 and no_route.json()["status"] == "fail"
+    assert no_route.status_code == 404
+    assert no_route.json()["status"] == "fail"
     assert stored_files(service) == []
 
 
@@ -383,7 +391,8 @@ async def test_seed_003_asset_list_and_profile(service: Assets, tenant: Tenant) 
     assert first.status_code == 200, first.text
     assert first.json()["status"] == "success"
     assert [a["asset_tag"] for a in first.json()["data"]["assets"]] == names[:2]
-    assert first.headers["total"] == "5" and first.headers["per-page"] == "2"
+    assert first.headers["total"] == "5"
+    assert first.headers["per-page"] == "2"
     links = first.headers["link"]
     assert 'page=1&page_size=2>; rel="first"' in links
     assert 'page=2&page_size=2>; rel="next"' in links
@@ -396,7 +405,8 @@ async def test_seed_003_asset_list_and_profile(service: Assets, tenant: Tenant) 
     assert 'rel="next"' not in last.headers["link"]
 
     bad = await service.http.get("/api/v1/assets", params={"page": 0}, headers=tenant.admin)
-    assert bad.status_code == 400 and bad.json()["status"] == "fail"
+    assert bad.status_code == 400
+    assert bad.json()["status"] == "fail"
 
     profile = await service.http.get(f"/api/v1/assets/{made[0]['id']}", headers=tenant.member)
     asset = profile.json()["data"]["asset"]
@@ -407,7 +417,8 @@ async def test_seed_003_asset_list_and_profile(service: Assets, tenant: Tenant) 
     forbidden = await service.http.get(
         f"/api/v1/assets/{made[0]['id']}", headers=service.headers(tenant.id, permissions=("entity.view",))
     )
-    assert forbidden.status_code == 403 and forbidden.json()["status"] == "fail"
+    assert forbidden.status_code == 403
+    assert forbidden.json()["status"] == "fail"
 
 
 async def test_the_sweep_finishes_or_removes_what_a_crash_left(service: Assets, tenant: Tenant) -> None:
