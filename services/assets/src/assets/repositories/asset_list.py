@@ -1,5 +1,11 @@
 """``GET /assets``: the filtered, sorted page, cut by an index (``proximity.db.listing``), with
-keywords through the GIN-indexed tsvector of the name."""
+keywords through the GIN-indexed tsvector of the name.
+
+With keywords the capped total is counted first. PostgreSQL cannot tell how many names a
+prefix keyword matches (it guessed ~2 % for a word on 4 rows of 100,000, and walked the name
+index past every row: 66 ms); the count can (a bitmap of the GIN index). When it is exact, the
+page is sorted out of those few rows (``few_page_of``); beyond the cap the word is common and
+the sort's index finds a page of it quickly."""
 
 from __future__ import annotations
 
@@ -19,6 +25,8 @@ from proximity.db.listing import (
     Ordering,
     Window,
     capped_total,
+    counted_total,
+    few_page_of,
     keyset_page,
     nullable_key,
     ordering,
@@ -97,9 +105,10 @@ def _filtered(tenant_id: uuid.UUID, filters: AssetFilter) -> Select[Any]:
 
 
 async def _shown(
-    session: AsyncSession, filtered: Select[Any], order: Ordering, at: Window
+    session: AsyncSession, cut: Select[Any], order: Ordering, at: Window
 ) -> tuple[list[Asset], list[Sequence[Any]]]:
-    page = page_of(filtered, order, at).subquery("page")
+    """The assets of the page ``cut`` selects (their id, then their sort keys)."""
+    page = cut.subquery("page")
     keys = list(page.c)[1:]
     statement = select(Asset, *keys).join(page, page.c[0] == col(Asset.id)).order_by(*order.order_of(keys))
     rows = (await session.execute(statement)).all()
@@ -112,6 +121,11 @@ async def list_page(
     order = ordering(query.sort, SORTS, _columns.id)
     at = window(query, order)
     filtered = _filtered(tenant_id, filters)
-    shown, keys = await _shown(session, filtered, order, at)
-    total = await capped_total(session, filtered, at, len(keys))
+    if filters.keywords is not None:
+        total = await counted_total(session, filtered)
+        cut = few_page_of(filtered, order, at) if total.exact else page_of(filtered, order, at)
+        shown, keys = await _shown(session, cut, order, at)
+    else:
+        shown, keys = await _shown(session, page_of(filtered, order, at), order, at)
+        total = await capped_total(session, filtered, at, len(keys))
     return shown, keyset_page(order, at, keys, total)
