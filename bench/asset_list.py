@@ -8,11 +8,13 @@ JWKS and client keys of ``services/assets/tests/integration/assets_support.py``:
 verifies tokens with identity's JWKS and resolves client keys there) and the assets service
 alone (uvicorn in a child process, with an embedded NATS of its own), and sends each case's
 request one at a time (concurrency 1: latency without queueing) with a system administrator's
-token. Repeats at each size, growing the same tenant.
+token. Repeats at each size, growing the same tenant. ``--gateway`` also starts the gateway in
+front of it and alternates each case's requests between the service and the gateway.
 
     .venv/bin/python bench/asset_list.py                                   # 10,000 then 100,000
     .venv/bin/python bench/asset_list.py --sizes 100000 --only keywords --explain
     .venv/bin/python bench/asset_list.py --sizes 10000,100000,1000000 --explain  # 1M: one case a shape
+    .venv/bin/python bench/asset_list.py --sizes 100000 --gateway --only "+name"  # what the gateway adds
 
 The load generator shares the machine with PostgreSQL and the service; figures are a floor.
 """
@@ -276,6 +278,91 @@ def assets_server(database_url: str, nats_url: str, identity_url: str, log: Path
             process.wait()
 
 
+@contextlib.contextmanager
+def gateway_server(assets_url: str, nats_url: str, identity_url: str, log: Path) -> Iterator[str]:
+    """The gateway in front of this assets service alone, checking callers with the same
+    stand-in identity; no rate limit (the benchmark is one client sending thousands)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "NATS_URL": nats_url,
+        "IDENTITY_URL": identity_url,
+        "JWKS_URL": f"{identity_url}/.well-known/jwks.json",
+        "ASSETS_URL": assets_url,
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "LOG_LEVEL": "warning",
+    }
+    command = [
+        sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=REPO, env=env, stderr=log.open("ab"), stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the gateway exited with {process.returncode}: {log.read_text()[-2000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the gateway did not start in time")
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def measure_through_gateway(
+    direct: str, gateway: str, all_cases: list[Case], headers_of: Any, *, requests: int, warmup: int
+) -> dict[str, tuple[Sample, Sample]]:
+    """Each case's request to the service and through the gateway in turn, so both see the
+    same load on the shared cores."""
+    pairs: dict[str, tuple[Sample, Sample]] = {}
+    with (
+        httpx.Client(base_url=direct, timeout=60) as to_service,
+        httpx.Client(base_url=gateway, timeout=60) as via,
+    ):
+        for case in all_cases:
+            headers = headers_of()
+            params = list(case.params)
+            if case.cursor:
+                first = to_service.get(case.path, params=params, headers=headers).json()
+                params.append(("cursor", first["pagination"]["next_cursor"]))
+            pair = pairs.setdefault(case.label, (Sample(), Sample()))
+            for i in range(warmup + requests):
+                for http, sample in zip((to_service, via), pair, strict=True):
+                    started = time.perf_counter()
+                    response = http.get(case.path, params=params, headers=headers)
+                    took = time.perf_counter() - started
+                    if response.status_code != 200:
+                        sample.failures.append(f"{response.status_code} {response.text[:300]}")
+                    elif i >= warmup:
+                        sample.latencies.append(took)
+    return pairs
+
+
+def gateway_report(size: int, pairs: dict[str, tuple[Sample, Sample]], requests: int) -> str:
+    lines = [
+        f"direct vs through the gateway, {size} assets, {requests} requests per case each, alternating, c=1",
+        f"{'case':<58}{'direct':>9}{'gateway':>9}{'added':>8}{'failed':>7}",
+    ]
+    for label, (direct, via) in pairs.items():
+        added = via.percentile(50) - direct.percentile(50)
+        failed = len(direct.failures) + len(via.failures)
+        lines.append(
+            f"{label:<58}{direct.percentile(50):>9.2f}{via.percentile(50):>9.2f}{added:>8.2f}{failed:>7}"
+        )
+        lines += [f"    {failure}" for failure in (direct.failures + via.failures)[:2]]
+    return "\n".join(lines)
+
+
 def admin_headers(
     signer: Signer, keys: ClientKeys, settings: AssetsSettings, tenant: uuid.UUID
 ) -> dict[str, str]:
@@ -453,6 +540,11 @@ def main() -> int:
         "--reduced-from", type=int, default=1_000_000, help="from this size on, one case per kind of query"
     )
     parser.add_argument("--explain", action="store_true", help="also EXPLAIN ANALYZE each case's statements")
+    parser.add_argument(
+        "--gateway",
+        action="store_true",
+        help="also the reduced set direct vs through the gateway, alternating",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -498,6 +590,18 @@ def main() -> int:
                     )
                     failed = failed or any(s.failures for s in samples.values())
                     print(report(size, samples, args.requests), flush=True)
+                    if args.gateway:
+                        with gateway_server(base, nats, identity, Path(tmp) / "gateway.log") as gateway:
+                            pairs = measure_through_gateway(
+                                base,
+                                gateway,
+                                [c for c in chosen if c.shape],
+                                lambda: admin_headers(signer, keys, settings, tenant),
+                                requests=args.requests,
+                                warmup=args.warmup,
+                            )
+                        failed = failed or any(a.failures or b.failures for a, b in pairs.values())
+                        print(gateway_report(size, pairs, args.requests), flush=True)
                     if args.explain:
                         out = Path(tempfile.gettempdir()) / f"asset_list_plans_{size}.txt"
                         summaries = asyncio.run(explain_cases(database_url, tenant, chosen, out))
