@@ -9,12 +9,15 @@ verifies tokens with identity's JWKS and resolves client keys there) and the ass
 alone (uvicorn in a child process, with an embedded NATS of its own), and sends each case's
 request one at a time (concurrency 1: latency without queueing) with a system administrator's
 token. Repeats at each size, growing the same tenant. ``--gateway`` also starts the gateway in
-front of it and alternates each case's requests between the service and the gateway.
+front of it and alternates each case's requests between the service and the gateway; ``--base``
+does the same between this service and one started from another tree of the repository.
 
     .venv/bin/python bench/asset_list.py                                   # 10,000 then 100,000
     .venv/bin/python bench/asset_list.py --sizes 100000 --only keywords --explain
     .venv/bin/python bench/asset_list.py --sizes 10000,100000,1000000 --explain  # 1M: one case a shape
     .venv/bin/python bench/asset_list.py --sizes 100000 --gateway --only "+name"  # what the gateway adds
+    git archive <commit> | tar -x -C /tmp/base
+    .venv/bin/python bench/asset_list.py --sizes 100000 --base /tmp/base        # before vs after
 
 The load generator shares the machine with PostgreSQL and the service; figures are a floor.
 """
@@ -319,15 +322,15 @@ def gateway_server(assets_url: str, nats_url: str, identity_url: str, log: Path)
             process.wait()
 
 
-def measure_through_gateway(
-    direct: str, gateway: str, all_cases: list[Case], headers_of: Any, *, requests: int, warmup: int
+def measure_pair(
+    first: str, second: str, all_cases: list[Case], headers_of: Any, *, requests: int, warmup: int
 ) -> dict[str, tuple[Sample, Sample]]:
-    """Each case's request to the service and through the gateway in turn, so both see the
-    same load on the shared cores."""
+    """Each case's request to two servers in turn (the service and the gateway in front of it,
+    or two versions of the service), so both see the same load on the shared cores."""
     pairs: dict[str, tuple[Sample, Sample]] = {}
     with (
-        httpx.Client(base_url=direct, timeout=60) as to_service,
-        httpx.Client(base_url=gateway, timeout=60) as via,
+        httpx.Client(base_url=first, timeout=60) as to_service,
+        httpx.Client(base_url=second, timeout=60) as via,
     ):
         for case in all_cases:
             headers = headers_of()
@@ -348,11 +351,8 @@ def measure_through_gateway(
     return pairs
 
 
-def gateway_report(size: int, pairs: dict[str, tuple[Sample, Sample]], requests: int) -> str:
-    lines = [
-        f"direct vs through the gateway, {size} assets, {requests} requests per case each, alternating, c=1",
-        f"{'case':<58}{'direct':>9}{'gateway':>9}{'added':>8}{'failed':>7}",
-    ]
+def pair_report(title: str, names: tuple[str, str], pairs: dict[str, tuple[Sample, Sample]]) -> str:
+    lines = [title, f"{'case':<58}{names[0]:>9}{names[1]:>9}{'added':>8}{'failed':>7}"]
     for label, (direct, via) in pairs.items():
         added = via.percentile(50) - direct.percentile(50)
         failed = len(direct.failures) + len(via.failures)
@@ -545,6 +545,9 @@ def main() -> int:
         action="store_true",
         help="also the reduced set direct vs through the gateway, alternating",
     )
+    parser.add_argument(
+        "--base", type=Path, help="also every case against the service from this tree (git archive <commit>)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -592,7 +595,7 @@ def main() -> int:
                     print(report(size, samples, args.requests), flush=True)
                     if args.gateway:
                         with gateway_server(base, nats, identity, Path(tmp) / "gateway.log") as gateway:
-                            pairs = measure_through_gateway(
+                            pairs = measure_pair(
                                 base,
                                 gateway,
                                 [c for c in chosen if c.shape],
@@ -601,7 +604,31 @@ def main() -> int:
                                 warmup=args.warmup,
                             )
                         failed = failed or any(a.failures or b.failures for a, b in pairs.values())
-                        print(gateway_report(size, pairs, args.requests), flush=True)
+                        title = f"direct vs through the gateway, {size} assets, {args.requests} requests each"
+                        print(pair_report(title, ("direct", "gateway"), pairs), flush=True)
+                    if args.base is not None:
+                        # The child imports the base tree first: PYTHONPATH comes before the
+                        # editable installs. The database keeps this tree's migrations.
+                        base_path = os.pathsep.join(
+                            str(args.base / p) for p in ("libs/src", "services/assets/src")
+                        )
+                        os.environ["PYTHONPATH"] = base_path
+                        try:
+                            older = assets_server(database_url, nats, identity, Path(tmp) / "base.log")
+                            with older as base_url:
+                                pairs = measure_pair(
+                                    base_url,
+                                    base,
+                                    chosen,
+                                    lambda: admin_headers(signer, keys, settings, tenant),
+                                    requests=args.requests,
+                                    warmup=args.warmup,
+                                )
+                        finally:
+                            del os.environ["PYTHONPATH"]
+                        failed = failed or any(a.failures or b.failures for a, b in pairs.values())
+                        title = f"{args.base} vs this tree, {size} assets, {args.requests} requests each"
+                        print(pair_report(title, ("base", "this"), pairs), flush=True)
                     if args.explain:
                         out = Path(tempfile.gettempdir()) / f"asset_list_plans_{size}.txt"
                         summaries = asyncio.run(explain_cases(database_url, tenant, chosen, out))
