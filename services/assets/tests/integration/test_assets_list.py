@@ -118,3 +118,27 @@ async def test_stats_parentage_and_images_on_request(service: Assets, tenant: Te
         f"/assets/{floor['id']}", headers=tenant.admin, params={"include[]": "colour"}
     )
     assert bad.status_code == 400
+
+
+async def test_keyword_pages_follow_the_cursor_both_ways(service: Assets, tenant: Tenant) -> None:
+    """A keyword list is counted first and, matching few rows, cut from those rows: its pages
+    still come in the sort's order, continue by cursor and carry the exact total."""
+    for name in ("Dock 3", "Dock 1", "Quay", "Dock 5", "Dock 2", "Dock 4"):
+        await create(service, tenant, name)
+
+    async def pages(sort: str) -> tuple[list[list[str]], set[str]]:
+        params: dict[str, str] = {"keywords": "dock", "sort": sort, "per_page": "2"}
+        found: list[list[str]] = []
+        totals: set[str] = set()
+        while True:
+            response = await service.http.get("/assets", headers=tenant.admin, params=params)
+            assert response.status_code == 200, response.text
+            found.append([item["name"] for item in response.json()["data"]])
+            totals.add(response.headers["X-Total-Count"])
+            cursor = response.json()["pagination"].get("next_cursor")
+            if not cursor:
+                return found, totals
+            params = {**params, "cursor": cursor}
+
+    assert await pages("+name") == ([["Dock 1", "Dock 2"], ["Dock 3", "Dock 4"], ["Dock 5"]], {"5"})
+    assert await pages("-name") == ([["Dock 5", "Dock 4"], ["Dock 3", "Dock 2"], ["Dock 1"]], {"5"})

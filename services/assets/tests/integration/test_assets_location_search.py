@@ -55,6 +55,19 @@ async def test_locations_in_the_union_of_bounds(service: Assets, tenant: Tenant)
     ) == [("asset", "Crossing")]
 
 
+async def test_a_point_on_the_edge_is_inside(service: Assets, tenant: Tenant) -> None:
+    site = tenant.type_id("site")
+    await create(service, tenant, "Edge", type_id=site, geo={"lat": 5, "long": 10})
+    await create(service, tenant, "Corner", type_id=site, geo={"lat": 0, "long": 0})
+    await create(service, tenant, "Inside the box only", type_id=site, geo={"lat": 9.5, "long": 9})
+    await create(service, tenant, "Outside", type_id=site, geo={"lat": 5, "long": 10.001})
+    triangle = "POLYGON((0 0, 10 0, 10 10, 0 0))"  # its box holds (9, 9.5), it does not
+    assert await search(service, tenant, **{"bound[]": triangle, "types[]": "asset"}) == [
+        ("asset", "Corner"),
+        ("asset", "Edge"),
+    ]
+
+
 async def _entity(service: Assets, tenant: Tenant, name: str, *addresses: dict[str, Any]) -> dict[str, Any]:
     client = str(type_id(tenant.id, "entity-type:client"))
     body = {"name": name, "type_id": client, "addresses": list(addresses)}

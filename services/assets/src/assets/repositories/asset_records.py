@@ -54,6 +54,7 @@ def _asset_indexes() -> tuple[Index, ...]:
             postgresql_where=text("deleted_at IS NULL AND min_long IS NOT NULL"),
         ),
         Index("ix_assets_of_type", "tenant_id", "type_id", postgresql_where=live),
+        Index("ix_assets_of_entity", "tenant_id", "entity_id", postgresql_where=live),
         *(
             Index(f"ix_assets_list_{name}", "tenant_id", *map(key, keys), "id", postgresql_where=live)
             for name, keys in ASSET_SORT_INDEXES.items()
