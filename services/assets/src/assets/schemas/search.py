@@ -8,8 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import SkipJsonSchema
 
-from assets.repositories.asset_records import Asset
-from assets.repositories.entity_records import Entity
+from assets.repositories.location_search import LocatedAsset, LocatedEntity
 from assets.schemas.view_fields import sometimes_absent
 
 
@@ -40,7 +39,7 @@ class SearchResultView(BaseModel):
     )
 
 
-def asset_result(found: Asset) -> dict[str, Any]:
+def asset_result(found: LocatedAsset) -> dict[str, Any]:
     return {
         "id": found.id,
         "type": "asset",
@@ -51,7 +50,9 @@ def asset_result(found: Asset) -> dict[str, Any]:
     }
 
 
-def entity_result(found: Entity, point: tuple[float, float], assets: list[Asset] | None) -> dict[str, Any]:
+def entity_result(
+    found: LocatedEntity, point: tuple[float, float], assets: list[LocatedAsset] | None
+) -> dict[str, Any]:
     """``point``: (lat, long) of the address the search found it by."""
     view: dict[str, Any] = {
         "id": found.id,
