@@ -7,6 +7,8 @@ from starlette.applications import Starlette
 from contracts.bootstrap import Collaborators
 from contracts.config import ContractsSettings
 from contracts.events.consumers import start_consumers
+from contracts.routes import service_catalogues
+from contracts.routes import services as service_routes
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
 from proximity.service_app import service_app
@@ -28,7 +30,8 @@ def create_app(settings: ContractsSettings | None = None) -> Starlette:
     return service_app(
         settings,
         context="contracts",
-        routes=[],
+        # /services/~/... before /services/{id}.
+        routes=[*service_catalogues.routes, *service_routes.routes],
         wire=wire,
         start_consumers=start_consumers,
         document=ApiInfo(title="Contracts", version=API_VERSION, description=API_DESCRIPTION),
