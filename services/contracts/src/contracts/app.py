@@ -7,7 +7,8 @@ from starlette.applications import Starlette
 from contracts.bootstrap import Collaborators
 from contracts.config import ContractsSettings
 from contracts.events.consumers import start_consumers
-from contracts.routes import service_catalogues
+from contracts.routes import contract_roles, internal_links, service_catalogues
+from contracts.routes import contracts as contract_routes
 from contracts.routes import services as service_routes
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
@@ -30,8 +31,14 @@ def create_app(settings: ContractsSettings | None = None) -> Starlette:
     return service_app(
         settings,
         context="contracts",
-        # /services/~/... before /services/{id}.
-        routes=[*service_catalogues.routes, *service_routes.routes],
+        # /contracts/~/roles before /contracts/{id}, /services/~/... before /services/{id}.
+        routes=[
+            *contract_roles.routes,
+            *contract_routes.routes,
+            *internal_links.routes,
+            *service_catalogues.routes,
+            *service_routes.routes,
+        ],
         wire=wire,
         start_consumers=start_consumers,
         document=ApiInfo(title="Contracts", version=API_VERSION, description=API_DESCRIPTION),
