@@ -381,3 +381,33 @@ async def test_pages_links_and_the_cursor(service: Contracts, tenant: Tenant) ->
         "/services", headers=tenant.admin, params={"per_page": "100", "page": "11"}
     )
     assert_error(too_deep, "eValidationError")
+
+
+async def test_the_document_shows_every_service_operation_with_its_codes(service: Contracts) -> None:
+    response = await service.http.get("/openapi.json")
+    assert response.status_code == 200, response.text
+    paths = response.json()["paths"]
+    every = {"eValidationError", "eServiceNotFound", "eServiceTypeNotFound", "eServiceCategoryNotFound"}
+
+    def codes(path: str, method: str) -> set[str]:
+        answers = paths[path][method]["responses"]
+        found = set()
+        for answer in answers.values():
+            schema = str(answer.get("content", {}))
+            found |= {code for code in every if code in schema}
+        return found
+
+    assert set(paths["/services"]) == {"get", "post", "patch"}
+    assert set(paths["/services/{id}"]) == {"get", "put", "delete"}
+    assert set(paths["/services/~/types"]) == {"get"}
+    assert set(paths["/services/~/categories"]) == {"get"}
+    assert codes("/services", "post") == {
+        "eValidationError",
+        "eServiceTypeNotFound",
+        "eServiceCategoryNotFound",
+    }
+    assert codes("/services/{id}", "put") == every
+    assert "eServiceNotFound" in codes("/services/{id}", "get")
+    assert "eServiceNotFound" in codes("/services/{id}", "delete")
+    sorts = {p["name"]: p for p in paths["/services"]["get"]["parameters"]}
+    assert {"ids[]", "keywords", "type_id", "sort", "page", "per_page", "cursor"} <= set(sorts)

@@ -12,23 +12,18 @@ from starlette.routing import Route
 from contracts.domain.service_errors import SERVICE_WRITE_ERRORS, ServiceNotFound
 from contracts.repositories.services import SORTS, ServiceFilter
 from contracts.routes.caller import authenticated, collaborators
-from contracts.schemas.services import (
-    MAX_BATCH,
-    ServiceIn,
-    ServicePatch,
-    ServiceRows,
-    ServiceView,
-    service_view,
-)
+from contracts.routes.params import OPTIONAL_UUID, optional_uuid
+from contracts.schemas.batch import MAX_BATCH, BatchRows
+from contracts.schemas.services import ServiceIn, ServicePatch, ServiceView, service_view
 from contracts.services import services
 from contracts.services.service_batch import patch_services
 from proximity.db.listing import MAX_OFFSET
 from proximity.http.body import read_model
-from proximity.http.list_query import parse_list_query, parse_uuids
+from proximity.http.list_query import parse_list_query
 from proximity.http.responses import batch, created, many, no_content, one, public_url
 from proximity.openapi import operation as api
 from proximity.openapi.envelopes import list_parameters
-from proximity.openapi.operation import UUID_SCHEMA, BatchBody, Schema, documented, query
+from proximity.openapi.operation import BatchBody, documented, query
 
 SERVICE_EXAMPLE: dict[str, Any] = {
     "name": "Catering",
@@ -44,8 +39,6 @@ _RULES = (
     "`/services/~/categories` (`eServiceCategoryNotFound`); both may be null. A non-null "
     "`suspended_at` suspends at the server's time."
 )
-# ``type_id=`` reads as no filter at all.
-OPTIONAL_UUID: Schema = {"anyOf": [dict(UUID_SCHEMA), {"type": "string", "enum": [""]}]}
 
 
 def _service_id(request: Request) -> uuid.UUID:
@@ -76,11 +69,10 @@ async def list_services(request: Request) -> Response:
     claims = await authenticated(request)
     params = request.query_params
     listing = parse_list_query(params, sortable=SORTS, default_sort="+name", max_offset=MAX_OFFSET)
-    raw_type = (params.get("type_id") or "").strip()
     filters = ServiceFilter(
         ids=listing.ids,
         keywords=listing.keywords,
-        type_id=parse_uuids([raw_type], "type_id")[0] if raw_type else None,
+        type_id=optional_uuid(params, "type_id"),
     )
     found, page = await services.list_services(collaborators(request), claims, filters, listing)
     return many(
@@ -152,7 +144,7 @@ async def replace_service(request: Request) -> Response:
 )
 async def patch_many(request: Request) -> Response:
     claims = await authenticated(request)
-    body = await read_model(request, ServiceRows)
+    body = await read_model(request, BatchRows)
     outcome = await patch_services(collaborators(request), claims, body.data)
     return batch([service_view(item, claims) for item in outcome.applied], outcome.failures)
 

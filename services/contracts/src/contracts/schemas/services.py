@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from contracts.domain.object_permissions import object_permissions
 from contracts.repositories.service_catalogues import ServiceCategory, ServiceType
 from contracts.repositories.services import Service
 from proximity.auth.claims import Claims
 
-MAX_BATCH = 100
 E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
 # Syntax only, no lookup: a service's email is contact data, and validating it must not depend
 # on the network. One @, no spaces, a dot in the domain.
@@ -46,15 +46,6 @@ class ServicePatch(BaseModel):
     id: uuid.UUID
     suspended_at: datetime | None = None
     deleted_at: datetime | None = None
-
-
-class ServiceRows(BaseModel):
-    """The body of ``PATCH /services``: ``{"data": [row, ...]}``, each row validated on its own
-    by the use case (``ServicePatch``), so that one malformed row fails alone."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    data: list[Any] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 class ServiceView(BaseModel):
@@ -108,9 +99,9 @@ def service_view(found: Service, claims: Claims) -> dict[str, Any]:
         "updated_at": found.updated_at,
         "deleted_at": found.deleted_at,
     }
-    # A system administrator bypasses every check, so the array is omitted for them (seed 004).
-    if not claims.system_admin:
-        view["__permissions__"] = sorted(p for p in claims.permissions if p.startswith("service."))
+    granted = object_permissions(claims, "service")
+    if granted is not None:
+        view["__permissions__"] = granted
     return view
 
 

@@ -6,10 +6,8 @@ that fails leaves nothing of itself behind, and the rows before and after it sti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.bootstrap import Collaborators
@@ -19,34 +17,12 @@ from contracts.repositories import services
 from contracts.repositories.columns import now
 from contracts.repositories.services import Service
 from contracts.schemas.services import ServicePatch
+from contracts.services.batch_rows import BatchOutcome, parse_row, row_failure
 from contracts.services.services import type_key_of
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import can, require
-from proximity.errors import PermissionDenied, ProximityError, ValidationFailed
+from proximity.errors import PermissionDenied, ProximityError
 from proximity.events.envelope import Event
-
-
-@dataclass(frozen=True, slots=True)
-class BatchOutcome:
-    applied: list[Service]
-    failures: list[dict[str, Any]]
-
-
-def row_failure(row_id: Any, error: ProximityError) -> dict[str, Any]:
-    """Seed 004's per-row error: ``{id, code, msg}`` (``id`` null when the row named none)."""
-    return {"id": row_id if isinstance(row_id, str) else None, "code": error.code, "msg": error.message}
-
-
-def parse_row(row: Any) -> ServicePatch | dict[str, Any]:
-    """The row as a patch, or its failure naming the first field at fault: one malformed row
-    fails alone."""
-    raw_id = row.get("id") if isinstance(row, dict) else None
-    try:
-        return ServicePatch.model_validate(row)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "row"
-        return row_failure(raw_id, ValidationFailed(f"{where}: {first.get('msg', 'invalid')}"))
 
 
 async def _apply_row(session: AsyncSession, found: Service, patch: ServicePatch) -> Event | None:
@@ -73,12 +49,12 @@ async def _apply_row(session: AsyncSession, found: Service, patch: ServicePatch)
     return build(found, await type_key_of(session, found))
 
 
-async def patch_services(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome:
+async def patch_services(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Service]:
     require(claims, "service.update")
     failures: dict[int, dict[str, Any]] = {}
     patches: dict[int, ServicePatch] = {}
     for position, row in enumerate(rows):
-        parsed = parse_row(row)
+        parsed = parse_row(ServicePatch, row)
         if isinstance(parsed, dict):
             failures[position] = parsed
         elif "deleted_at" in parsed.model_fields_set and not can(claims, "service.delete"):
