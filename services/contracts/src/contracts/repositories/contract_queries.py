@@ -43,7 +43,9 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "description": (func.lower(func.left(_columns.description, 200)),),
     "total_assets": (_columns.total_assets,),
     "total_entities": (_columns.total_entities,),
-    "expiry": nullable_key(_columns.expires_at, literal_column("'-infinity'::timestamp with time zone")),
+    "expiry": nullable_key(
+        _columns.expires_at, literal_column("'1970-01-01 00:00:00+00'::timestamp with time zone")
+    ),
     "created": (_columns.created_at,),
     "updated": (func.coalesce(_columns.updated_at, _columns.created_at),),
 }

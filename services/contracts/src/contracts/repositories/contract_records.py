@@ -28,7 +28,10 @@ CONTRACT_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "description": ('lower("left"(description, 200))',),
     "total_assets": ("total_assets",),
     "total_entities": ("total_entities",),
-    "expiry": ("(expires_at IS NULL)", "COALESCE(expires_at, '-infinity'::timestamp with time zone)"),
+    "expiry": (
+        "(expires_at IS NULL)",
+        "COALESCE(expires_at, '1970-01-01 00:00:00+00'::timestamp with time zone)",
+    ),
     "created": ("created_at",),
     "updated": ("COALESCE(updated_at, created_at)",),
 }

@@ -96,7 +96,7 @@ def upgrade() -> None:
         [
             "tenant_id",
             sa.literal_column("(expires_at IS NULL)"),
-            sa.literal_column("COALESCE(expires_at, '-infinity'::timestamp with time zone)"),
+            sa.literal_column("COALESCE(expires_at, '1970-01-01 00:00:00+00'::timestamp with time zone)"),
             "id",
         ],
         unique=False,
