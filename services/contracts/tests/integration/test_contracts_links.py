@@ -75,7 +75,8 @@ async def test_batch_rows_fail_alone(service: Contracts, tenant: Tenant) -> None
         (second["id"], "eValidationError"),
     ]
     got = (await service.http.get(f"/contracts/{first['id']}", headers=tenant.admin)).json()["data"]
-    assert got["asset_ids"] == [str(asset)] and got["suspended_at"] is not None
+    assert got["asset_ids"] == [str(asset)]
+    assert got["suspended_at"] is not None
     assert (await service.http.get(f"/contracts/{second['id']}", headers=tenant.admin)).json()["data"][
         "asset_ids"
     ] == []
@@ -142,7 +143,8 @@ async def test_internal_links_are_idempotent_and_versioned(service: Contracts, t
     assert {"contract_id": second["id"], "linked": False, "version": 3} in changed.json()["data"]["links"]
     events = await recorded_events(service, second["id"])
     payload = ContractPayload.model_validate(events[-1]["data"])
-    assert payload.asset_ids == [] and events[-1]["version"] == 3
+    assert payload.asset_ids == []
+    assert events[-1]["version"] == 3
     linked = ContractPayload.model_validate((await recorded_events(service, first["id"]))[-1]["data"])
     assert linked.asset_ids == [asset]
     got = (await service.http.get(f"/contracts?asset_id={asset}", headers=tenant.admin)).json()["data"]
