@@ -17,7 +17,7 @@ from proximity.events.replica import apply_if_newer
 
 
 class ReplicatedAsset(SQLModel, table=True):
-    __tablename__ = "replicated_assets"
+    __tablename__ = "asset_replica"
 
     asset_id: uuid.UUID = Field(primary_key=True)
     tenant_id: uuid.UUID = Field(index=True)
@@ -28,7 +28,7 @@ class ReplicatedAsset(SQLModel, table=True):
 
 
 class ReplicatedEntity(SQLModel, table=True):
-    __tablename__ = "replicated_entities"
+    __tablename__ = "entity_replica"
 
     entity_id: uuid.UUID = Field(primary_key=True)
     tenant_id: uuid.UUID = Field(index=True)

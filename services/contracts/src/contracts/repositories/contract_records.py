@@ -95,8 +95,8 @@ class Contract(SQLModel, table=True):
 
 
 class ContractAsset(SQLModel, table=True):
-    __tablename__ = "contract_assets"
-    __table_args__ = (Index("ix_contract_assets_asset", "asset_id", "contract_id"),)
+    __tablename__ = "contract_asset_links"
+    __table_args__ = (Index("ix_contract_asset_links_asset", "asset_id", "contract_id"),)
 
     contract_id: uuid.UUID = Field(foreign_key="contracts.id", primary_key=True)
     asset_id: uuid.UUID = Field(primary_key=True)
@@ -104,8 +104,8 @@ class ContractAsset(SQLModel, table=True):
 
 
 class ContractEntity(SQLModel, table=True):
-    __tablename__ = "contract_entities"
-    __table_args__ = (Index("ix_contract_entities_entity", "entity_id", "contract_id"),)
+    __tablename__ = "contract_entity_links"
+    __table_args__ = (Index("ix_contract_entity_links_entity", "entity_id", "contract_id"),)
 
     contract_id: uuid.UUID = Field(foreign_key="contracts.id", primary_key=True)
     entity_id: uuid.UUID = Field(primary_key=True)
@@ -113,8 +113,8 @@ class ContractEntity(SQLModel, table=True):
 
 
 class ContractParty(SQLModel, table=True):
-    __tablename__ = "contract_parties"
-    __table_args__ = (Index("ix_contract_parties_party", "party_id", "contract_id"),)
+    __tablename__ = "contract_party_links"
+    __table_args__ = (Index("ix_contract_party_links_party", "party_id", "contract_id"),)
 
     contract_id: uuid.UUID = Field(foreign_key="contracts.id", primary_key=True)
     party_id: uuid.UUID = Field(primary_key=True)
@@ -124,8 +124,8 @@ class ContractParty(SQLModel, table=True):
 class ContractService(SQLModel, table=True):
     """A service (contracts' own, ``repositories.services``) the contract covers."""
 
-    __tablename__ = "contract_services"
-    __table_args__ = (Index("ix_contract_services_service", "service_id", "contract_id"),)
+    __tablename__ = "contract_service_links"
+    __table_args__ = (Index("ix_contract_service_links_service", "service_id", "contract_id"),)
 
     contract_id: uuid.UUID = Field(foreign_key="contracts.id", primary_key=True)
     service_id: uuid.UUID = Field(primary_key=True)

@@ -14,7 +14,7 @@ from proximity.events.replica import apply_if_newer
 
 
 class ReplicatedParty(SQLModel, table=True):
-    __tablename__ = "replicated_parties"
+    __tablename__ = "party_replica"
 
     party_id: uuid.UUID = Field(primary_key=True)
     tenant_id: uuid.UUID = Field(index=True)

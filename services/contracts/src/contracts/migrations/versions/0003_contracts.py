@@ -141,7 +141,7 @@ def upgrade() -> None:
         "ix_contracts_search_words", "contracts", ["search_words"], unique=False, postgresql_using="gin"
     )
     op.create_table(
-        "replicated_assets",
+        "asset_replica",
         sa.Column("asset_id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -150,9 +150,9 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("asset_id"),
     )
-    op.create_index(op.f("ix_replicated_assets_tenant_id"), "replicated_assets", ["tenant_id"], unique=False)
+    op.create_index(op.f("ix_asset_replica_tenant_id"), "asset_replica", ["tenant_id"], unique=False)
     op.create_table(
-        "replicated_entities",
+        "entity_replica",
         sa.Column("entity_id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -161,22 +161,18 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("entity_id"),
     )
-    op.create_index(
-        op.f("ix_replicated_entities_tenant_id"), "replicated_entities", ["tenant_id"], unique=False
-    )
+    op.create_index(op.f("ix_entity_replica_tenant_id"), "entity_replica", ["tenant_id"], unique=False)
     op.create_table(
-        "replicated_parties",
+        "party_replica",
         sa.Column("party_id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("party_id"),
     )
-    op.create_index(
-        op.f("ix_replicated_parties_tenant_id"), "replicated_parties", ["tenant_id"], unique=False
-    )
+    op.create_index(op.f("ix_party_replica_tenant_id"), "party_replica", ["tenant_id"], unique=False)
     op.create_table(
-        "contract_assets",
+        "contract_asset_links",
         sa.Column("contract_id", sa.Uuid(), nullable=False),
         sa.Column("asset_id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -186,9 +182,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("contract_id", "asset_id"),
     )
-    op.create_index("ix_contract_assets_asset", "contract_assets", ["asset_id", "contract_id"], unique=False)
+    op.create_index(
+        "ix_contract_asset_links_asset", "contract_asset_links", ["asset_id", "contract_id"], unique=False
+    )
     op.create_table(
-        "contract_entities",
+        "contract_entity_links",
         sa.Column("contract_id", sa.Uuid(), nullable=False),
         sa.Column("entity_id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -199,10 +197,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("contract_id", "entity_id"),
     )
     op.create_index(
-        "ix_contract_entities_entity", "contract_entities", ["entity_id", "contract_id"], unique=False
+        "ix_contract_entity_links_entity", "contract_entity_links", ["entity_id", "contract_id"], unique=False
     )
     op.create_table(
-        "contract_parties",
+        "contract_party_links",
         sa.Column("contract_id", sa.Uuid(), nullable=False),
         sa.Column("party_id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -213,10 +211,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("contract_id", "party_id"),
     )
     op.create_index(
-        "ix_contract_parties_party", "contract_parties", ["party_id", "contract_id"], unique=False
+        "ix_contract_party_links_party", "contract_party_links", ["party_id", "contract_id"], unique=False
     )
     op.create_table(
-        "contract_services",
+        "contract_service_links",
         sa.Column("contract_id", sa.Uuid(), nullable=False),
         sa.Column("service_id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -227,25 +225,28 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("contract_id", "service_id"),
     )
     op.create_index(
-        "ix_contract_services_service", "contract_services", ["service_id", "contract_id"], unique=False
+        "ix_contract_service_links_service",
+        "contract_service_links",
+        ["service_id", "contract_id"],
+        unique=False,
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_contract_services_service", table_name="contract_services")
-    op.drop_table("contract_services")
-    op.drop_index("ix_contract_parties_party", table_name="contract_parties")
-    op.drop_table("contract_parties")
-    op.drop_index("ix_contract_entities_entity", table_name="contract_entities")
-    op.drop_table("contract_entities")
-    op.drop_index("ix_contract_assets_asset", table_name="contract_assets")
-    op.drop_table("contract_assets")
-    op.drop_index(op.f("ix_replicated_parties_tenant_id"), table_name="replicated_parties")
-    op.drop_table("replicated_parties")
-    op.drop_index(op.f("ix_replicated_entities_tenant_id"), table_name="replicated_entities")
-    op.drop_table("replicated_entities")
-    op.drop_index(op.f("ix_replicated_assets_tenant_id"), table_name="replicated_assets")
-    op.drop_table("replicated_assets")
+    op.drop_index("ix_contract_service_links_service", table_name="contract_service_links")
+    op.drop_table("contract_service_links")
+    op.drop_index("ix_contract_party_links_party", table_name="contract_party_links")
+    op.drop_table("contract_party_links")
+    op.drop_index("ix_contract_entity_links_entity", table_name="contract_entity_links")
+    op.drop_table("contract_entity_links")
+    op.drop_index("ix_contract_asset_links_asset", table_name="contract_asset_links")
+    op.drop_table("contract_asset_links")
+    op.drop_index(op.f("ix_party_replica_tenant_id"), table_name="party_replica")
+    op.drop_table("party_replica")
+    op.drop_index(op.f("ix_entity_replica_tenant_id"), table_name="entity_replica")
+    op.drop_table("entity_replica")
+    op.drop_index(op.f("ix_asset_replica_tenant_id"), table_name="asset_replica")
+    op.drop_table("asset_replica")
     op.drop_index("ix_contracts_search_words", table_name="contracts", postgresql_using="gin")
     op.drop_index(
         "ix_contracts_list_updated", table_name="contracts", postgresql_where=sa.text("deleted_at IS NULL")
