@@ -1,6 +1,6 @@
 """Every service's tables share SQLModel's one metadata in a process that imports several
 (``make test``, the contract fuzzing that builds every document): contracts' table names must
-not be another service's."""
+not be another service's (importing both would fail)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ from sqlmodel import SQLModel
 
 
 def _tables_of(package: str) -> set[str]:
-    module = importlib.import_module(package)
-    for found in pkgutil.iter_modules(module.__path__):
-        importlib.import_module(f"{package}.{found.name}")
-    return {t.name for t in SQLModel.metadata.sorted_tables if t.c and _module_of(t) == package}
-
-
-def _module_of(table: object) -> str | None:
-    for mapper in SQLModel._sa_registry.mappers:
-        if mapper.local_table is table:
-            return ".".join(mapper.class_.__module__.split(".")[:2])
-    return None
+    names: set[str] = set()
+    for found in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        module = importlib.import_module(f"{package}.{found.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, SQLModel)
+                and value.__module__ == module.__name__
+                and hasattr(value, "__table__")
+            ):
+                names.add(value.__table__.name)
+    return names
 
 
 def test_contracts_tables_are_no_other_services() -> None:
