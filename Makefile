@@ -13,7 +13,7 @@ TESTS := docs/tests libs/tests services/identity/tests services/consents/tests s
 $(STAMP): libs/pyproject.toml services/identity/pyproject.toml services/consents/pyproject.toml services/assets/pyproject.toml services/contracts/pyproject.toml gateway/pyproject.toml requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e 'libs[dev]' -e services/identity -e services/consents -e services/assets -e services/contracts -e gateway -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -e 'libs[dev]' -e services/identity -e services/consents -e 'services/assets[dev]' -e services/contracts -e gateway -r requirements-dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -3,7 +3,9 @@
 Under ``/consents`` the API is seed 001's, whose errors are HAL ``{"_profile", "_error"}``
 objects (as the consents service renders them): a client of that API parses one error
 shape, whether the consents service or the gateway in front of it refused the request.
-Everywhere else, seed 004's ``{"errors": [{"code", "message"}]}``. Both shapes come from libs.
+Under ``/api/v1`` the API is seed 003's, in JSend (``{"status": "fail", "data": ...}``), as
+the assets service answers there. Everywhere else, seed 004's ``{"errors": [{"code",
+"message"}]}``. Every shape comes from libs.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.responses import Response
 
 from proximity import errors as e
 from proximity.http import errors as envelope
+from proximity.http import jsend
 from proximity.http.hal_errors import HAL_MEDIA_TYPE, error_document, error_object, error_type
 
 CONSENTS_PREFIX = "/consents"
@@ -37,6 +40,8 @@ def render_error(
 ) -> Response:
     if in_consents_api(request.scope["path"]):
         return hal_error(error, headers)
+    if jsend.in_jsend_api(request.scope["path"]):
+        return jsend.render(error, headers)
     return envelope.render(error, headers)
 
 
@@ -55,14 +60,20 @@ async def on_proximity_error(request: Request, exc: Exception) -> Response:
     return render_error(request, exc)
 
 
+def _in_api_shape(request: Request, response: Response) -> Response:
+    if in_consents_api(request.scope["path"]):
+        return reshaped(response)
+    if jsend.in_jsend_api(request.scope["path"]):
+        return jsend.reshaped(response)
+    return response
+
+
 async def on_http_exception(request: Request, exc: Exception) -> Response:
-    response = await envelope.on_http_exception(request, exc)
-    return reshaped(response) if in_consents_api(request.scope["path"]) else response
+    return _in_api_shape(request, await envelope.on_http_exception(request, exc))
 
 
 async def on_crash(request: Request, exc: Exception) -> Response:
-    response = await envelope.on_crash(request, exc)
-    return reshaped(response) if in_consents_api(request.scope["path"]) else response
+    return _in_api_shape(request, await envelope.on_crash(request, exc))
 
 
 def exception_handlers() -> dict[Any, Callable[[Request, Exception], Any]]:

@@ -3,7 +3,8 @@
 The table follows ``spec/endpoints.tsv``. A rule may be limited to some methods (the one
 action ``POST /entities/~/actions/assign_contract`` belongs to contracts, every other
 ``/entities`` path to assets) and may carry its own request-body limit. A method that no
-documented row has is still forwarded: the owning service answers 405 itself.
+documented row has is still forwarded: the owning service answers 405 itself. A ``*``
+segment in a prefix matches any one segment (``/assets/*/documents``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class Rule:
     def covers(self, method: str, path: str) -> bool:
         if self.methods is not None and method not in self.methods:
             return False
+        if "*" in self.prefix:
+            wanted, given = self.prefix[1:].split("/"), path[1:].split("/")
+            return len(given) >= len(wanted) and all(
+                w in ("*", g) for w, g in zip(wanted, given, strict=False)
+            )
         return path == self.prefix or path.startswith(self.prefix.rstrip("/") + "/")
 
 
@@ -47,6 +53,14 @@ class Match:
 
 def _rules(context: str, *prefixes: str) -> list[Rule]:
     return [Rule(prefix, context) for prefix in prefixes]
+
+
+MIB = 1024 * 1024
+# A document upload (assets' ``DOCUMENT_MAX_BYTES``, 25 MiB by default) with room for the
+# multipart framing and its text fields; every other body keeps the gateway's default limit.
+# The service enforces its own limit on the file as it streams in.
+DOCUMENT_UPLOAD_BYTES = 26 * MIB
+DOCUMENT_UPLOADS = ("/assets/*/documents", "/entities/*/documents")
 
 
 DEFAULT_RULES: tuple[Rule, ...] = (
@@ -65,6 +79,13 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "/.well-known",
     ),
     *_rules(ASSETS, "/assets", "/entities", "/industries", "/dynamicfields", "/search"),
+    # Seed 003's JSend API: its asset reads and documents are the assets service's.
+    *_rules(ASSETS, "/api/v1/assets", "/api/v1/entities"),
+    *(
+        Rule(prefix, ASSETS, methods=frozenset({"POST"}), max_body_bytes=DOCUMENT_UPLOAD_BYTES)
+        for path in DOCUMENT_UPLOADS
+        for prefix in (path, f"/api/v1{path}")
+    ),
     *_rules(CONTRACTS, "/contracts", "/services"),
     Rule("/entities/~/actions/assign_contract", CONTRACTS, methods=frozenset({"POST"})),
     *_rules(IAM, "/groups", "/features", "/datazones"),

@@ -71,6 +71,24 @@ async def test_the_same_refusals_are_the_envelope_elsewhere(
         assert code_of(response) == code
 
 
+async def test_the_same_refusals_are_jsend_under_api_v1(
+    http: httpx.AsyncClient, upstream: FakeUpstream
+) -> None:
+    headers = caller(upstream)
+    for response, status, code in [
+        (await http.get("/api/v1/assets"), 401, "eInvalidClientKey"),
+        (await http.post("/api/v1/assets", headers=headers, content=b"x" * 5000), 413, "ePayloadTooLarge"),
+        # Seed 003's sign-in and organisations are not served: no route.
+        (await http.get("/api/v1/organizations/1", headers=headers), 404, "eRouteNotFound"),
+    ]:
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"] == "application/json"
+        body = response.json()
+        assert body["status"] == "fail"
+        assert body["data"]["code"] == code
+        assert body["data"]["message"]
+
+
 async def test_a_revoked_session_is_hal_under_consents(
     http: httpx.AsyncClient, upstream: FakeUpstream, js: JetStreamContext
 ) -> None:

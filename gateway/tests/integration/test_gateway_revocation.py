@@ -26,7 +26,7 @@ def session_revoked(tenant_id: uuid.UUID, session_id: uuid.UUID) -> Event:
 
 
 async def status_becomes(
-    http: httpx.AsyncClient, path: str, headers: dict[str, str], status: int, within: float = 5.0
+    http: httpx.AsyncClient, path: str, headers: dict[str, str], status: int, within: float = 30.0
 ) -> httpx.Response:
     deadline = time.monotonic() + within
     while True:
@@ -34,6 +34,16 @@ async def status_becomes(
         if response.status_code == status or time.monotonic() > deadline:
             return response
         await asyncio.sleep(0.05)
+
+
+async def consumers_appear(js: JetStreamContext, before: set[str], within: float = 30.0) -> set[str]:
+    """The IDENTITY consumers created since ``before`` was taken, once there are any."""
+    deadline = time.monotonic() + within
+    while True:
+        ours = {c.name for c in await js.consumers_info("IDENTITY")} - before
+        if ours or time.monotonic() > deadline:
+            return ours
+        await asyncio.sleep(0.1)
 
 
 async def nats_state_becomes(http: httpx.AsyncClient, state: str, within: float = 30.0) -> bool:
@@ -84,7 +94,7 @@ async def test_revocations_before_start_are_replayed(
         "Authorization": upstream.token(client.tenant_id, session_id=session_id),
     }
     async with start_gateway() as url, httpx.AsyncClient(base_url=url) as http:
-        response = await status_becomes(http, "/users/me", headers, 401, within=3)
+        response = await status_becomes(http, "/users/me", headers, 401)
         assert response.status_code == 401
         assert response.json()["errors"][0]["code"] == "eSessionRevoked"
 
@@ -130,7 +140,9 @@ async def test_revocations_still_arrive_after_nats_comes_back(
     }
     before = {c.name for c in await js.consumers_info("IDENTITY")}
     async with start_gateway(nats_url=relay.url) as url, httpx.AsyncClient(base_url=url) as http:
-        ours = {c.name for c in await js.consumers_info("IDENTITY")} - before
+        # The gateway may still be subscribing when it starts serving (its consumers are
+        # created once connected, in the background on a loaded machine): wait for them.
+        ours = await consumers_appear(js, before)
         assert ours
         assert (await http.get("/users/me", headers=headers)).status_code == 200
 

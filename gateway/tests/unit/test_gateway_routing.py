@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.routing import ASSETS, CONTRACTS, IDENTITY, RouteTable, Rule
+from assets.config import AssetsSettings
+from gateway.routing import ASSETS, CONTRACTS, DOCUMENT_UPLOAD_BYTES, IDENTITY, RouteTable, Rule
 
 ENDPOINTS = Path(__file__).parents[1] / "data" / "endpoints.tsv"
 TABLE = RouteTable()
@@ -43,8 +44,9 @@ def test_operations_of_no_context_route_nowhere(row: dict[str, str]) -> None:
 
 def test_other_seeds_contribute_behaviour_not_paths() -> None:
     """Seeds 000/002/003 are folded into the contexts under seed 004's paths: their
-    ``/auth/*`` flows live at identity's ``/auth``; ``/data/*``, ``/api/v1/*`` and ``/`` are
-    not exposed (their equivalents are the 004 resources)."""
+    ``/auth/*`` flows live at identity's ``/auth``; ``/data/*`` and ``/`` are not exposed
+    (their equivalents are the 004 resources). Of seed 003 (``/api/v1``) only the asset reads
+    and the documents are served, by assets."""
     for row in rows("002"):
         match = TABLE.match(row["method"], concrete(row["path"]))
         if row["path"].startswith("/auth/"):
@@ -52,8 +54,40 @@ def test_other_seeds_contribute_behaviour_not_paths() -> None:
             assert match.context == IDENTITY
         else:
             assert match is None
-    for row in rows("000", "003"):
+    for row in rows("000"):
         assert TABLE.match(row["method"], concrete(row["path"])) is None
+    for row in rows("003"):
+        path = row["path"].replace("{documentable_type}", "assets")
+        match = TABLE.match(row["method"], concrete(path))
+        if row["context"] == ASSETS:
+            assert match is not None
+            assert match.context == ASSETS
+        else:
+            assert match is None
+
+
+def test_document_uploads_carry_the_document_limit() -> None:
+    for path in ("/assets/{id}/documents", "/entities/{id}/documents", "/api/v1/assets/{id}/documents"):
+        upload = TABLE.match("POST", concrete(path))
+        assert upload is not None
+        assert (upload.context, upload.max_body_bytes) == (ASSETS, DOCUMENT_UPLOAD_BYTES)
+        listing = TABLE.match("GET", concrete(path))
+        assert listing is not None
+        assert (listing.context, listing.max_body_bytes) == (ASSETS, None)
+    assert AssetsSettings().document_max_bytes < DOCUMENT_UPLOAD_BYTES
+    for path in ("/assets", "/assets/{id}", "/assets/{id}/other", "/entities/{id}"):
+        match = TABLE.match("POST", concrete(path))
+        assert match is not None
+        assert match.max_body_bytes is None, path
+
+
+def test_a_wildcard_segment_matches_one_segment() -> None:
+    rule = Rule("/assets/*/documents", ASSETS)
+    assert rule.covers("GET", "/assets/x/documents")
+    assert rule.covers("GET", "/assets/x/documents/y")
+    assert not rule.covers("GET", "/assets/x")
+    assert not rule.covers("GET", "/assets/x/documentsX")
+    assert not rule.covers("GET", "/assetsX/x/documents")
 
 
 def test_matching_follows_whole_segments() -> None:

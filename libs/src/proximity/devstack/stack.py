@@ -105,8 +105,11 @@ def service_environment(
     database_urls: dict[str, str],
     nats: str | Bus,
     mail: tuple[str, int] | None = None,
+    data_dir: Path | None = None,
 ) -> dict[str, str]:
-    """``nats``: a URL, or the stack's bus (then ``spec``'s own NATS user, if it has one)."""
+    """``nats``: a URL, or the stack's bus (then ``spec``'s own NATS user, if it has one).
+    ``data_dir``: the stack's; each service keeps its files (assets' documents) in its own
+    folder of it, ``DATA_DIR``, unless the environment names one."""
     bus = nats if isinstance(nats, Bus) else Bus(nats)
     env = {**spec.env, **os.environ}
     env.update(bus.environment(spec.name))
@@ -122,6 +125,8 @@ def service_environment(
         env["JWKS_URL"] = f"{identity.url}/.well-known/jwks.json"
     if mail is not None:
         env["SMTP_HOST"], env["SMTP_PORT"] = mail[0], str(mail[1])
+    if data_dir is not None:
+        env.setdefault("DATA_DIR", str(data_dir / spec.name))
     return env
 
 
@@ -222,7 +227,7 @@ def run(stack_file: Path, data_dir: Path, *, log_dir: Path | None = None) -> int
                         logs.append(out)
                     processes[spec.name] = subprocess.Popen(
                         uvicorn_command(spec),
-                        env=service_environment(spec, specs, urls, nats, mail),
+                        env=service_environment(spec, specs, urls, nats, mail, data_dir),
                         stdout=out,
                         stderr=out,
                     )

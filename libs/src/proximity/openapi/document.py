@@ -272,7 +272,7 @@ def _operation_object(
     if operation.body is not None:
         described["requestBody"] = _request_body(operation, models)
     responses = {str(a.status): _answer_object(a, models) for a in operation.answers}
-    responses.update(_error_answers(route, style))
+    responses.update(_error_answers(route, operation.error_style or style))
     described["responses"] = responses
     if operation.permission is not None:
         described["x-permission"] = operation.permission

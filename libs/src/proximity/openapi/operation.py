@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from proximity.errors import ProximityError
+
+if TYPE_CHECKING:
+    from proximity.openapi.envelopes import ErrorStyle
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 Schema = Mapping[str, Any]
@@ -150,6 +153,9 @@ class Operation:
     permission: str | None = None
     operation_id: str | None = None
     body_example: Any = None
+    # The shape of this operation's errors when not the document's (seed 003's JSend routes
+    # in a seed 004 service).
+    error_style: ErrorStyle | None = None
 
 
 def documented(
@@ -168,6 +174,7 @@ def documented(
     permission: str | None = None,
     operation_id: str | None = None,
     body_example: Any = None,
+    error_style: ErrorStyle | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Attach the operation's declaration to its endpoint (the function a ``Route`` calls)."""
     operation = Operation(
@@ -185,6 +192,7 @@ def documented(
         permission=permission,
         operation_id=operation_id,
         body_example=body_example,
+        error_style=error_style,
     )
 
     def attach(endpoint: Endpoint) -> Endpoint:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -27,3 +29,23 @@ class AssetsSettings(ServiceSettings):
     contracts_url: str | None = None
     service_secret: SecretStr | None = None
     contracts_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Documents (files on assets and entities): the largest file accepted (413 beyond, refused
+    # while it streams in), and where the files are kept. ``data_dir`` is the service's own
+    # folder (``make run`` gives each service one under its data directory); documents live in
+    # its ``documents`` folder unless an S3-compatible bucket is configured.
+    document_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    data_dir: Path = Path(".data/assets")
+    documents_s3_bucket: str | None = None
+    documents_s3_endpoint: str | None = None  # host[:port], e.g. s3.eu-west-2.amazonaws.com
+    documents_s3_access_key: SecretStr | None = None
+    documents_s3_secret_key: SecretStr | None = None
+    documents_s3_region: str | None = None
+    documents_s3_secure: bool = True
+    # An upload's file lands under a pending key until its row is committed; a pending file
+    # older than this, with no row, is an upload that died and the sweep deletes it.
+    document_pending_grace_seconds: float = Field(default=3600.0, ge=0)
+    document_sweep_interval_seconds: float = Field(default=3600.0, gt=0)
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"

@@ -4,7 +4,7 @@ exception handler of ``proximity.http.errors`` renders them. Codes the seed does
 
 from __future__ import annotations
 
-from proximity.errors import NotFound, ProximityError, ServiceUnavailable
+from proximity.errors import NotFound, PayloadTooLarge, ProximityError, ServiceUnavailable
 
 
 class AssetNotFound(NotFound):
@@ -189,3 +189,32 @@ class FieldObjectTypeMismatch(ProximityError):
 class IndustriesAlreadyAssigned(ProximityError):
     code = "eIndustriesAlreadyAssigned"
     message = "One or more of the industries are already assigned to another layout."
+
+
+class DocumentNotFound(NotFound):
+    code = "eDocumentNotFound"
+    message = "The document could not be found / invalid ID."
+
+
+class DocumentableNotFound(NotFound):
+    """Seed 003: ``documentable_type`` is ``assets`` or ``entities``; anything else names nothing."""
+
+    code = "eDocumentableNotFound"
+    message = "Documents are held on assets and entities only."
+
+
+class DocumentRequired(ProximityError):
+    code = "eDocumentRequired"
+    message = "The form has no 'document' file part."
+
+
+class DocumentEmpty(ProximityError):
+    code = "eDocumentEmpty"
+    message = "The document file is empty."
+
+
+class DocumentTooLarge(PayloadTooLarge):
+    message = "The document file is larger than allowed."
+
+
+DOCUMENT_UPLOAD_ERRORS: tuple[type[ProximityError], ...] = (DocumentRequired, DocumentEmpty, DocumentTooLarge)

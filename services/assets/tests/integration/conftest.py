@@ -4,6 +4,7 @@ in-process over HTTP (httpx's ASGI transport) with a stand-in identity (``assets
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -30,8 +31,13 @@ def assets_database_url(database_factory: Callable[[str], str]) -> str:
 
 
 @pytest.fixture
-def settings(assets_database_url: str, nats_url: str) -> AssetsSettings:
-    return AssetsSettings(database_url=assets_database_url, nats_url=nats_url, max_hierarchy_depth=5)
+def settings(assets_database_url: str, nats_url: str, tmp_path: Path) -> AssetsSettings:
+    return AssetsSettings(
+        database_url=assets_database_url,
+        nats_url=nats_url,
+        max_hierarchy_depth=5,
+        data_dir=tmp_path / "assets",
+    )
 
 
 @pytest.fixture(scope="session")

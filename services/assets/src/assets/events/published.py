@@ -7,6 +7,10 @@ asset's: a reader applies a state only when it is newer.
 
 ``assets.industry.created`` / ``.updated`` / ``.deleted`` (contract 1): ``id``, ``name``,
 ``archived_at``, ``deleted_at`` (iam's commercial datazones and entities' readers name them).
+
+``assets.document.created`` / ``.updated`` / ``.deleted`` (contract 1): the document's metadata
+(never its bytes), for contracts whose ``media_ids`` name documents. Deleted: the row is gone,
+the event carries its last state with ``deleted: true``.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 from assets.repositories.asset_records import Asset
+from assets.repositories.documents import Document
 from assets.repositories.industries import Industry
 from proximity.events.envelope import Event
 
 ASSET_CONTRACT_VERSION = 1
 INDUSTRY_CONTRACT_VERSION = 1
+DOCUMENT_CONTRACT_VERSION = 1
 
 
 def _iso(value: Any) -> str | None:
@@ -100,3 +106,37 @@ def industry_updated(found: Industry) -> Event:
 
 def industry_deleted(found: Industry) -> Event:
     return _industry_event("assets.industry.deleted", found)
+
+
+def _document_event(subject: str, found: Document, *, deleted: bool = False) -> Event:
+    return Event(
+        type=subject,
+        tenant_id=found.tenant_id,
+        aggregate_id=str(found.id),
+        version=found.version,
+        data={
+            "contract": DOCUMENT_CONTRACT_VERSION,
+            "id": str(found.id),
+            "documentable_type": found.documentable_type,
+            "documentable_id": _id(found.documentable_id),
+            "name": found.name,
+            "description": found.description,
+            "filename": found.filename,
+            "content_type": found.content_type,
+            "size": found.size,
+            "checksum": found.checksum,
+            "deleted": deleted,
+        },
+    )
+
+
+def document_created(found: Document) -> Event:
+    return _document_event("assets.document.created", found)
+
+
+def document_updated(found: Document) -> Event:
+    return _document_event("assets.document.updated", found)
+
+
+def document_deleted(found: Document) -> Event:
+    return _document_event("assets.document.deleted", found, deleted=True)

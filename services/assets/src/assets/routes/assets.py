@@ -17,6 +17,7 @@ from assets.errors import (
 )
 from assets.repositories.asset_list import SORTS, AssetFilter
 from assets.routes.caller import authenticated, collaborators
+from assets.routes.documents import content_url
 from assets.routes.params import FLAG_SCHEMA, OPTIONAL_UUID, asset_id, flag, includes, optional_uuid
 from assets.schemas.asset_batch import AssetPatch
 from assets.schemas.assets import (
@@ -29,8 +30,9 @@ from assets.schemas.assets import (
     stats_view,
 )
 from assets.schemas.batch import MAX_BATCH, BatchRows
-from assets.services import assets
+from assets.services import assets, documents
 from assets.services.asset_batch import patch_assets
+from assets.services.documents import Documentable
 from proximity.db.listing import MAX_OFFSET
 from proximity.http.body import read_model
 from proximity.http.list_query import parse_list_query
@@ -139,7 +141,10 @@ async def list_assets(request: Request) -> Response:
         query(
             "include[]",
             {"type": "array", "items": {"type": "string", "enum": ["", *GET_INCLUDES]}},
-            description="`parentage`: the asset's ancestors, parent first; `images`: its image URLs.",
+            description=(
+                "`parentage`: the asset's ancestors, parent first; `images`: the download URLs "
+                "of its image documents (content type `image/*`), oldest first."
+            ),
         ),
     ),
     errors=(AssetNotFound,),
@@ -154,7 +159,9 @@ async def get_asset(request: Request) -> Response:
     if found.parentage is not None:
         view["parentage"] = [ancestor_view(item) for item in found.parentage]
     if "images" in wanted:
-        view["images"] = []  # documents (and so images) are not held yet
+        owner = Documentable("asset", found.asset.id)
+        image_ids = await documents.image_ids(collaborators(request), claims.tenant_id, owner)
+        view["images"] = [content_url(request, owner, image_id) for image_id in image_ids]
     return one(view)
 
 

@@ -154,7 +154,7 @@ class AssetDetailView(AssetView):
         "With `include[]=parentage` only: the parent first, up to the top."
     )
     images: list[str] | SkipJsonSchema[None] = sometimes_absent(
-        "With `include[]=images` only: image URLs (none until documents exist)."
+        "With `include[]=images` only: the download URLs of its image documents."
     )
 
     phone: str | None

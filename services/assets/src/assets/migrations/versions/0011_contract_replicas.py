@@ -2,7 +2,7 @@
 contract counts lists sort by
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02
 
 The counts are kept on the asset and entity rows by triggers on the link tables, in the
@@ -64,7 +64,7 @@ _TRIGGER_TABLES = {
 }
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
