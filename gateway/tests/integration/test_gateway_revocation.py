@@ -36,11 +36,24 @@ async def status_becomes(
         await asyncio.sleep(0.05)
 
 
+async def consumer_names(js: JetStreamContext, stream: str) -> set[str]:
+    """Every consumer of ``stream``: the server lists at most 256 per request, and a whole test
+    run leaves more than that on IDENTITY (every service's ephemeral revocation consumers)."""
+    names: set[str] = set()
+    offset = 0
+    while True:
+        page = await js.consumers_info(stream, offset=offset)
+        names |= {c.name for c in page}
+        offset += len(page)
+        if len(page) < 256:
+            return names
+
+
 async def consumers_appear(js: JetStreamContext, before: set[str], within: float = 30.0) -> set[str]:
     """The IDENTITY consumers created since ``before`` was taken, once there are any."""
     deadline = time.monotonic() + within
     while True:
-        ours = {c.name for c in await js.consumers_info("IDENTITY")} - before
+        ours = await consumer_names(js, "IDENTITY") - before
         if ours or time.monotonic() > deadline:
             return ours
         await asyncio.sleep(0.1)
@@ -138,7 +151,7 @@ async def test_revocations_still_arrive_after_nats_comes_back(
         "X-Client-Key": client.key,
         "Authorization": upstream.token(client.tenant_id, session_id=session_id),
     }
-    before = {c.name for c in await js.consumers_info("IDENTITY")}
+    before = await consumer_names(js, "IDENTITY")
     async with start_gateway(nats_url=relay.url) as url, httpx.AsyncClient(base_url=url) as http:
         # The gateway may still be subscribing when it starts serving (its consumers are
         # created once connected, in the background on a loaded machine): wait for them.
