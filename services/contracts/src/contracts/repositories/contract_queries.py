@@ -20,8 +20,18 @@ from contracts.repositories.contract_records import (
     ContractService,
 )
 from contracts.repositories.keywords import matches_keywords
-from proximity.db.listing import capped_total, keyset_page, nullable_key, ordering, page_of, window
-from proximity.http.list_query import KeysetPage, ListQuery
+from proximity.db.listing import (
+    TOTAL_CAP,
+    Ordering,
+    Window,
+    capped_total,
+    keyset_page,
+    nullable_key,
+    ordering,
+    page_of,
+    window,
+)
+from proximity.http.list_query import KeysetPage, ListQuery, PageTotal
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +119,65 @@ def _filtered(tenant_id: uuid.UUID, filters: ContractFilter) -> Select[Any]:
     return select(col(Contract.id)).where(and_(*_conditions(tenant_id, filters)))
 
 
+def _by_keywords_only(filters: ContractFilter) -> bool:
+    """Keywords and no link filter: the matches may be few, and the planner cannot tell (it has
+    no estimate for a prefix search), so a walk of the sort's index that filters each row could
+    read the whole tenant before it finds a page. A link filter's matches it estimates from the
+    link table's statistics, and picks between walking and sorting them well."""
+    return filters.keywords is not None and not (
+        filters.ids or filters.party_id or filters.service_id or filters.asset_id or filters.entity_ids
+    )
+
+
+async def _page_of_matches(
+    session: AsyncSession, tenant_id: uuid.UUID, filters: ContractFilter, order: Ordering, at: Window
+) -> tuple[list[Contract], list[tuple[Any, ...]], int] | None:
+    """The page sorted out of the keywords' matches when there are at most ``TOTAL_CAP`` of
+    them, with their number; None when there are more.
+
+    The matches' sort keys are read first, at most ``TOTAL_CAP + 1`` of them and in no order,
+    through the GIN index (a MATERIALIZED CTE: PostgreSQL may not fold it into the page's
+    ORDER BY ... LIMIT and walk the sort's index instead). Sorting the matches would read them
+    all when they are many; the count of this one statement tells which case holds (then the
+    walk finds a page within ~2,000 rows at 100,000), and is the list's total too."""
+    matched = (
+        select(*(key.label(f"match_key_{i}") for i, key in enumerate(order.keys)))
+        .where(and_(*_conditions(tenant_id, filters)))
+        .limit(TOTAL_CAP + 1)
+        .cte("matched")
+        .prefix_with("MATERIALIZED")
+    )
+    keys = list(matched.c)
+    among = Ordering(tuple(keys), order.descending, order.signature)
+    counted = select(func.count()).select_from(matched).scalar_subquery().label("matches")
+    page = page_of(select(keys[-1], counted), among, at).subquery("page")
+    statement = (
+        select(Contract, *list(page.c)[1:])
+        .join(page, page.c[0] == col(Contract.id))
+        .order_by(*among.order_of(list(page.c)[2:]))
+    )
+    rows = (await session.execute(statement)).all()
+    if rows and rows[0][1] > TOTAL_CAP:
+        return None
+    if not rows:  # no row to read the count from: past the last page, or no match at all
+        total = (await session.execute(select(func.count()).select_from(matched))).scalar_one()
+        if total > TOTAL_CAP:
+            return None
+        return [], [], total
+    return [row[0] for row in rows], [tuple(row[2:]) for row in rows], rows[0][1]
+
+
 async def list_page(
     session: AsyncSession, tenant_id: uuid.UUID, filters: ContractFilter, query: ListQuery
 ) -> tuple[list[Contract], KeysetPage]:
     order = ordering(query.sort, SORTS, _columns.id)
     at = window(query, order)
+    if _by_keywords_only(filters):
+        sorted_out = await _page_of_matches(session, tenant_id, filters, order, at)
+        if sorted_out is not None:
+            contracts, matched_keys, matches = sorted_out
+            total = PageTotal(matches, exact=True)
+            return contracts[: at.limit], keyset_page(order, at, matched_keys, total)
     filtered = _filtered(tenant_id, filters)
     page = page_of(filtered, order, at).subquery("page")
     keys = list(page.c)[1:]
@@ -122,5 +186,12 @@ async def list_page(
     )
     rows = (await session.execute(statement)).all()
     shown, sort_keys = [row[0] for row in rows[: at.limit]], [tuple(row[1:]) for row in rows]
-    total = await capped_total(session, filtered, at, len(sort_keys))
+    if _by_keywords_only(filters):
+        # More than TOTAL_CAP matched (_page_of_matches counted them): no need to count again.
+        if at.after is None and 0 < len(sort_keys) <= at.limit:
+            total = PageTotal(at.offset + len(sort_keys), exact=True)
+        else:
+            total = PageTotal(TOTAL_CAP, exact=False)
+    else:
+        total = await capped_total(session, filtered, at, len(sort_keys))
     return shown, keyset_page(order, at, sort_keys, total)
