@@ -69,6 +69,7 @@ CONTRACT_WRITE_ERRORS: tuple[type[ProximityError], ...] = (
     MissingRoles,
     MissingOwners,
     MissingContacts,
+    MissingMedia,
     MissingEntities,
     MissingAssets,
 )

@@ -18,6 +18,7 @@ from contracts.bootstrap import Collaborators
 from contracts.config import ContractsSettings
 from contracts.domain.contract_roles import role_id
 from contracts.repositories.asset_replica import apply_asset, apply_entity
+from contracts.repositories.document_replica import apply_document
 from contracts.repositories.party_replica import apply_party
 from contracts.services.tenant_provisioning import provision_tenant
 from proximity.events.tables import OutboxMessage
@@ -118,6 +119,23 @@ async def known_entity(service: Contracts, tenant: Tenant, *, deleted: bool = Fa
         )
         await uow.commit()
     return entity_id
+
+
+async def known_document(service: Contracts, tenant: Tenant, *, deleted: bool = False) -> uuid.UUID:
+    """A document of an asset the replica knows, as assets' events would have made it."""
+    document_id = uuid.uuid4()
+    async with service.wired.unit_of_work() as uow:
+        await apply_document(
+            uow.session,
+            tenant_id=tenant.id,
+            document_id=document_id,
+            version=1,
+            documentable_type="asset",
+            documentable_id=uuid.uuid4(),
+            deleted_at=datetime.now(UTC) if deleted else None,
+        )
+        await uow.commit()
+    return document_id
 
 
 def contract_body(name: str = "Contract", **overrides: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from contracts_harness import (
     contract_body,
     create_contract,
     known_asset,
+    known_document,
     known_entity,
     known_party,
     provisioned_tenant,
@@ -30,6 +31,7 @@ async def test_roles_catalogue_has_owner_and_contact_roles(service: Contracts, t
 async def test_create_get_replace_delete(service: Contracts, tenant: Tenant) -> None:
     owner, contact, party = [await known_party(service, tenant) for _ in range(3)]
     asset, entity = await known_asset(service, tenant), await known_entity(service, tenant)
+    medium = await known_document(service, tenant)
     made = await create_contract(
         service,
         tenant,
@@ -41,7 +43,7 @@ async def test_create_get_replace_delete(service: Contracts, tenant: Tenant) -> 
         party_ids=[str(party)],
         asset_ids=[str(asset)],
         entities_ids=[str(entity)],
-        media_ids=[str(uuid.uuid4())],
+        media_ids=[str(medium)],
     )
     assert made["asset_ids"] == [str(asset)]
     assert made["entity_ids"] == [str(entity)]

@@ -14,6 +14,11 @@ identity.
 validate asset and entity ids (``eAttemptSaveWithMissingAssets`` / ``…Entities``). A deleted
 asset or entity is unlinked from every contract of its tenant (each a new version of the
 contract). Fields not named here are ignored; a payload ``contract`` other than 1 is parked.
+
+``assets.document.created|updated|deleted`` (contract 1): ``id``, ``documentable_type``,
+``documentable_id`` and ``deleted`` at the event's ``version``, to validate ``media_ids``
+(``eAttemptSaveWithMissingMedia``). A deleted document is kept as a tombstone, its
+``deleted_at`` the event's ``occurred_at`` (the payload says only ``deleted: true``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 TENANT_CREATED = "identity.tenant.created"
 TENANTS_CONSUMER = "contracts-identity-tenants"
@@ -44,6 +49,9 @@ ASSETS_CONSUMER = "contracts-assets-assets"
 ENTITY_SUBJECTS = ("assets.entity.created", "assets.entity.updated", "assets.entity.deleted")
 ENTITY_FILTER = "assets.entity.*"
 ENTITIES_CONSUMER = "contracts-assets-entities"
+DOCUMENT_SUBJECTS = ("assets.document.created", "assets.document.updated", "assets.document.deleted")
+DOCUMENT_FILTER = "assets.document.*"
+DOCUMENTS_CONSUMER = "contracts-assets-documents"
 # The payload's own major (``data.contract``) assets publishes; another is parked.
 ASSETS_PAYLOAD_CONTRACT = 1
 
@@ -71,3 +79,15 @@ class AssetsObjectState(BaseModel):
     name: str = ""
     suspended_at: datetime | None = None
     deleted_at: datetime | None = None
+
+
+class DocumentState(BaseModel):
+    """A document's state, as far as contracts reads it (never its bytes or metadata)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    contract: int = ASSETS_PAYLOAD_CONTRACT
+    id: uuid.UUID
+    documentable_type: str = Field(max_length=20)
+    documentable_id: uuid.UUID
+    deleted: bool = False

@@ -7,6 +7,8 @@ import asyncio
 from contracts.events.consumed import (
     ASSET_FILTER,
     ASSETS_CONSUMER,
+    DOCUMENT_FILTER,
+    DOCUMENTS_CONSUMER,
     ENTITIES_CONSUMER,
     ENTITY_FILTER,
     PARTIES_CONSUMER,
@@ -16,6 +18,7 @@ from contracts.events.consumed import (
 )
 from contracts.services.replicas import (
     apply_asset_event,
+    apply_document_event,
     apply_entity_event,
     apply_party_event,
     provision_for_tenant,
@@ -24,7 +27,7 @@ from proximity.runtime import Runtime
 
 
 async def start_consumers(runtime: Runtime) -> list[asyncio.Task[None]]:
-    """Durable: tenants, parties, assets and entities announced while contracts was down (or
+    """Durable: tenants, parties, assets, entities and documents announced while contracts was down (or
     before it was deployed: the stream is read from its start) are applied when it starts."""
     tenants = await runtime.consume(
         "identity", TENANT_CREATED, provision_for_tenant, durable=TENANTS_CONSUMER
@@ -33,4 +36,7 @@ async def start_consumers(runtime: Runtime) -> list[asyncio.Task[None]]:
     # assets' stream may not exist yet (its service not deployed): these wait for it.
     assets = await runtime.consume("assets", ASSET_FILTER, apply_asset_event, durable=ASSETS_CONSUMER)
     entities = await runtime.consume("assets", ENTITY_FILTER, apply_entity_event, durable=ENTITIES_CONSUMER)
-    return [tenants, parties, assets, entities]
+    documents = await runtime.consume(
+        "assets", DOCUMENT_FILTER, apply_document_event, durable=DOCUMENTS_CONSUMER
+    )
+    return [tenants, parties, assets, entities, documents]

@@ -55,7 +55,7 @@ def _contract_indexes() -> tuple[Index, ...]:
 class Contract(SQLModel, table=True):
     """A contract of the tenant (seed 004 "Type: Contract"). ``owners`` and ``contacts`` are
     party associations ``[{"party_id", "role_id"}]`` in the order given; ``media_ids`` are
-    kept as given (documents of the assets service, not validated here). ``version`` counts
+    documents of the assets service in the order given (checked against its replica). ``version`` counts
     every change of the contract and of any of its links (docs/events.md)."""
 
     __tablename__ = "contracts"

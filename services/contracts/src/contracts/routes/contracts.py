@@ -57,7 +57,8 @@ _RULES = (
     "`eAttemptSaveWithMissingContacts`); `party_ids`, `service_ids`, `asset_ids` and `entities_ids` "
     "(or `entity_ids`) live objects of the tenant as identity, contracts and assets announced them "
     "(`eAttemptSaveWithMissingParties`, `…Services`, `…Assets`, `…Entities`); an id already linked "
-    "stays valid. `media_ids` are documents of the assets service, kept as given. A non-null "
+    "stays valid. `media_ids` documents of the tenant as assets announced them "
+    "(`eAttemptSaveWithMissingMedia`), one already named staying valid. A non-null "
     "`suspended_at` suspends at the server's time. Every change of the contract or of its links "
     "is a new version, published as `contracts.contract.*`."
 )

@@ -68,7 +68,10 @@ class ContractIn(BaseModel):
     media_ids: list[uuid.UUID] = Field(
         default_factory=list,
         max_length=MAX_LINKED,
-        description="Documents of the assets service, kept as given (not checked here).",
+        description=(
+            "Documents of the assets service, in the order given; each new to the contract a live "
+            "document of the tenant (`eAttemptSaveWithMissingMedia`)."
+        ),
     )
     suspended_at: datetime | None = None
 

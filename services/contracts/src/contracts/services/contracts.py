@@ -14,7 +14,7 @@ from contracts.repositories.contract_links import ContractLinks
 from contracts.repositories.contract_queries import ContractFilter
 from contracts.repositories.contract_records import Contract
 from contracts.schemas.contracts import ContractIn
-from contracts.services.link_checks import check_associations, check_links
+from contracts.services.link_checks import check_associations, check_links, check_media
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.http.list_query import KeysetPage, ListQuery
@@ -79,6 +79,7 @@ async def create_contract(ctx: Collaborators, claims: Claims, fields: ContractIn
     async with ctx.unit_of_work() as uow:
         await check_associations(uow.session, claims.tenant_id, fields.owner_rows(), fields.contact_rows())
         await check_links(uow.session, claims.tenant_id, wanted, None)
+        await check_media(uow.session, claims.tenant_id, fields.media_ids)
         found = Contract(tenant_id=claims.tenant_id, name=fields.name)
         _apply(found, fields)
         uow.session.add(found)
@@ -110,6 +111,7 @@ async def replace_contract(
             found.contacts,
         )
         await check_links(uow.session, claims.tenant_id, wanted, current)
+        await check_media(uow.session, claims.tenant_id, fields.media_ids, found.media_ids)
         before = _state(found)
         _apply(found, fields)
         links_changed = await contract_links.replace_links(uow.session, found, wanted)

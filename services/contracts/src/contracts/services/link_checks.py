@@ -1,6 +1,6 @@
 """Every id a contract names must exist in the tenant, checked against contracts' own tables
-and its replicas of identity's parties and of assets' assets and entities (never by calling
-them). Only ids a write adds are checked: one already linked stays valid after its owner
+and its replicas of identity's parties and of assets' assets, entities and documents (never by
+calling them). Only ids a write adds are checked: one already linked stays valid after its owner
 deletes it, until the owner's event unlinks it."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from contracts.errors import (
     MissingAssets,
     MissingContacts,
     MissingEntities,
+    MissingMedia,
     MissingOwners,
     MissingParties,
     MissingRoles,
@@ -22,6 +23,7 @@ from contracts.errors import (
 from contracts.repositories.asset_replica import missing_assets, missing_entities
 from contracts.repositories.contract_links import ContractLinks, LinkKind
 from contracts.repositories.contract_roles import role_types_of
+from contracts.repositories.document_replica import missing_documents
 from contracts.repositories.party_replica import missing_parties
 from contracts.repositories.services import missing_services
 from proximity.errors import ProximityError
@@ -51,6 +53,19 @@ async def check_links(
         error = await missing_of_kind(session, tenant_id, kind, added)
         if error is not None:
             raise error
+
+
+async def check_media(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    wanted: Iterable[uuid.UUID],
+    current: Iterable[uuid.UUID] = (),
+) -> None:
+    """Each document new to the contract a live document of the tenant in contracts' replica
+    of assets' documents (``eAttemptSaveWithMissingMedia``); one already named stays valid
+    after assets deletes it."""
+    if await missing_documents(session, tenant_id, set(wanted) - set(current)):
+        raise MissingMedia()
 
 
 def _pairs(rows: Iterable[dict[str, str]]) -> set[tuple[uuid.UUID, uuid.UUID]]:

@@ -15,9 +15,11 @@ from contracts.events import contract_events
 from contracts.events.consumed import (
     ASSET_SUBJECTS,
     ASSETS_PAYLOAD_CONTRACT,
+    DOCUMENT_SUBJECTS,
     ENTITY_SUBJECTS,
     PARTY_SUBJECTS,
     AssetsObjectState,
+    DocumentState,
     PartyState,
     TenantCreated,
 )
@@ -25,6 +27,7 @@ from contracts.repositories import contract_links, contract_queries
 from contracts.repositories.asset_replica import apply_asset, apply_entity
 from contracts.repositories.columns import now
 from contracts.repositories.contract_links import LinkKind
+from contracts.repositories.document_replica import apply_document
 from contracts.repositories.party_replica import apply_party
 from contracts.services.tenant_provisioning import provision_tenant
 from proximity.events.consumer import UnusableEvent
@@ -39,6 +42,11 @@ def _parsed(model: type[M], event: Event) -> M:
         return model.model_validate(event.data)
     except ValidationError as exc:
         raise UnusableEvent(f"{event.type} breaks its contract: {exc}") from None
+
+
+def _payload_contract(event: Event, contract: int) -> None:
+    if contract != ASSETS_PAYLOAD_CONTRACT:
+        raise UnusableEvent(f"{event.type} has payload contract {contract}, not {ASSETS_PAYLOAD_CONTRACT}")
 
 
 def _tenant(event: Event) -> uuid.UUID:
@@ -93,10 +101,7 @@ async def unlink_everywhere(
 async def _apply_object(session: AsyncSession, event: Event, kind: LinkKind) -> None:
     tenant_id = _tenant(event)
     state = _parsed(AssetsObjectState, event)
-    if state.contract != ASSETS_PAYLOAD_CONTRACT:
-        raise UnusableEvent(
-            f"{event.type} has payload contract {state.contract}, not {ASSETS_PAYLOAD_CONTRACT}"
-        )
+    _payload_contract(event, state.contract)
     values = {"name": state.name, "suspended_at": state.suspended_at, "deleted_at": state.deleted_at}
     apply = apply_asset if kind == "assets" else apply_entity
     key = "asset_id" if kind == "assets" else "entity_id"
@@ -115,3 +120,23 @@ async def apply_asset_event(session: AsyncSession, event: Event) -> None:
 async def apply_entity_event(session: AsyncSession, event: Event) -> None:
     if event.type in ENTITY_SUBJECTS:
         await _apply_object(session, event, "entities")
+
+
+async def apply_document_event(session: AsyncSession, event: Event) -> None:
+    """A deleted document stays linked to the contracts naming it (as a deleted service or
+    party does): it only can no longer be added."""
+    if event.type not in DOCUMENT_SUBJECTS:
+        return
+    tenant_id = _tenant(event)
+    state = _parsed(DocumentState, event)
+    _payload_contract(event, state.contract)
+    deleted = state.deleted or event.type == "assets.document.deleted"
+    await apply_document(
+        session,
+        tenant_id=tenant_id,
+        document_id=state.id,
+        version=event.version,
+        documentable_type=state.documentable_type,
+        documentable_id=state.documentable_id,
+        deleted_at=event.occurred_at if deleted else None,
+    )
