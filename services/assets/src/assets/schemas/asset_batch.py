@@ -5,17 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from proximity.batch_patch import BatchRow
 
 
-class AssetPatch(BaseModel):
+class AssetPatch(BatchRow):
     """One row: a date suspends or deletes (the server's clock sets it), null reactivates or
     restores; ``*_assign`` / ``*_unassign`` add or remove one party, service or contract (null:
     no-op; contract links are written at contracts, which owns them)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    id: uuid.UUID
     parent_id: uuid.UUID | None = None
     entity_id: uuid.UUID | None = None
     party_id_assign: uuid.UUID | None = None

@@ -9,8 +9,11 @@ meets the type, cycle and depth checks, and a delete the children check.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from assets.bootstrap import Collaborators
 from assets.errors import AssetHasChildren, AssetNotFound
@@ -22,11 +25,10 @@ from assets.repositories.columns import now
 from assets.schemas.asset_batch import AssetPatch
 from assets.schemas.assets import AssetIn
 from assets.services.asset_rules import check_write
-from assets.services.batch_rows import BatchOutcome, parse_row, row_failure
 from assets.services.contract_links import change_links
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import can, require
-from proximity.errors import PermissionDenied, ProximityError
+from proximity.auth.permissions import require
+from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
 from proximity.events.envelope import Event
 
 _TREE_FIELDS = frozenset({"parent_id", "entity_id", "deleted_at"})
@@ -125,44 +127,18 @@ async def _apply_row(
 
 async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Asset]:
     require(claims, "asset.update")
-    failures: dict[int, dict[str, Any]] = {}  # by row position, so errors follow the request's order
-    patches: dict[int, AssetPatch] = {}
-    for position, row in enumerate(rows):
-        parsed = parse_row(AssetPatch, row)
-        if isinstance(parsed, dict):
-            failures[position] = parsed
-        elif "deleted_at" in parsed.model_fields_set and not can(claims, "asset.delete"):
-            failures[position] = row_failure(
-                str(parsed.id), PermissionDenied("Missing permission 'asset.delete'.")
-            )
-        else:
-            patches[position] = parsed
-    applied: list[Asset] = []
-    async with ctx.unit_of_work() as uow:
+
+    async def tree(session: AsyncSession, patches: Sequence[AssetPatch]) -> None:
         # The tenant's tree, then the rows, as every write (none can deadlock another); only
         # moves, entity changes, deletes and restores need the tree (``reshapes_tree``).
-        if any(_TREE_FIELDS & patch.model_fields_set for patch in patches.values()):
-            await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
-        found = await asset_queries.assets_for_update(
-            uow.session, claims.tenant_id, [p.id for p in patches.values()]
-        )
-        for position, patch in patches.items():
-            target = found.get(patch.id)
-            if target is None:
-                failures[position] = row_failure(str(patch.id), AssetNotFound())
-                continue
-            try:
-                async with uow.session.begin_nested():
-                    event = await _apply_row(ctx, uow.session, claims, target, patch)
-            except ProximityError as error:
-                failures[position] = row_failure(str(patch.id), error)
-                # The savepoint's rollback expired the row: read it again for the later rows.
-                found[patch.id] = (
-                    await asset_queries.assets_for_update(uow.session, claims.tenant_id, [patch.id])
-                )[patch.id]
-                continue
-            if event is not None:
-                uow.publish(event)
-            applied.append(target)
-        await uow.commit()
-    return BatchOutcome(applied, [failures[position] for position in sorted(failures)])
+        if any(_TREE_FIELDS & patch.model_fields_set for patch in patches):
+            await asset_queries.lock_hierarchy(session, claims.tenant_id)
+
+    async def lock(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Asset]:
+        return await asset_queries.assets_for_update(session, claims.tenant_id, ids)
+
+    async def apply(session: AsyncSession, found: Asset, patch: AssetPatch) -> Event | None:
+        return await _apply_row(ctx, session, claims, found, patch)
+
+    plan = BatchPlan(AssetPatch, "asset.delete", AssetNotFound, lock, apply, before_lock=tree)
+    return await patch_rows(ctx.unit_of_work, claims, rows, plan)

@@ -5,6 +5,7 @@ Each row succeeds or fails on its own, in a savepoint of its own (as ``PATCH /as
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -19,11 +20,10 @@ from assets.repositories.columns import now
 from assets.repositories.contract_replica import missing_services
 from assets.repositories.entity_records import Entity
 from assets.schemas.entity_batch import EntityPatch
-from assets.services.batch_rows import BatchOutcome, parse_row, row_failure
 from assets.services.contract_links import change_links
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import can, require
-from proximity.errors import PermissionDenied, ProximityError
+from proximity.auth.permissions import require
+from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
 from proximity.events.envelope import Event
 
 
@@ -80,38 +80,12 @@ async def _apply_row(
 
 async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Entity]:
     require(claims, "entity.update")
-    failures: dict[int, dict[str, Any]] = {}
-    patches: dict[int, EntityPatch] = {}
-    for position, row in enumerate(rows):
-        parsed = parse_row(EntityPatch, row)
-        if isinstance(parsed, dict):
-            failures[position] = parsed
-        elif "deleted_at" in parsed.model_fields_set and not can(claims, "entity.delete"):
-            failures[position] = row_failure(
-                str(parsed.id), PermissionDenied("Missing permission 'entity.delete'.")
-            )
-        else:
-            patches[position] = parsed
-    applied: list[Entity] = []
-    async with ctx.unit_of_work() as uow:
-        found = await entity_queries.entities_for_update(
-            uow.session, claims.tenant_id, [p.id for p in patches.values()]
-        )
-        for position, patch in patches.items():
-            target = found.get(patch.id)
-            if target is None:
-                failures[position] = row_failure(str(patch.id), EntityNotFound())
-                continue
-            try:
-                async with uow.session.begin_nested():
-                    event = await _apply_row(ctx, uow.session, target, patch)
-            except ProximityError as error:
-                failures[position] = row_failure(str(patch.id), error)
-                again = await entity_queries.entities_for_update(uow.session, claims.tenant_id, [patch.id])
-                found[patch.id] = again[patch.id]
-                continue
-            if event is not None:
-                uow.publish(event)
-            applied.append(target)
-        await uow.commit()
-    return BatchOutcome(applied, [failures[position] for position in sorted(failures)])
+
+    async def lock(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Entity]:
+        return await entity_queries.entities_for_update(session, claims.tenant_id, ids)
+
+    async def apply(session: AsyncSession, found: Entity, patch: EntityPatch) -> Event | None:
+        return await _apply_row(ctx, session, found, patch)
+
+    plan = BatchPlan(EntityPatch, "entity.delete", EntityNotFound, lock, apply)
+    return await patch_rows(ctx.unit_of_work, claims, rows, plan)
