@@ -5,17 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from proximity.batch_patch import BatchRow
 
 
-class ContractPatch(BaseModel):
+class ContractPatch(BatchRow):
     """One row: a date suspends or deletes (the server's clock sets it), null reactivates or
     restores; ``*_assign`` / ``*_unassign`` add or remove one party, asset, service or entity
     (null: no-op)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    id: uuid.UUID
     party_id_assign: uuid.UUID | None = None
     party_id_unassign: uuid.UUID | None = None
     asset_id_assign: uuid.UUID | None = None

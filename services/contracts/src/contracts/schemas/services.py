@@ -13,6 +13,7 @@ from contracts.domain.object_permissions import object_permissions
 from contracts.repositories.service_catalogues import ServiceCategory, ServiceType
 from contracts.repositories.services import Service
 from proximity.auth.claims import Claims
+from proximity.batch_patch import BatchRow
 
 E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
 # Syntax only, no lookup: a service's email is contact data, and validating it must not depend
@@ -37,13 +38,12 @@ class ServiceIn(BaseModel):
     )
 
 
-class ServicePatch(BaseModel):
+class ServicePatch(BatchRow):
     """One ``PATCH /services`` row: a date suspends or deletes (the server's clock sets it),
     null reactivates or restores; a field left out is not changed."""
 
     model_config = ConfigDict(extra="forbid")
 
-    id: uuid.UUID
     suspended_at: datetime | None = None
     deleted_at: datetime | None = None
 

@@ -6,6 +6,7 @@ failing row leaves nothing of itself behind and the others apply."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,11 +20,10 @@ from contracts.repositories.columns import now
 from contracts.repositories.contract_links import LinkKind
 from contracts.repositories.contract_records import Contract
 from contracts.schemas.contract_batch import ContractPatch
-from contracts.services.batch_rows import BatchOutcome, parse_row, row_failure
 from contracts.services.link_checks import missing_of_kind
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import can, require
-from proximity.errors import PermissionDenied, ProximityError
+from proximity.auth.permissions import require
+from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
 from proximity.events.envelope import Event
 
 # The row's fields for each kind of link: (assign, unassign).
@@ -76,38 +76,12 @@ async def _apply_row(session: AsyncSession, found: Contract, patch: ContractPatc
 
 async def patch_contracts(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Contract]:
     require(claims, "contract.update")
-    failures: dict[int, dict[str, Any]] = {}
-    patches: dict[int, ContractPatch] = {}
-    for position, row in enumerate(rows):
-        parsed = parse_row(ContractPatch, row)
-        if isinstance(parsed, dict):
-            failures[position] = parsed
-        elif "deleted_at" in parsed.model_fields_set and not can(claims, "contract.delete"):
-            failures[position] = row_failure(
-                str(parsed.id), PermissionDenied("Missing permission 'contract.delete'.")
-            )
-        else:
-            patches[position] = parsed
-    applied: list[Contract] = []
-    async with ctx.unit_of_work() as uow:
-        found = await contract_queries.contracts_for_update(
-            uow.session, claims.tenant_id, [p.id for p in patches.values()]
-        )
-        for position, patch in patches.items():
-            target = found.get(patch.id)
-            if target is None:
-                failures[position] = row_failure(str(patch.id), ContractNotFound())
-                continue
-            try:
-                async with uow.session.begin_nested():
-                    event = await _apply_row(uow.session, target, patch)
-            except ProximityError as error:
-                failures[position] = row_failure(str(patch.id), error)
-                again = await contract_queries.contracts_for_update(uow.session, claims.tenant_id, [patch.id])
-                found[patch.id] = again[patch.id]
-                continue
-            if event is not None:
-                uow.publish(event)
-            applied.append(target)
-        await uow.commit()
-    return BatchOutcome(applied, [failures[position] for position in sorted(failures)])
+
+    async def lock(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contract]:
+        return await contract_queries.contracts_for_update(session, claims.tenant_id, ids)
+
+    async def apply(session: AsyncSession, found: Contract, patch: ContractPatch) -> Event | None:
+        return await _apply_row(session, found, patch)
+
+    plan = BatchPlan(ContractPatch, "contract.delete", ContractNotFound, lock, apply)
+    return await patch_rows(ctx.unit_of_work, claims, rows, plan)

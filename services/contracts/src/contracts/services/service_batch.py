@@ -5,6 +5,7 @@ that fails leaves nothing of itself behind, and the rows before and after it sti
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,11 +18,10 @@ from contracts.repositories import services
 from contracts.repositories.columns import now
 from contracts.repositories.services import Service
 from contracts.schemas.services import ServicePatch
-from contracts.services.batch_rows import BatchOutcome, parse_row, row_failure
 from contracts.services.services import type_key_of
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import can, require
-from proximity.errors import PermissionDenied, ProximityError
+from proximity.auth.permissions import require
+from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
 from proximity.events.envelope import Event
 
 
@@ -51,39 +51,12 @@ async def _apply_row(session: AsyncSession, found: Service, patch: ServicePatch)
 
 async def patch_services(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Service]:
     require(claims, "service.update")
-    failures: dict[int, dict[str, Any]] = {}
-    patches: dict[int, ServicePatch] = {}
-    for position, row in enumerate(rows):
-        parsed = parse_row(ServicePatch, row)
-        if isinstance(parsed, dict):
-            failures[position] = parsed
-        elif "deleted_at" in parsed.model_fields_set and not can(claims, "service.delete"):
-            failures[position] = row_failure(
-                str(parsed.id), PermissionDenied("Missing permission 'service.delete'.")
-            )
-        else:
-            patches[position] = parsed
-    applied: list[Service] = []
-    async with ctx.unit_of_work() as uow:
-        found = await services.services_for_update(
-            uow.session, claims.tenant_id, [p.id for p in patches.values()]
-        )
-        for position, patch in patches.items():
-            target = found.get(patch.id)
-            if target is None:
-                failures[position] = row_failure(str(patch.id), ServiceNotFound())
-                continue
-            try:
-                async with uow.session.begin_nested():
-                    event = await _apply_row(uow.session, target, patch)
-            except ProximityError as error:
-                failures[position] = row_failure(str(patch.id), error)
-                # The savepoint rolled the row back; its object must show the database's state.
-                again = await services.services_for_update(uow.session, claims.tenant_id, [patch.id])
-                found[patch.id] = again[patch.id]
-                continue
-            if event is not None:
-                uow.publish(event)
-            applied.append(target)
-        await uow.commit()
-    return BatchOutcome(applied, [failures[position] for position in sorted(failures)])
+
+    async def lock(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Service]:
+        return await services.services_for_update(session, claims.tenant_id, ids)
+
+    async def apply(session: AsyncSession, found: Service, patch: ServicePatch) -> Event | None:
+        return await _apply_row(session, found, patch)
+
+    plan = BatchPlan(ServicePatch, "service.delete", ServiceNotFound, lock, apply)
+    return await patch_rows(ctx.unit_of_work, claims, rows, plan)
