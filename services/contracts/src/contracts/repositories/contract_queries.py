@@ -164,6 +164,19 @@ def _filtered(tenant_id: uuid.UUID, filters: ContractFilter, *, per_row: bool = 
     return select(col(Contract.id)).where(and_(*_conditions(tenant_id, filters, per_row=per_row)))
 
 
+def _walked(tenant_id: uuid.UUID, filters: ContractFilter) -> Select[Any]:
+    """The matches as a walk of the sort's index reads them, each checked on its row. A
+    contract linking an asset (an entity) has ``total_assets`` (``total_entities``) of 1 at
+    least, kept with its links: said outright, the walk of ``+total_assets`` starts past the
+    contracts with none instead of reading them all (17,000 of 100,000 in the benchmark)."""
+    walked = _filtered(tenant_id, filters, per_row=True)
+    if filters.asset_id is not None:
+        walked = walked.where(col(Contract.total_assets) >= 1)
+    if filters.entity_ids:
+        walked = walked.where(col(Contract.total_entities) >= 1)
+    return walked
+
+
 # Link rows a probe driven by a link filter reads when another filter can drive one: a
 # keyword in a third of the object's contracts finds TOTAL_CAP + 1 matches within them.
 _LINKS_READ = 3 * TOTAL_CAP
@@ -348,7 +361,7 @@ async def list_page(
             return found.contracts[: at.limit], keyset_page(order, at, found.keys, total)
         if found:
             break
-    filtered = _filtered(tenant_id, filters, per_row=bool(probes))
+    filtered = _walked(tenant_id, filters) if probes else _filtered(tenant_id, filters)
     page = page_of(filtered, order, at).subquery("page")
     keys = list(page.c)[1:]
     statement = (
