@@ -136,6 +136,11 @@ def cases(database_url: str, tenant: uuid.UUID) -> list[Case]:
             "keywords=agreement service_id (busy)",
             [("keywords", "agreement"), ("service_id", busy("service"))],
         ),
+        Case(
+            "keywords=zanzibar service_id (busy)",
+            [("keywords", "zanzibar"), ("service_id", busy("service"))],
+        ),
+        Case("asset_id + party_id (both busy)", [("asset_id", busy("asset")), ("party_id", busy("party"))]),
         Case("ids[] x20", [("ids[]", i) for i in ids]),
         *(Case(f"plain sort={sign}{sort}", [("sort", f"{sign}{sort}")]) for sort in SORTS for sign in "+-"),
         Case("include[]=counts", [("include[]", "counts")]),
