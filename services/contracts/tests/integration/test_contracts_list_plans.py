@@ -1,12 +1,12 @@
 """``GET /contracts`` pages are cut by an index at 100,000 contracts, whatever the filter: for
 every documented sort in both directions, with each filter (a busy party and service that many
 contracts link, a party, asset and entities few link, a common and a rare keyword), with a
-keyword and a busy link together, with two busy links, and with none, EXPLAIN ANALYZE of every statement the repository sends shows no sort of more than the
-filter's first ``TOTAL_CAP + 1`` matches and no scan that reads a tenth of the tenant's rows (a
-plan that did would read all 100,000 for every page: a walk of the sort's index filtering each
-row for a rare keyword, or a sort of every match of a busy party; a capped total counted by a
-join over a scan of the tenant). The pages and totals are the ones the full ORDER BY gives,
-first and after a cursor."""
+keyword and a busy link together, with two busy links, and with none, EXPLAIN ANALYZE of every
+statement the repository sends shows no sort of more than the filter's first ``TOTAL_CAP + 1``
+matches and no scan that reads a tenth of the tenant's rows (a plan that did would read all
+100,000 for every page: a walk of the sort's index filtering each row for a rare keyword, or a
+sort of every match of a busy party; a capped total counted by a join over a scan of the
+tenant). The pages and totals are the ones the full ORDER BY gives, first and after a cursor."""
 
 from __future__ import annotations
 
