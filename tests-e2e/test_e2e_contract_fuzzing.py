@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from assets.app import create_app as assets_app
 from consents.app import create_app as consents_app
+from contracts.app import create_app as contracts_app
 from e2e_stack import Stack, admin_token
 from gateway.api_document import merged
 from gateway.app import create_app as gateway_app
@@ -63,6 +64,7 @@ def public_document() -> dict[str, Any]:
     services = {
         "identity": identity_app().state.openapi,
         "assets": assets_app().state.openapi,
+        "contracts": contracts_app().state.openapi,
         "consents": consents_app().state.openapi,
     }
     return merged(gateway_app().state.gateway_document, services)

@@ -86,7 +86,7 @@ def test_400_and_415_for_bad_bodies(gateway: httpx.Client) -> None:
 
 
 def test_503_for_a_context_that_is_not_running(gateway: httpx.Client, token: str) -> None:
-    response = gateway.get("/contracts", headers={**KEY, "Authorization": token})
+    response = gateway.get("/heatmaps", headers={**KEY, "Authorization": token})
     assert response.status_code == 503
     assert error_code(response) == "eServiceUnavailable"
 

@@ -8,6 +8,7 @@ check that they agree with each other and with the facts the services' code is b
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import re
 import shlex
@@ -55,6 +56,7 @@ STREAM_ENV = frozenset({"EVENTS_STREAM_REPLICAS"})
 CLUSTER_SPECIFIC = {
     "DATABASE_URL",
     "SERVICE_CREDENTIALS",
+    "SERVICE_SECRET",
     "SECOND_FACTOR_KEY",
     "NATS_PASSWORD",
     "EVENTS_STREAM_REPLICAS",
@@ -113,7 +115,7 @@ APPS = {
         | BUS_ENV
         | STREAM_ENV
         | SMTP_ENV
-        | {"SERVICE_CREDENTIALS", "SECOND_FACTOR_KEY"},
+        | {"SERVICE_CREDENTIALS", "SERVICE_SCOPES", "SECOND_FACTOR_KEY"},
         database="identity",
         required_copies=("libs", "services/identity"),
         package="identity",
@@ -132,11 +134,29 @@ APPS = {
         )
         | BUS_ENV
         | STREAM_ENV
-        # Where contract link writes go; empty until contracts is deployed (they answer 503).
-        | {"CONTRACTS_URL"},
+        # Where contract link writes go, and the secret of the service tokens they carry.
+        | {"CONTRACTS_URL", "SERVICE_SECRET"},
         database="assets",
         required_copies=("libs", "services/assets"),
         package="assets",
+    ),
+    "contracts": App(
+        name="contracts",
+        dockerfile="services/contracts/Dockerfile",
+        source_dir="services/contracts",
+        image="proximity/contracts:0.1.0",
+        port=8003,
+        factory="contracts.app:create_app",
+        # contracts/config.py: the shared ServiceSettings; it checks its callers again itself
+        # (users' tokens, client keys with identity, assets' service tokens).
+        env=frozenset(
+            {"DATABASE_URL", "NATS_URL", "JWKS_URL", "IDENTITY_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}
+        )
+        | BUS_ENV
+        | STREAM_ENV,
+        database="contracts",
+        required_copies=("libs", "services/contracts"),
+        package="contracts",
     ),
     "consents": App(
         name="consents",
@@ -169,6 +189,7 @@ APPS = {
                 "JWKS_URL",
                 "IDENTITY_URL",
                 "ASSETS_URL",
+                "CONTRACTS_URL",
                 "CONSENTS_URL",
                 "PORT",
                 "LOG_LEVEL",
@@ -190,6 +211,7 @@ EXPECTED_VALUES = {
     "JWKS_URL": "http://identity:8001/.well-known/jwks.json",
     "IDENTITY_URL": "http://identity:8001",
     "ASSETS_URL": "http://assets:8002",
+    "CONTRACTS_URL": "http://contracts:8003",
     "CONSENTS_URL": "http://consents:8005",
     "MAX_BODY_BYTES": "10485760",
     "NATS_URL": "nats://nats:4222",
@@ -994,6 +1016,26 @@ def test_k8s_identity_mail_settings_and_secrets() -> None:
     service_credentials_are_hashes(values["SERVICE_CREDENTIALS"], "identity-secrets")
     for key in SMTP_SECRETS:
         assert "REPLACE" in values[key].upper(), f"{key} must be an obvious placeholder"
+
+
+def test_assets_service_secret_is_one_identity_knows() -> None:
+    """assets' link writes at contracts need a service token: identity must hold the SHA-256
+    of assets' SERVICE_SECRET and may grant it contracts.write, in compose and Kubernetes."""
+    compose_identity = compose_env(compose_service("identity"))
+    compose_secret = compose_env(compose_service("assets"))["SERVICE_SECRET"]
+    expected = hashlib.sha256(compose_secret.encode()).hexdigest()
+    assert json.loads(compose_identity["SERVICE_CREDENTIALS"])["assets"] == expected
+    assert "contracts.write" in json.loads(compose_identity["SERVICE_SCOPES"])["assets"]
+    assets = main_container(k8s_object("Deployment", "assets"))
+    ref = k8s_env(assets)["SERVICE_SECRET"]["valueFrom"]["secretKeyRef"]
+    assert ref["name"] not in ("postgres-credentials", "identity-secrets", "nats-credentials")
+    secret = resolved_env(assets)["SERVICE_SECRET"]
+    assert "REPLACE" in secret.upper(), "SERVICE_SECRET must be an obvious placeholder"
+    identity = resolved_env(main_container(k8s_object("Deployment", "identity")))
+    assert (
+        json.loads(identity["SERVICE_CREDENTIALS"])["assets"] == hashlib.sha256(secret.encode()).hexdigest()
+    )
+    assert "contracts.write" in json.loads(identity["SERVICE_SCOPES"])["assets"]
 
 
 # --------------------------------------------------------------------------- the bus's users

@@ -1,30 +1,18 @@
-"""What the assets integration tests share: tokens signed here, a stand-in identity (JWKS and
-client keys) on a real uvicorn server, the running service, tenants with their standard asset
-types (provisioned as the ``identity.tenant.created`` consumer does), and request helpers."""
+"""What the assets integration tests share: tokens signed here, the stand-in identity (JWKS,
+client keys, service tokens: ``proximity.testing.stand_in_identity``) on a real uvicorn
+server, the running service, tenants with their standard asset types (provisioned as the
+``identity.tenant.created`` consumer does), and request helpers."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import hashlib
-import secrets
-import socket
-import time
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import jwt
 import orjson
-import uvicorn
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import col, select
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from assets.bootstrap import Collaborators
 from assets.config import AssetsSettings
@@ -34,108 +22,18 @@ from assets.repositories.entity_catalogues import provision_entity_catalogues
 from assets.repositories.layouts import provision_default_layouts
 from assets.repositories.party_replica import apply_party
 from proximity.events.tables import OutboxMessage
+from proximity.testing import stand_in_identity
+from proximity.testing.stand_in_identity import ClientKeys as ClientKeys
+from proximity.testing.stand_in_identity import Signer as Signer
+from proximity.testing.stand_in_identity import identity_served as identity_served
 
-KID = "test-key-1"
 ASSET_PERMISSIONS = ("asset.view", "asset.create", "asset.update", "asset.delete")
-
-
-@dataclass
-class Signer:
-    key: Ed25519PrivateKey = field(default_factory=Ed25519PrivateKey.generate)
-
-    def jwks(self) -> dict[str, Any]:
-        public = orjson.loads(jwt.algorithms.OKPAlgorithm.to_jwk(self.key.public_key()))
-        return {"keys": [{**public, "kid": KID, "alg": "EdDSA", "use": "sig"}]}
-
-    def token(self, settings: AssetsSettings, **claims: Any) -> str:
-        now = int(time.time())
-        payload = {
-            "iss": settings.jwt_issuer,
-            "aud": settings.jwt_audience,
-            "iat": now,
-            "exp": now + 300,
-            "sid": str(uuid.uuid4()),
-            "typ": "access",
-            **claims,
-        }
-        return jwt.encode(payload, self.key, algorithm="EdDSA", headers={"kid": KID})
-
-
-@dataclass
-class ClientKeys:
-    """The client keys the stand-in identity knows: one per tenant, made on first use."""
-
-    by_tenant: dict[uuid.UUID, str] = field(default_factory=dict)
-    by_hash: dict[str, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)
-
-    def key_of(self, tenant_id: uuid.UUID) -> str:
-        if tenant_id not in self.by_tenant:
-            key = secrets.token_urlsafe(16)
-            self.by_tenant[tenant_id] = key
-            self.by_hash[hashlib.sha256(key.encode()).hexdigest()] = (tenant_id, uuid.uuid4())
-        return self.by_tenant[tenant_id]
-
-
 SERVICE_SECRET = "assets-test-service-secret"
 
 
 def identity_app(signer: Signer, keys: ClientKeys) -> Starlette:
-    async def jwks(request: Request) -> JSONResponse:
-        return JSONResponse(signer.jwks())
-
-    async def service_token(request: Request) -> Response:
-        """As identity issues them: for the audience asked, with its scopes, 5 minutes."""
-        body = await request.json()
-        if body.get("service") != "assets" or body.get("secret") != SERVICE_SECRET:
-            return JSONResponse({"errors": [{"code": "eInvalidServiceCredentials"}]}, status_code=401)
-        now = int(time.time())
-        claims = {
-            "iss": "proximity-identity",
-            "aud": body["audience"],
-            "scope": body.get("scope") or "",
-            "sub": "assets",
-            "tid": body["tenant_id"],
-            "perms": [],
-            "adm": False,
-            "typ": "service",
-            "iat": now,
-            "exp": now + 300,
-        }
-        token = jwt.encode(claims, signer.key, algorithm="EdDSA", headers={"kid": KID})
-        return JSONResponse({"data": {"access_token": token, "expires_in": 300, "scope": claims["scope"]}})
-
-    async def client_key(request: Request) -> Response:
-        found = keys.by_hash.get(request.path_params["key_hash"])
-        if found is None:
-            return JSONResponse({"errors": [{"code": "eInvalidClientKey"}]}, status_code=404)
-        return JSONResponse({"data": {"tenant_id": str(found[0]), "client_id": str(found[1])}})
-
-    return Starlette(
-        routes=[
-            Route("/.well-known/jwks.json", jwks),
-            Route("/internal/client-keys/{key_hash}", client_key),
-            Route("/internal/service-tokens", service_token, methods=["POST"]),
-        ]
-    )
-
-
-@contextlib.asynccontextmanager
-async def identity_served(app: Starlette) -> AsyncIterator[str]:
-    """The stand-in identity on a free port of a real uvicorn server; yields its base URL."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False))
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        try:
-            while not server.started:
-                if task.done():
-                    task.result()
-                    raise RuntimeError("the stand-in identity did not start")
-                await asyncio.sleep(0.01)
-            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-        finally:
-            server.should_exit = True
-            await asyncio.gather(task, return_exceptions=True)
+    """The stand-in identity, issuing assets its service tokens for ``SERVICE_SECRET``."""
+    return stand_in_identity.identity_app(signer, keys, {"assets": SERVICE_SECRET})
 
 
 @dataclass

@@ -1,0 +1,16 @@
+"""The contracts service's settings, read from the environment."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from proximity.settings import ServiceSettings
+
+
+class ContractsSettings(ServiceSettings):
+    # A rejected setting must not echo its value into the start-up error: it may be a secret.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
+
+    service_name: str = "contracts"
+    port: int = 8003
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/proximity_contracts"

@@ -1,0 +1,1 @@
+"""The contracts context's rules, free of HTTP and storage."""

@@ -1,0 +1,1 @@
+"""The events contracts publishes and consumes (docs/events.md)."""

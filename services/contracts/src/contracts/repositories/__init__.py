@@ -1,0 +1,1 @@
+"""Tables of the contracts database and the queries over them."""

@@ -1,0 +1,1 @@
+"""HTTP routes of the contracts service (seed 004 "Contracts")."""
