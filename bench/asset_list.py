@@ -31,11 +31,8 @@ import math
 import os
 import platform
 import re
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -45,13 +42,12 @@ from typing import Any
 
 import httpx
 import psycopg
-import uvicorn
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(REPO / "services/assets/tests/integration"))
 
-from assets_support import ClientKeys, Signer, identity_app  # type: ignore[import-not-found]  # noqa: E402
+from assets_support import ClientKeys, Signer  # type: ignore[import-not-found]  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine  # noqa: E402
 
 from asset_list_load import CITIES, COUNTRY_BOX, load_assets  # type: ignore[import-not-found]  # noqa: E402
@@ -59,9 +55,9 @@ from assets.config import AssetsSettings  # noqa: E402
 from assets.repositories.asset_types import provision_standard_types  # noqa: E402
 from assets.repositories.entity_catalogues import provision_entity_catalogues  # noqa: E402
 from assets.repositories.layouts import provision_default_layouts  # noqa: E402
+from bench_servers import checked_by, served, stand_in_identity  # type: ignore[import-not-found]  # noqa: E402
 from proximity.db.migrate import upgrade  # noqa: E402
 from proximity.devstack.embedded import drop_database, embedded_nats, ensure_database, libpq_url  # noqa: E402
-from proximity.devstack.launcher import free_port  # noqa: E402
 from proximity.testing.servers import postgres_server  # noqa: E402
 
 SORTS = [
@@ -223,103 +219,21 @@ def cases(database_url: str, tenant: uuid.UUID) -> list[Case]:
 
 
 @contextlib.contextmanager
-def stand_in_identity(signer: Signer, keys: ClientKeys) -> Iterator[str]:
-    """The JWKS and client keys assets asks identity for, served from a thread of this process."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(identity_app(signer, keys), lifespan="off", log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the stand-in identity did not start")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-@contextlib.contextmanager
 def assets_server(database_url: str, nats_url: str, identity_url: str, log: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "NATS_URL": nats_url,
-        "IDENTITY_URL": identity_url,
-        "JWKS_URL": f"{identity_url}/.well-known/jwks.json",
-        "LOG_LEVEL": "warning",
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "assets.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO, env=env, stderr=log.open("ab"), stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"assets exited with {process.returncode}: {log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("assets did not start in time")
-            time.sleep(0.25)
+    settings = {"DATABASE_URL": database_url, "NATS_URL": nats_url, **checked_by(identity_url)}
+    with served("assets", "assets.app:create_app", settings, log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextlib.contextmanager
 def gateway_server(assets_url: str, nats_url: str, identity_url: str, log: Path) -> Iterator[str]:
     """The gateway in front of this assets service alone, checking callers with the same
     stand-in identity; no rate limit (the benchmark is one client sending thousands)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "NATS_URL": nats_url,
-        "IDENTITY_URL": identity_url,
-        "JWKS_URL": f"{identity_url}/.well-known/jwks.json",
-        "ASSETS_URL": assets_url,
-        "RATE_LIMIT_PER_MINUTE": "0",
-        "LOG_LEVEL": "warning",
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO, env=env, stderr=log.open("ab"), stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the gateway exited with {process.returncode}: {log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the gateway did not start in time")
-            time.sleep(0.25)
+    settings = {"NATS_URL": nats_url, "ASSETS_URL": assets_url, "RATE_LIMIT_PER_MINUTE": "0"}
+    with served(
+        "the gateway", "gateway.app:create_app", {**settings, **checked_by(identity_url)}, log
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def measure_pair(

@@ -28,11 +28,8 @@ import contextlib
 import os
 import platform
 import re
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -42,20 +39,19 @@ from typing import Any
 
 import httpx
 import psycopg
-import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_servers import checked_by, served, stand_in_identity  # type: ignore[import-not-found]
 from contract_list_load import load_contracts, object_id  # type: ignore[import-not-found]
 from contracts.config import ContractsSettings
 from contracts.services.tenant_provisioning import provision_tenant
 from proximity.db.engine import build_engine
 from proximity.db.migrate import upgrade
 from proximity.devstack.embedded import drop_database, embedded_nats, ensure_database, libpq_url
-from proximity.devstack.launcher import free_port
 from proximity.testing.servers import postgres_server
-from proximity.testing.stand_in_identity import ClientKeys, Signer, identity_app
+from proximity.testing.stand_in_identity import ClientKeys, Signer
 
 REPO = Path(__file__).resolve().parent.parent
 SORTS = ["name", "description", "total_assets", "total_entities", "expiry", "created", "updated"]
@@ -158,62 +154,10 @@ def cases(database_url: str, tenant: uuid.UUID) -> list[Case]:
 
 
 @contextlib.contextmanager
-def stand_in_identity(signer: Signer, keys: ClientKeys) -> Iterator[str]:
-    """The JWKS and client keys contracts asks identity for, served from a thread of this process."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(identity_app(signer, keys), lifespan="off", log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the stand-in identity did not start")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-@contextlib.contextmanager
 def contracts_server(database_url: str, nats_url: str, identity_url: str, log: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "NATS_URL": nats_url,
-        "IDENTITY_URL": identity_url,
-        "JWKS_URL": f"{identity_url}/.well-known/jwks.json",
-        "LOG_LEVEL": "warning",
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "contracts.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO, env=env, stderr=log.open("ab"), stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"contracts exited with {process.returncode}: {log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("contracts did not start in time")
-            time.sleep(0.25)
+    settings = {"DATABASE_URL": database_url, "NATS_URL": nats_url, **checked_by(identity_url)}
+    with served("contracts", "contracts.app:create_app", settings, log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def admin_headers(

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_servers import served  # type: ignore[import-not-found]
 from identity.config import IdentitySettings
 from identity.seed import seed_demo
 from party_list_load import load_parties  # type: ignore[import-not-found]
@@ -132,40 +132,14 @@ def cases(database_url: str, tenant: uuid.UUID) -> list[Case]:
 
 @contextlib.contextmanager
 def identity_server(database_url: str, nats_url: str, log: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
+    settings = {
         "DATABASE_URL": database_url,
         "NATS_URL": nats_url,
-        "LOG_LEVEL": "warning",
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(free_port()),
     }
-    command = [
-        sys.executable, "-m", "uvicorn", "identity.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO, env=env, stderr=log.open("ab"), stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"identity exited with {process.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("identity did not start in time")
-            time.sleep(0.25)
+    with served("identity", "identity.app:create_app", settings, log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 Params = list[tuple[str, str | int | float | bool | None]]
