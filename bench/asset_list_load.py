@@ -5,11 +5,12 @@ Rows are generated inside PostgreSQL (``INSERT … SELECT … FROM generate_seri
 assets take seconds and 1,000,000 a few minutes. They are the rows the service writes (the
 columns ``POST /assets`` fills, the address as ``AddressIn.model_dump()`` stores it, the geo's
 point and bounding box as ``apply_location`` computes them); the generated columns
-(``search_words``, ``location_words``) and the type's name (``sort_type``, migration 0003's
-trigger) are PostgreSQL's own. The two counters the triggers keep by increments
-(``assets.total_parties``, ``entities.total_assets``) are set by one aggregate after the load
-instead, with those triggers off while it runs: the same values, without a million single-row
-updates of a few thousand entity rows.
+(``search_words``, ``location_words``), the type's name (``sort_type``, migration 0003's
+trigger) and whether it is a container (``is_container``, migration 0014's) are PostgreSQL's
+own. The two counters the triggers keep by increments (``assets.total_parties``,
+``entities.total_assets``) are set by one aggregate after the load instead, with those
+triggers off while it runs: the same values, without a million single-row updates of a few
+thousand entity rows.
 
 The tree is site → 3 buildings → 2 floors each → 3 units each (28 assets a site). Sites lie
 around 24 British cities (a skewed draw: London ~20 % of them, the smallest ~1.5 %; spread by a

@@ -18,6 +18,9 @@ How a service uses it (``identity.repositories.parties`` is the worked example):
 - ``few_page_of()`` is ``page_of()`` for a filter PostgreSQL misjudges (a rare prefix
   keyword looks common to it, so it walks the sort's index past every row): once
   ``count_up_to()`` has shown that few rows match, the page is cut from just those rows;
+- ``gathered_page_of()`` is ``count_up_to()`` and ``few_page_of()`` in one statement, for a
+  filter whose every match costs a probe (a party's assets, each looked up in the primary
+  key): the matches are found once, counted, and the page sorted out of them;
 - ``bound_page()`` / ``page_params()`` and ``capped_count()`` are the same statements with
   the window as bind parameters: a service that also binds its filters builds each statement
   once per shape of request (sort, which filters, cursor or not) and reuses it, so SQLAlchemy
@@ -150,6 +153,30 @@ def few_page_of(filtered: Select[Any], order: Ordering, at: Window) -> Select[An
     columns = list(matched.c)
     keys = Ordering(tuple(columns[1:]), order.descending, order.signature)
     statement = select(*columns)
+    if at.after is not None:
+        statement = statement.where(keys.after(at.after))
+    return statement.order_by(*keys.order_by()).offset(at.offset).limit(at.limit + 1)
+
+
+GATHERED = "gathered_count"
+
+
+def gathered_page_of(
+    filtered: Select[Any], order: Ordering, at: Window, *, cap: int = FEW_ROWS
+) -> Select[Any]:
+    """``few_page_of()``'s rows, each also carrying in a last column (``GATHERED``) what
+    ``count_up_to(filtered, cap)`` counts: the matches (at most ``cap + 1``) are gathered once
+    into a MATERIALIZED CTE that both the count and the page read. When the count is at most
+    ``cap`` the CTE holds every match, so the page is the full ORDER BY's (a cursor continues
+    it as ``page_of()``'s would); beyond ``cap`` it holds any ``cap + 1`` of them, and the
+    caller cuts the page with ``page_of()`` instead. No row comes back for a window past the
+    end: the caller counts with ``count_up_to()`` then."""
+    labelled = (key.label(f"sort_key_{i}") for i, key in enumerate(order.keys))
+    matched = filtered.add_columns(*labelled).limit(cap + 1).cte("matched").prefix_with("MATERIALIZED")
+    columns = list(matched.c)
+    keys = Ordering(tuple(columns[1:]), order.descending, order.signature)
+    counted = select(func.count()).select_from(matched).scalar_subquery().label(GATHERED)
+    statement = select(*columns, counted)
     if at.after is not None:
         statement = statement.where(keys.after(at.after))
     return statement.order_by(*keys.order_by()).offset(at.offset).limit(at.limit + 1)

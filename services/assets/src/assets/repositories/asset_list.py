@@ -17,12 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from assets.repositories.asset_records import Asset, AssetParty, AssetService
-from assets.repositories.asset_types import AssetType
 from assets.repositories.contract_replica import ContractAsset
 from assets.repositories.keywords import matches_keywords
 from proximity.db.listing import (
@@ -32,6 +31,7 @@ from proximity.db.listing import (
     capped_total,
     count_up_to,
     few_page_of,
+    gathered_page_of,
     keyset_page,
     nullable_key,
     ordering,
@@ -102,10 +102,9 @@ def _conditions(tenant_id: uuid.UUID, filters: AssetFilter) -> list[ColumnElemen
         )
         conditions.append(col(Asset.id).in_(linked))
     if filters.exclude_containers:
-        containers = select(col(AssetType.id)).where(
-            col(AssetType.tenant_id) == tenant_id, col(AssetType.is_container)
-        )
-        conditions.append(or_(col(Asset.type_id).is_(None), col(Asset.type_id).not_in(containers)))
+        # Written as the partial indexes' predicate (NOT is_container), or PostgreSQL would not
+        # prove they cover the list.
+        conditions.append(~col(Asset.is_container))
     if filters.keywords is not None:
         conditions.append(matches_keywords(_columns.search_words, filters.keywords))
     return conditions
@@ -117,13 +116,43 @@ def _filtered(tenant_id: uuid.UUID, filters: AssetFilter) -> Select[Any]:
 
 async def _shown(
     session: AsyncSession, cut: Select[Any], order: Ordering, at: Window
-) -> tuple[list[Asset], list[Sequence[Any]]]:
-    """The assets of the page ``cut`` selects (their id, then their sort keys)."""
+) -> tuple[list[Asset], list[Sequence[Any]], list[Any]]:
+    """The assets of the page ``cut`` selects (their id, their sort keys, then any other
+    columns, returned per row as the third list)."""
     page = cut.subquery("page")
-    keys = list(page.c)[1:]
-    statement = select(Asset, *keys).join(page, page.c[0] == col(Asset.id)).order_by(*order.order_of(keys))
+    keys = list(page.c)[1 : 1 + len(order.keys)]
+    extra = list(page.c)[1 + len(order.keys) :]
+    statement = (
+        select(Asset, *keys, *extra).join(page, page.c[0] == col(Asset.id)).order_by(*order.order_of(keys))
+    )
     rows = (await session.execute(statement)).all()
-    return [row[0] for row in rows[: at.limit]], [tuple(row[1:]) for row in rows]
+    width = 1 + len(keys)
+    shown = [row[0] for row in rows[: at.limit]]
+    return shown, [tuple(row[1:width]) for row in rows], [tuple(row[width:]) for row in rows]
+
+
+def _assigned(filters: AssetFilter) -> bool:
+    """Whether the list is of the assets a party, service or contract is linked to: each link
+    is probed in the primary key, the count's probes and the page's the same ones."""
+    return filters.party_id is not None or filters.service_id is not None or filters.contract_id is not None
+
+
+async def _keyword_page(
+    session: AsyncSession, filtered: Select[Any], filters: AssetFilter, order: Ordering, at: Window
+) -> tuple[list[Asset], list[Sequence[Any]], int]:
+    """A keyword list's page and its count up to ``FEW_ROWS``."""
+    if _assigned(filters):
+        shown, keys, extra = await _shown(session, gathered_page_of(filtered, order, at), order, at)
+        counted = extra[0][0] if extra else await count_up_to(session, filtered, FEW_ROWS)
+        if counted <= FEW_ROWS:
+            return shown, keys, counted
+    else:
+        counted = await count_up_to(session, filtered, FEW_ROWS)
+        if counted <= FEW_ROWS:
+            shown, keys, _ = await _shown(session, few_page_of(filtered, order, at), order, at)
+            return shown, keys, counted
+    shown, keys, _ = await _shown(session, page_of(filtered, order, at), order, at)
+    return shown, keys, counted
 
 
 async def list_page(
@@ -133,11 +162,9 @@ async def list_page(
     at = window(query, order)
     filtered = _filtered(tenant_id, filters)
     if filters.keywords is not None:
-        counted = await count_up_to(session, filtered, FEW_ROWS)
-        cut = few_page_of(filtered, order, at) if counted <= FEW_ROWS else page_of(filtered, order, at)
-        shown, keys = await _shown(session, cut, order, at)
+        shown, keys, counted = await _keyword_page(session, filtered, filters, order, at)
         total = page_total(counted)
     else:
-        shown, keys = await _shown(session, page_of(filtered, order, at), order, at)
+        shown, keys, _ = await _shown(session, page_of(filtered, order, at), order, at)
         total = await capped_total(session, filtered, at, len(keys))
     return shown, keyset_page(order, at, keys, total)

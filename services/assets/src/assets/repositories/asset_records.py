@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Computed, Float, Index, Integer, Text, text
+from sqlalchemy import Boolean, Column, Computed, Float, Index, Integer, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
@@ -28,6 +28,10 @@ ASSET_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "created": ("created_at",),
     "updated": ("COALESCE(updated_at, created_at)",),
 }
+# The sorts in which every non-container comes after every container (a unit's type and its
+# "Suite …" name): ``exclude_containers`` lists walk these partial indexes over non-containers
+# (migration 0014), where the whole list's index would be walked past every container first.
+NON_CONTAINER_SORTS = ("name", "type")
 ASSET_SEARCH_WORDS = "to_tsvector('simple'::regconfig, name)"
 # What location search's keywords match: the name and the address's text parts.
 ASSET_LOCATION_WORDS = (
@@ -58,6 +62,16 @@ def _asset_indexes() -> tuple[Index, ...]:
         *(
             Index(f"ix_assets_list_{name}", "tenant_id", *map(key, keys), "id", postgresql_where=live)
             for name, keys in ASSET_SORT_INDEXES.items()
+        ),
+        *(
+            Index(
+                f"ix_assets_units_{name}",
+                "tenant_id",
+                *map(key, ASSET_SORT_INDEXES[name]),
+                "id",
+                postgresql_where=text("deleted_at IS NULL AND NOT is_container"),
+            )
+            for name in NON_CONTAINER_SORTS
         ),
     )
 
@@ -107,6 +121,10 @@ class Asset(SQLModel, table=True):
         default=None, sa_column=Column(TSVECTOR, Computed(ASSET_LOCATION_WORDS, persisted=True))
     )
     sort_type: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The type's ``is_container`` (migration 0014's trigger): what ``exclude_containers`` tests.
+    is_container: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=text("false"))
+    )
     total_parties: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))
     # Kept by migration 0011's trigger from the replica of contracts' links (contract_replica).
     total_contracts: int = Field(
