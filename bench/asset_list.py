@@ -36,7 +36,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,7 @@ from assets.repositories.asset_types import provision_standard_types  # noqa: E4
 from assets.repositories.entity_catalogues import provision_entity_catalogues  # noqa: E402
 from assets.repositories.layouts import provision_default_layouts  # noqa: E402
 from bench_servers import checked_by, served, stand_in_identity  # type: ignore[import-not-found]  # noqa: E402
+from list_requests import Sample, measure, report  # type: ignore[import-not-found]  # noqa: E402
 from proximity.db.migrate import upgrade  # noqa: E402
 from proximity.devstack.embedded import drop_database, embedded_nats, ensure_database, libpq_url  # noqa: E402
 from proximity.testing.servers import postgres_server  # noqa: E402
@@ -70,17 +71,6 @@ SORTS = [
     "created",
     "updated",
 ]
-
-
-@dataclass
-class Sample:
-    latencies: list[float] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    found: int | None = None
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else float("nan")
 
 
 @dataclass(frozen=True)
@@ -294,50 +284,6 @@ def admin_headers(
     }
 
 
-def measure(
-    base: str, all_cases: list[Case], headers_of: Any, *, requests: int, warmup: int
-) -> dict[str, Sample]:
-    samples: dict[str, Sample] = {}
-    with httpx.Client(base_url=base, timeout=60) as http:
-        for case in all_cases:
-            headers = headers_of()  # a fresh token per case: a long run outlives one
-            params = list(case.params)
-            sample = samples.setdefault(case.label, Sample())
-            if case.cursor:
-                first = http.get(case.path, params=params, headers=headers).json()
-                params.append(("cursor", first["pagination"]["next_cursor"]))
-            for i in range(warmup + requests):
-                started = time.perf_counter()
-                response = http.get(case.path, params=params, headers=headers)
-                took = time.perf_counter() - started
-                if response.status_code != 200:
-                    sample.failures.append(f"{response.status_code} {response.text[:300]}")
-                elif i >= warmup:
-                    sample.latencies.append(took)
-                    if sample.found is None:
-                        body = response.json()
-                        data = body["data"]
-                        total = body.get("pagination", {}).get("total")
-                        sample.found = (
-                            total if total is not None else (len(data) if isinstance(data, list) else 1)
-                        )
-    return samples
-
-
-def report(size: int, samples: dict[str, Sample], requests: int) -> str:
-    lines = [
-        f"assets directly, {size} assets in one tenant, {requests} requests per case, c=1",
-        f"{'case':<58}{'p50 ms':>9}{'p95 ms':>9}{'found':>7}{'failed':>7}",
-    ]
-    for label, sample in samples.items():
-        found = "" if sample.found is None else str(sample.found)
-        lines.append(
-            f"{label:<58}{sample.percentile(50):>9.2f}{sample.percentile(95):>9.2f}{found:>7}{len(sample.failures):>7}"
-        )
-        lines += [f"    {failure}" for failure in sample.failures[:2]]
-    return "\n".join(lines)
-
-
 # --- plans: the service's own statements, captured as it runs them, then EXPLAIN ANALYZEd ---
 
 _PLAN_NODE = re.compile(
@@ -506,7 +452,15 @@ def main() -> int:
                         warmup=args.warmup,
                     )
                     failed = failed or any(s.failures for s in samples.values())
-                    print(report(size, samples, args.requests), flush=True)
+                    print(
+                        report(
+                            f"assets directly, {size} assets in one tenant, "
+                            f"{args.requests} requests per case, c=1",
+                            samples,
+                            width=58,
+                        ),
+                        flush=True,
+                    )
                     if args.gateway:
                         with gateway_server(base, nats, identity, Path(tmp) / "gateway.log") as gateway:
                             pairs = measure_pair(

@@ -32,12 +32,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psycopg
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,6 +46,7 @@ from bench_servers import checked_by, served, stand_in_identity  # type: ignore[
 from contract_list_load import load_contracts, object_id  # type: ignore[import-not-found]
 from contracts.config import ContractsSettings
 from contracts.services.tenant_provisioning import provision_tenant
+from list_requests import measure, report  # type: ignore[import-not-found]
 from proximity.db.engine import build_engine
 from proximity.db.migrate import upgrade
 from proximity.devstack.embedded import drop_database, embedded_nats, ensure_database, libpq_url
@@ -55,17 +55,6 @@ from proximity.testing.stand_in_identity import ClientKeys, Signer
 
 REPO = Path(__file__).resolve().parent.parent
 SORTS = ["name", "description", "total_assets", "total_entities", "expiry", "created", "updated"]
-
-
-@dataclass
-class Sample:
-    latencies: list[float] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    found: int | None = None
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else float("nan")
 
 
 @dataclass(frozen=True)
@@ -175,51 +164,6 @@ def admin_headers(
         "Authorization": f"Bearer {signer.token(settings, **claims)}",
         "X-Client-Key": keys.key_of(tenant),
     }
-
-
-def measure(
-    base: str, all_cases: list[Case], headers_of: Callable[[], dict[str, str]], *, requests: int, warmup: int
-) -> dict[str, Sample]:
-    samples: dict[str, Sample] = {}
-    with httpx.Client(base_url=base, timeout=60) as http:
-        for case in all_cases:
-            headers = headers_of()  # a fresh token per case: a long run outlives one
-            params: list[tuple[str, str | int | float | bool | None]] = list(case.params)
-            sample = samples.setdefault(case.label, Sample())
-            if case.cursor:
-                first = http.get(case.path, params=params, headers=headers).json()
-                params.append(("cursor", first["pagination"]["next_cursor"]))
-            for i in range(warmup + requests):
-                started = time.perf_counter()
-                response = http.get(case.path, params=params, headers=headers)
-                took = time.perf_counter() - started
-                if response.status_code != 200:
-                    sample.failures.append(f"{response.status_code} {response.text[:300]}")
-                elif i >= warmup:
-                    sample.latencies.append(took)
-                    if sample.found is None:
-                        body = response.json()
-                        total = body.get("pagination", {}).get("total")
-                        sample.found = total if total is not None else 1
-    return samples
-
-
-def report(size: int, samples: dict[str, Sample], requests: int) -> str:
-    lines = [
-        f"contracts directly, {size} contracts in one tenant, {requests} requests per case, c=1",
-        f"{'case':<56}{'p50 ms':>9}{'p95 ms':>9}{'found':>7}{'failed':>7}",
-    ]
-    for label, sample in samples.items():
-        found = "" if sample.found is None else str(sample.found)
-        p50, p95 = sample.percentile(50), sample.percentile(95)
-        lines.append(f"{label:<56}{p50:>9.2f}{p95:>9.2f}{found:>7}{len(sample.failures):>7}")
-        lines += [f"    {failure}" for failure in sample.failures[:2]]
-    medians = sorted(s.percentile(50) for s in samples.values() if s.latencies)
-    if medians:
-        over = [label for label, s in samples.items() if s.latencies and s.percentile(50) > 10]
-        lines.append(f"worst p50 {medians[-1]:.2f} ms; cases with p50 over 10 ms: {len(over)}")
-        lines += [f"    {label}" for label in over]
-    return "\n".join(lines)
 
 
 # --- plans: the service's own statements, captured as it runs them, then EXPLAIN ANALYZEd ---
@@ -363,7 +307,15 @@ def main() -> int:
                         warmup=args.warmup,
                     )
                     failed = failed or any(s.failures for s in samples.values())
-                    print(report(size, samples, args.requests), flush=True)
+                    print(
+                        report(
+                            f"contracts directly, {size} contracts in one tenant, "
+                            f"{args.requests} requests per case, c=1",
+                            samples,
+                            width=56,
+                        ),
+                        flush=True,
+                    )
                     if args.explain:
                         out = Path(tempfile.gettempdir()) / f"contract_list_plans_{size}.txt"
                         summaries = asyncio.run(explain_cases(database_url, tenant, chosen, out))
