@@ -27,7 +27,7 @@ from proximity.testing.stand_in_identity import ClientKeys as ClientKeys
 from proximity.testing.stand_in_identity import Signer as Signer
 from proximity.testing.stand_in_identity import identity_served as identity_served
 
-ASSET_PERMISSIONS = ("asset.view", "asset.create", "asset.update", "asset.delete")
+ASSET_PERMISSIONS = ("assets.view", "assets.create", "assets.update", "assets.delete")
 SERVICE_SECRET = "assets-test-service-secret"
 
 

@@ -72,7 +72,7 @@ async def test_restore_and_unassign(service: Assets, tenant: Tenant) -> None:
 
 async def test_deleting_needs_the_delete_permission(service: Assets, tenant: Tenant) -> None:
     made = await create(service, tenant, "Kept")
-    editor = service.headers(tenant.id, permissions=("asset.update",))
+    editor = service.headers(tenant.id, permissions=("assets.update",))
     rows = [
         {"id": made["id"], "deleted_at": "2020-01-01T00:00:00Z"},
         {"id": made["id"], "suspended_at": "2020-01-01T00:00:00Z"},

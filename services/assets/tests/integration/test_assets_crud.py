@@ -35,7 +35,7 @@ async def test_an_asset_is_created_read_replaced_and_deleted(service: Assets, te
     read = await service.http.get(f"/assets/{made['id']}", headers=tenant.member)
     assert read.status_code == 200, read.text
     assert read.json()["data"]["__permissions__"] == sorted(
-        ["asset.view", "asset.create", "asset.update", "asset.delete"]
+        ["assets.view", "assets.create", "assets.update", "assets.delete"]
     )
 
     unit = await create(service, tenant, "Unit 1", type_id=tenant.type_id("unit"), parent_id=made["id"])
@@ -139,7 +139,7 @@ async def test_another_tenants_ids_are_not_found(service: Assets, tenant: Tenant
 
 
 async def test_permissions_are_checked(service: Assets, tenant: Tenant) -> None:
-    viewer = service.headers(tenant.id, permissions=("asset.view",))
+    viewer = service.headers(tenant.id, permissions=("assets.view",))
     refused = await service.http.post("/assets", headers=viewer, json=asset_body())
     assert_error(refused, "ePermissionDenied", 403)
     nobody = service.headers(tenant.id)

@@ -252,13 +252,13 @@ async def test_documents_are_the_tenants_and_need_the_documentables_permissions(
         "eDocumentNotFound",
     )
 
-    reader = service.headers(tenant.id, permissions=("asset.view",))
+    reader = service.headers(tenant.id, permissions=("assets.view",))
     assert (await service.http.get(theirs, headers=reader)).status_code == 200
     assert_error(await upload(service, reader, theirs), "ePermissionDenied", 403)
     assert_error(
         await service.http.delete(f"{theirs}/{made['id']}", headers=reader), "ePermissionDenied", 403
     )
-    nobody = service.headers(tenant.id, permissions=("entity.view",))
+    nobody = service.headers(tenant.id, permissions=("entities.view",))
     assert_error(await service.http.get(theirs, headers=nobody), "ePermissionDenied", 403)
     assert len(stored_files(service)) == 1
 
@@ -415,7 +415,7 @@ async def test_seed_003_asset_list_and_profile(service: Assets, tenant: Tenant) 
     assert asset["organization_id"] == str(tenant.id)
     assert asset["description"] == "Site 00 description"
     forbidden = await service.http.get(
-        f"/api/v1/assets/{made[0]['id']}", headers=service.headers(tenant.id, permissions=("entity.view",))
+        f"/api/v1/assets/{made[0]['id']}", headers=service.headers(tenant.id, permissions=("entities.view",))
     )
     assert forbidden.status_code == 403
     assert forbidden.json()["status"] == "fail"

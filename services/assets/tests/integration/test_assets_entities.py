@@ -52,9 +52,9 @@ async def test_an_entity_with_owners_and_contacts(service: Assets, tenant: Tenan
     assert entity["owners"] == [{"id": str(owner), "role_id": role(tenant, "account_owner")}]
     assert entity["addresses"][0]["region"] == "notts"
     read = await service.http.get(
-        f"/entities/{entity['id']}", headers=service.headers(tenant.id, permissions=("entity.view",))
+        f"/entities/{entity['id']}", headers=service.headers(tenant.id, permissions=("entities.view",))
     )
-    assert read.json()["data"]["__permissions__"] == ["entity.view"]
+    assert read.json()["data"]["__permissions__"] == ["entities.view"]
     replaced = await service.http.put(
         f"/entities/{entity['id']}", headers=tenant.admin, json=entity_body(tenant, "Acme Ltd")
     )

@@ -6,7 +6,7 @@ from assets_support import Assets, Tenant, assert_error
 
 
 async def test_entity_types_and_roles(service: Assets, tenant: Tenant) -> None:
-    viewer = service.headers(tenant.id, permissions=("entity.view",))
+    viewer = service.headers(tenant.id, permissions=("entities.view",))
     types = await service.http.get("/entities/~/types", headers=viewer)
     assert types.status_code == 200, types.text
     assert {(t["name"], t["base_type"]) for t in types.json()["data"]} == {

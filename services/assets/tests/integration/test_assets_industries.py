@@ -59,7 +59,7 @@ async def test_unknown_and_foreign_industries_are_not_found(service: Assets, ten
     assert_error(
         await service.http.post("/industries", headers=tenant.admin, json={"name": ""}), "eValidationError"
     )
-    viewer = service.headers(tenant.id, permissions=("industry.view",))
+    viewer = service.headers(tenant.id, permissions=("industries.view",))
     assert_error(
         await service.http.post("/industries", headers=viewer, json={"name": "X"}), "ePermissionDenied", 403
     )

@@ -24,8 +24,8 @@ from contracts.services.tenant_provisioning import provision_tenant
 from proximity.events.tables import OutboxMessage
 from proximity.testing.stand_in_identity import ClientKeys, Signer
 
-CONTRACT_PERMISSIONS = ("contract.view", "contract.create", "contract.update", "contract.delete")
-SERVICE_PERMISSIONS = ("service.view", "service.create", "service.update", "service.delete")
+CONTRACT_PERMISSIONS = ("contracts.view", "contracts.create", "contracts.update", "contracts.delete")
+SERVICE_PERMISSIONS = ("services.view", "services.create", "services.update", "services.delete")
 # The secret the stand-in identity issues assets' service tokens for.
 ASSETS_SECRET = "assets-test-service-secret"
 

@@ -52,7 +52,7 @@ async def test_create_get_replace_delete(service: Contracts, tenant: Tenant) -> 
     assert got.status_code == 200, got.text
     assert got.json()["data"]["stats"] == [{"assets": 1, "entities": 1}]
     assert got.json()["data"]["__permissions__"] == sorted(
-        ["contract.view", "contract.create", "contract.update", "contract.delete"]
+        ["contracts.view", "contracts.create", "contracts.update", "contracts.delete"]
     )
     replaced = await service.http.put(
         f"/contracts/{made['id']}", headers=tenant.admin, json=contract_body("Cleaning 2", asset_ids=[])
@@ -137,7 +137,7 @@ async def test_dates_out_of_order_are_a_clear_400(service: Contracts, tenant: Te
 
 
 async def test_permissions_are_checked(service: Contracts, tenant: Tenant) -> None:
-    viewer = service.headers(tenant.id, permissions=("contract.view",))
+    viewer = service.headers(tenant.id, permissions=("contracts.view",))
     assert_error(
         await service.http.post("/contracts", headers=viewer, json=contract_body()), "ePermissionDenied", 403
     )

@@ -90,7 +90,7 @@ async def test_batch_rows_fail_alone(service: Contracts, tenant: Tenant) -> None
         "/contracts", headers=tenant.admin, json={"data": [{"id": second["id"], "deleted_at": None}]}
     )
     assert restored.json()["data"][0]["deleted_at"] is None
-    viewer = service.headers(tenant.id, permissions=("contract.view", "contract.update"))
+    viewer = service.headers(tenant.id, permissions=("contracts.view", "contracts.update"))
     refused = await service.http.patch(
         "/contracts",
         headers=viewer,

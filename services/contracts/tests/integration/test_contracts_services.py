@@ -78,8 +78,8 @@ async def test_every_tenant_is_given_its_own_type_and_category_catalogues(
 
 
 async def test_catalogues_and_services_need_their_permissions(service: Contracts, tenant: Tenant) -> None:
-    nobody = service.headers(tenant.id, permissions=("contract.view",))
-    viewer = service.headers(tenant.id, permissions=("service.view",))
+    nobody = service.headers(tenant.id, permissions=("contracts.view",))
+    viewer = service.headers(tenant.id, permissions=("services.view",))
     for path in ("/services/~/types", "/services/~/categories", "/services"):
         assert_error(await service.http.get(path, headers=nobody), "ePermissionDenied", 403)
     assert (await service.http.get("/services", headers=viewer)).status_code == 200
@@ -118,10 +118,10 @@ async def test_create_get_replace_delete_and_their_events(service: Contracts, te
     assert not created["suspended_at"].startswith("2023")
     assert created["deleted_at"] is None
     assert created["__permissions__"] == [
-        "service.create",
-        "service.delete",
-        "service.update",
-        "service.view",
+        "services.create",
+        "services.delete",
+        "services.update",
+        "services.view",
     ]
 
     got = await service.http.get(f"/services/{created['id']}", headers=tenant.admin)

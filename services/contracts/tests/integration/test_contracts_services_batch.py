@@ -1,6 +1,6 @@
 """``PATCH /services`` (seed 004 "BATCH UPDATE" of services): suspend, reactivate, delete and
 restore, each row on its own: a failing row (malformed, unknown, another tenant's, deleted and
-not restored, deleting without ``service.delete``) leaves nothing of itself and the other rows
+not restored, deleting without ``services.delete``) leaves nothing of itself and the other rows
 still apply."""
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ async def test_each_row_fails_on_its_own(service: Contracts, tenant: Tenant) -> 
 
 async def test_deleting_and_restoring_need_service_delete(service: Contracts, tenant: Tenant) -> None:
     made = await create_service(service, tenant, "Guarded")
-    updater = service.headers(tenant.id, permissions=("service.view", "service.update"))
+    updater = service.headers(tenant.id, permissions=("services.view", "services.update"))
     body = await patch(
         service,
         updater,
@@ -147,7 +147,7 @@ async def test_deleting_and_restoring_need_service_delete(service: Contracts, te
     found = await shown(service, tenant, made["id"])
     assert found["deleted_at"] is None
     assert found["suspended_at"] is not None
-    viewer = service.headers(tenant.id, permissions=("service.view",))
+    viewer = service.headers(tenant.id, permissions=("services.view",))
     refused = await service.http.patch("/services", headers=viewer, json={"data": [{"id": made["id"]}]})
     assert_error(refused, "ePermissionDenied", 403)
 

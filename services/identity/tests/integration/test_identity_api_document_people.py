@@ -89,7 +89,13 @@ async def test_every_people_operation_answers_as_documented(
     http = identity.http
     admin = await signed_in(identity, account)
     viewer = holder_of(
-        identity, account, "party.view", "party.update", "users.view", "skillset.view", "skillset.update"
+        identity,
+        account,
+        "parties.view",
+        "parties.update",
+        "users.view",
+        "skillsets.view",
+        "skillsets.update",
     )
 
     types = conforms("GET", "/parties/~/types", await http.get("/parties/~/types", headers=admin))
@@ -121,8 +127,8 @@ async def test_every_people_operation_answers_as_documented(
             assert ("counts" in found["data"]) == bool(params)
     replaced = await http.put(f"/parties/{party_id}", headers=viewer, json=party_body(last_name="Renamed"))
     assert conforms("PUT", "/parties/{id}", replaced)["data"]["__permissions__"] == [
-        "party.update",
-        "party.view",
+        "parties.update",
+        "parties.view",
     ]
     rows = [
         {"id": party_id, "suspended_at": "2023-01-01T12:35:00Z"},

@@ -238,9 +238,9 @@ async def test_users_without_permissions_are_refused(identity: Identity, account
 
 async def test_a_holder_of_permissions_sees_them_on_each_party(identity: Identity, account: Account) -> None:
     created = await create(identity, await admin(identity, account))
-    viewer = holder_of(identity, account, "party.view", "party.update", "asset.view")
+    viewer = holder_of(identity, account, "parties.view", "parties.update", "assets.view")
     listed = await identity.http.get("/parties", headers=viewer, params={"ids[]": created["id"]})
     assert listed.status_code == 200
-    assert listed.json()["data"][0]["__permissions__"] == ["party.update", "party.view"]
+    assert listed.json()["data"][0]["__permissions__"] == ["parties.update", "parties.view"]
     refused = await identity.http.delete(f"/parties/{created['id']}", headers=viewer)
     assert _error(refused) == (403, "ePermissionDenied")

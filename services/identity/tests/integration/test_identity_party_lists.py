@@ -223,12 +223,12 @@ async def test_batch_body_must_hold_rows(identity: Identity, account: Account) -
 
 async def test_batch_delete_needs_the_delete_permission(identity: Identity, account: Account) -> None:
     made = await _people(identity, await admin(identity, account))
-    editor = holder_of(identity, account, "party.update", "party.view")
+    editor = holder_of(identity, account, "parties.update", "parties.view")
     rows = [
         {"id": made["Zed"]["id"], "suspended_at": "2024-01-01T00:00:00Z"},
         {"id": made["Bea"]["id"], "deleted_at": "2024-01-01T00:00:00Z"},
     ]
     body = (await identity.http.patch("/parties", headers=editor, json={"data": rows})).json()
     assert [p["id"] for p in body["data"]] == [made["Zed"]["id"]]
-    assert body["data"][0]["__permissions__"] == ["party.update", "party.view"]
+    assert body["data"][0]["__permissions__"] == ["parties.update", "parties.view"]
     assert [(e["id"], e["code"]) for e in body["errors"]] == [(made["Bea"]["id"], "ePermissionDenied")]

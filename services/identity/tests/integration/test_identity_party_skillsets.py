@@ -178,7 +178,7 @@ async def test_route_is_not_taken_for_a_party_id_and_needs_permissions(
         PATH, headers=nobody, json={"data": [pair(account.party_id, str(uuid.uuid4()))]}
     )
     assert response.status_code == 403
-    viewer = holder_of(identity, account, "party.view")
+    viewer = holder_of(identity, account, "parties.view")
     assert (
         await identity.http.get(PATH, headers=viewer, params={"party_id": str(account.party_id)})
     ).status_code == 200

@@ -170,9 +170,9 @@ async def test_permissions(identity: Identity, account: Account) -> None:
         )
         assert response.status_code == 403, (method, path)
         assert code_of(response) == "ePermissionDenied"
-    viewer = holder_of(identity, account, "skillset.view", "asset.view")
+    viewer = holder_of(identity, account, "skillsets.view", "assets.view")
     got = await identity.http.get(f"/skillsets/{existing['id']}", headers=viewer)
     assert got.status_code == 200
-    assert got.json()["data"]["__permissions__"] == ["skillset.view"]
+    assert got.json()["data"]["__permissions__"] == ["skillsets.view"]
     assert (await identity.http.post("/skillsets", headers=viewer, json=body())).status_code == 403
     assert (await identity.http.get("/skillsets")).status_code == 401

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from identity.domain.object_permissions import with_permissions
 from identity.domain.stamps import stamp
 from identity.domain.tenant_config import SECTIONS, effective
 from proximity.auth.claims import Claims
+from proximity.auth.permissions import with_permissions
 
 EARLIER = datetime(2020, 1, 1, tzinfo=UTC)
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -36,8 +36,7 @@ def test_config_sections_fall_back_to_defaults_one_by_one() -> None:
 def test_permissions_array_is_omitted_for_admins() -> None:
     tenant = uuid.uuid4()
     admin = Claims(subject="a", tenant_id=tenant, system_admin=True)
-    user = Claims(
-        subject="u", tenant_id=tenant, permissions=frozenset({"skillset.view", "skillsets.x", "asset.view"})
-    )
-    assert with_permissions({"id": 1}, admin, "skillset") == {"id": 1}
-    assert with_permissions({"id": 1}, user, "skillset") == {"id": 1, "__permissions__": ["skillset.view"]}
+    near_misses = {"skillsetsx.view", "assets.view"}
+    user = Claims(subject="u", tenant_id=tenant, permissions=frozenset({"skillsets.view", *near_misses}))
+    assert with_permissions({"id": 1}, admin, "skillsets") == {"id": 1}
+    assert with_permissions({"id": 1}, user, "skillsets") == {"id": 1, "__permissions__": ["skillsets.view"]}

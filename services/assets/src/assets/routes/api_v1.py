@@ -132,7 +132,7 @@ def _page_link(request: Request, page: int, size: int, rel: str) -> str:
             description="Assets per page.",
         ),
     ),
-    permission="asset.view",
+    permission="assets.view",
     error_style=JSEND_ERRORS,
     operation_id="legacy_list_assets",
 )
@@ -166,7 +166,7 @@ async def list_assets(request: Request) -> Response:
     description="The asset's basic information, a deleted one too.",
     answers=api.bare(jsend_schema({"asset": ASSET}), description="The asset."),
     errors=((404, AssetNotFound.code),),
-    permission="asset.view",
+    permission="assets.view",
     error_style=JSEND_ERRORS,
     operation_id="legacy_get_asset",
 )
@@ -197,7 +197,7 @@ DOCUMENTABLE_TYPE = path(
     description="`assets` or `entities` (anything else: 404 `eDocumentableNotFound`).",
 )
 NOT_FOUND = tuple((404, kind.code) for kind in (DocumentableNotFound, AssetNotFound, EntityNotFound))
-_PERMISSION = "`asset.view` / `entity.view` to read, `asset.update` / `entity.update` to write."
+_PERMISSION = "`assets.view` / `entities.view` to read, `assets.update` / `entities.update` to write."
 
 
 @documented(

@@ -24,7 +24,7 @@ from proximity.openapi.operation import documented
         "(under a site, building or floor)."
     ),
     answers=api.catalogue(AssetTypeView),
-    permission="asset.view",
+    permission="assets.view",
 )
 async def list_asset_types(request: Request) -> Response:
     claims = await authenticated(request)

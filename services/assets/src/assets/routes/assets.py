@@ -104,7 +104,7 @@ _RULES = (
         ),
         query("exclude_containers", FLAG_SCHEMA, description="`true`: leave out assets of container types."),
     ),
-    permission="asset.view",
+    permission="assets.view",
 )
 async def list_assets(request: Request) -> Response:
     claims = await authenticated(request)
@@ -148,7 +148,7 @@ async def list_assets(request: Request) -> Response:
         ),
     ),
     errors=(AssetNotFound,),
-    permission="asset.view",
+    permission="assets.view",
 )
 async def get_asset(request: Request) -> Response:
     claims = await authenticated(request)
@@ -172,7 +172,7 @@ async def get_asset(request: Request) -> Response:
     body=AssetIn,
     body_example=ASSET_EXAMPLE,
     errors=(*ASSET_WRITE_ERRORS, *CONTRACT_LINK_ERRORS),
-    permission="asset.create",
+    permission="assets.create",
 )
 async def create_asset(request: Request) -> Response:
     claims = await authenticated(request)
@@ -192,7 +192,7 @@ async def create_asset(request: Request) -> Response:
     body=AssetIn,
     body_example=ASSET_EXAMPLE,
     errors=(AssetNotFound, *ASSET_WRITE_ERRORS, ContainerTypeChangeRestricted, *CONTRACT_LINK_ERRORS),
-    permission="asset.update",
+    permission="assets.update",
 )
 async def replace_asset(request: Request) -> Response:
     claims = await authenticated(request)
@@ -212,7 +212,7 @@ async def replace_asset(request: Request) -> Response:
         "deletes at the server's time, null reactivates or restores). Each row is checked with "
         "the rules of `PUT` and succeeds or fails on its own: a failing row is an item of "
         "`errors` (`eValidationError`, `eAssetNotFound`, the rule's code, `ePermissionDenied` when "
-        "deleting without `asset.delete`), and leaves nothing of its changes behind."
+        "deleting without `assets.delete`), and leaves nothing of its changes behind."
     ),
     answers=api.batch(AssetView),
     body=BatchBody(AssetPatch, MAX_BATCH),
@@ -222,7 +222,7 @@ async def replace_asset(request: Request) -> Response:
             {"id": "e3d53daf-87d4-4427-a215-000cce6d0f99", "deleted_at": "2023-01-01T12:35:00.000Z"},
         ]
     },
-    permission="asset.update",
+    permission="assets.update",
     operation_id="patch_assets",
 )
 async def patch_many(request: Request) -> Response:
@@ -240,7 +240,7 @@ async def patch_many(request: Request) -> Response:
     ),
     answers=api.empty(),
     errors=(AssetNotFound, AssetHasChildren),
-    permission="asset.delete",
+    permission="assets.delete",
 )
 async def delete_asset(request: Request) -> Response:
     claims = await authenticated(request)

@@ -102,7 +102,7 @@ def document_routes(segment: str) -> list[Route]:
         description=f"Every document of the {noun}, oldest first (a deleted {noun}'s are not found).",
         answers=api.catalogue(DocumentView),
         errors=(missing,),
-        permission=f"{kind}.view",
+        permission=f"{SEGMENT[kind]}.view",
         operation_id=f"list_{kind}_documents",
     )
     async def list_documents(request: Request) -> Response:
@@ -117,7 +117,7 @@ def document_routes(segment: str) -> list[Route]:
         body=MULTIPART_BODY,
         body_media_types=ENCODING_SUPPORTED,
         errors=(missing, *DOCUMENT_UPLOAD_ERRORS),
-        permission=f"{kind}.update",
+        permission=f"{SEGMENT[kind]}.update",
         operation_id=f"upload_{kind}_document",
     )
     async def upload_document(request: Request) -> Response:
@@ -131,7 +131,7 @@ def document_routes(segment: str) -> list[Route]:
         description="The document's metadata; `url` is where its bytes are.",
         answers=api.one(DocumentView),
         errors=(missing, DocumentNotFound),
-        permission=f"{kind}.view",
+        permission=f"{SEGMENT[kind]}.view",
         operation_id=f"get_{kind}_document",
     )
     async def get_document(request: Request) -> Response:
@@ -151,7 +151,7 @@ def document_routes(segment: str) -> list[Route]:
             headers=DOWNLOAD_HEADERS,
         ),
         errors=(missing, DocumentNotFound),
-        permission=f"{kind}.view",
+        permission=f"{SEGMENT[kind]}.view",
         operation_id=f"download_{kind}_document",
     )
     async def download_document(request: Request) -> Response:
@@ -169,7 +169,7 @@ def document_routes(segment: str) -> list[Route]:
         body=DocumentIn,
         body_example={"name": "Lease", "description": "Signed lease, 2024"},
         errors=(missing, DocumentNotFound),
-        permission=f"{kind}.update",
+        permission=f"{SEGMENT[kind]}.update",
         operation_id=f"update_{kind}_document",
     )
     async def update_document(request: Request) -> Response:
@@ -186,7 +186,7 @@ def document_routes(segment: str) -> list[Route]:
         description="The document and its file.",
         answers=api.empty(),
         errors=(missing, DocumentNotFound),
-        permission=f"{kind}.update",
+        permission=f"{SEGMENT[kind]}.update",
         operation_id=f"delete_{kind}_document",
     )
     async def delete_document(request: Request) -> Response:

@@ -90,7 +90,7 @@ def _values(params: QueryParams, name: str) -> list[str]:
             description="Only fields of these types.",
         ),
     ),
-    permission="field.view",
+    permission="dynamicfields.view",
 )
 async def list_fields(request: Request) -> Response:
     claims = await authenticated(request)
@@ -122,7 +122,7 @@ async def list_fields(request: Request) -> Response:
     answers=api.created(FieldView),
     body=FieldIn,
     body_example=FIELD_EXAMPLE,
-    permission="field.create",
+    permission="dynamicfields.create",
 )
 async def create_field(request: Request) -> Response:
     claims = await authenticated(request)
@@ -137,7 +137,7 @@ async def create_field(request: Request) -> Response:
     body=FieldIn,
     body_example=FIELD_EXAMPLE,
     errors=(FieldNotFound,),
-    permission="field.update",
+    permission="dynamicfields.update",
 )
 async def replace_field(request: Request) -> Response:
     claims = await authenticated(request)
@@ -151,7 +151,7 @@ async def replace_field(request: Request) -> Response:
     description="It is no longer listed or found, and its values are no longer shown.",
     answers=api.empty(),
     errors=(FieldNotFound,),
-    permission="field.delete",
+    permission="dynamicfields.delete",
 )
 async def delete_field(request: Request) -> Response:
     claims = await authenticated(request)
@@ -172,7 +172,7 @@ async def delete_field(request: Request) -> Response:
     answers=api.Answer(201, "catalogue", ValueView, "The values as saved."),
     body=ValuesIn,
     errors=(FieldNotFound,),
-    permission="asset.update",
+    permission="assets.update",
 )
 async def set_values(request: Request) -> Response:
     claims = await authenticated(request)
@@ -192,7 +192,7 @@ async def set_values(request: Request) -> Response:
         query("object_ids[]", {"type": "array", "items": UUID_SCHEMA}, description="Only these objects."),
     ),
     errors=(AssetNotFound,),
-    permission="asset.view",
+    permission="assets.view",
 )
 async def list_values(request: Request) -> Response:
     claims = await authenticated(request)

@@ -92,7 +92,7 @@ def _entity_id(request: Request) -> uuid.UUID:
             description="Only entities this contract links (as contracts last announced it).",
         ),
     ),
-    permission="entity.view",
+    permission="entities.view",
 )
 async def list_entities(request: Request) -> Response:
     claims = await authenticated(request)
@@ -121,7 +121,7 @@ async def list_entities(request: Request) -> Response:
     description="One entity in full, with addresses, owners, contacts and services; a deleted one too.",
     answers=api.one(EntityDetailView),
     errors=(EntityNotFound,),
-    permission="entity.view",
+    permission="entities.view",
 )
 async def get_entity(request: Request) -> Response:
     claims = await authenticated(request)
@@ -136,7 +136,7 @@ async def get_entity(request: Request) -> Response:
     body=EntityIn,
     body_example=ENTITY_EXAMPLE,
     errors=(*ENTITY_WRITE_ERRORS, *CONTRACT_LINK_ERRORS),
-    permission="entity.create",
+    permission="entities.create",
 )
 async def create_entity(request: Request) -> Response:
     claims = await authenticated(request)
@@ -152,7 +152,7 @@ async def create_entity(request: Request) -> Response:
     body=EntityIn,
     body_example=ENTITY_EXAMPLE,
     errors=(EntityNotFound, *ENTITY_WRITE_ERRORS, *CONTRACT_LINK_ERRORS),
-    permission="entity.update",
+    permission="entities.update",
 )
 async def replace_entity(request: Request) -> Response:
     claims = await authenticated(request)
@@ -171,14 +171,14 @@ async def replace_entity(request: Request) -> Response:
         "them. Each row succeeds or fails on its own (`eValidationError`, `eEntityNotFound`, "
         "`eAttemptSaveWithMissingServices`, `eAttemptSaveWithMissingContracts`, "
         "`eServiceUnavailable` while contracts cannot be reached, `ePermissionDenied` when "
-        "deleting without `entity.delete`)."
+        "deleting without `entities.delete`)."
     ),
     answers=api.batch(EntityView),
     body=BatchBody(EntityPatch, MAX_BATCH),
     body_example={
         "data": [{"id": "6fd5b5c4-0978-49f6-b301-85f60434c1b9", "suspended_at": "2023-01-01T12:35:00.000Z"}]
     },
-    permission="entity.update",
+    permission="entities.update",
     operation_id="patch_entities",
 )
 async def patch_many(request: Request) -> Response:
@@ -199,7 +199,7 @@ async def patch_many(request: Request) -> Response:
     answers=api.empty(),
     body=ServiceAssignment,
     errors=(EntitiesNotFound, MissingServices),
-    permission="entity.update",
+    permission="entities.update",
 )
 async def assign_service(request: Request) -> Response:
     claims = await authenticated(request)
@@ -216,7 +216,7 @@ async def assign_service(request: Request) -> Response:
     ),
     answers=api.empty(),
     errors=(EntityNotFound,),
-    permission="entity.delete",
+    permission="entities.delete",
 )
 async def delete_entity(request: Request) -> Response:
     claims = await authenticated(request)

@@ -29,7 +29,7 @@ ROLE_TYPES = ("contact", "owner")
         "or `vendor`. Every tenant starts with Client and Vendor."
     ),
     answers=api.catalogue(EntityTypeView),
-    permission="entity.view",
+    permission="entities.view",
 )
 async def list_entity_types(request: Request) -> Response:
     claims = await authenticated(request)
@@ -44,7 +44,7 @@ async def list_entity_types(request: Request) -> Response:
     params=(
         query("type", {"type": "string", "enum": ["", *ROLE_TYPES]}, description="`contact` or `owner`."),
     ),
-    permission="entity.view",
+    permission="entities.view",
 )
 async def list_entity_roles(request: Request) -> Response:
     claims = await authenticated(request)

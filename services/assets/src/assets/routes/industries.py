@@ -31,7 +31,7 @@ def _industry_id(request: Request) -> uuid.UUID:
     "List industries",
     description="The tenant's whole catalogue of industries (archived ones too), unpaginated.",
     answers=api.catalogue(IndustryView),
-    permission="industry.view",
+    permission="industries.view",
 )
 async def list_industries(request: Request) -> Response:
     claims = await authenticated(request)
@@ -43,7 +43,7 @@ async def list_industries(request: Request) -> Response:
     "Get an industry",
     answers=api.one(IndustryView),
     errors=(IndustryNotFound,),
-    permission="industry.view",
+    permission="industries.view",
 )
 async def get_industry(request: Request) -> Response:
     claims = await authenticated(request)
@@ -58,7 +58,7 @@ async def get_industry(request: Request) -> Response:
     answers=api.created(IndustryView),
     body=IndustryIn,
     body_example=EXAMPLE,
-    permission="industry.create",
+    permission="industries.create",
 )
 async def create_industry(request: Request) -> Response:
     claims = await authenticated(request)
@@ -73,7 +73,7 @@ async def create_industry(request: Request) -> Response:
     body=IndustryIn,
     body_example=EXAMPLE,
     errors=(IndustryNotFound,),
-    permission="industry.update",
+    permission="industries.update",
 )
 async def replace_industry(request: Request) -> Response:
     claims = await authenticated(request)
@@ -88,7 +88,7 @@ async def replace_industry(request: Request) -> Response:
     description="It is no longer listed or found; what already names it keeps the reference.",
     answers=api.empty(),
     errors=(IndustryNotFound,),
-    permission="industry.delete",
+    permission="industries.delete",
 )
 async def delete_industry(request: Request) -> Response:
     claims = await authenticated(request)

@@ -72,7 +72,7 @@ def _view(shown: ShownLayout) -> dict[str, Any]:
         query("for_asset_id", OPTIONAL_UUID, description="The one layout this asset shows."),
     ),
     errors=(AssetNotFound, LayoutNotFound),
-    permission="field.view",
+    permission="dynamicfields.view",
 )
 async def list_layouts(request: Request) -> Response:
     claims = await authenticated(request)
@@ -109,7 +109,7 @@ async def list_layouts(request: Request) -> Response:
     body=LayoutIn,
     body_example=LAYOUT_EXAMPLE,
     errors=_WRITE_ERRORS,
-    permission="field.create",
+    permission="dynamicfields.create",
 )
 async def create_layout(request: Request) -> Response:
     claims = await authenticated(request)
@@ -127,7 +127,7 @@ async def create_layout(request: Request) -> Response:
     body=LayoutIn,
     body_example=LAYOUT_EXAMPLE,
     errors=(LayoutNotFound, DefaultLayoutProtected, *_WRITE_ERRORS),
-    permission="field.update",
+    permission="dynamicfields.update",
 )
 async def replace_layout(request: Request) -> Response:
     claims = await authenticated(request)
@@ -144,7 +144,7 @@ async def replace_layout(request: Request) -> Response:
     ),
     answers=api.empty(),
     errors=(LayoutNotFound, DefaultLayoutProtected),
-    permission="field.delete",
+    permission="dynamicfields.delete",
 )
 async def delete_layout(request: Request) -> Response:
     claims = await authenticated(request)

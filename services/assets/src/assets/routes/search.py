@@ -51,7 +51,7 @@ def _values(request: Request, name: str) -> list[str]:
         query("keywords", {"type": "string", "maxLength": 500}),
     ),
     errors=(InvalidKeywordQuery,),
-    permission="asset.view",
+    permission="assets.view",
 )
 async def locations(request: Request) -> Response:
     claims = await authenticated(request)

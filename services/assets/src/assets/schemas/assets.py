@@ -11,12 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraint
 from pydantic.json_schema import SkipJsonSchema
 
 from assets.domain.geo import Geo, InvalidGeo, checked_geo
-from assets.domain.object_permissions import object_permissions
 from assets.repositories.asset_queries import AssetLinks, AssetStats
 from assets.repositories.asset_records import Asset
 from assets.schemas.addresses import AddressIn, AddressView, Latitude, Longitude
 from assets.schemas.view_fields import sometimes_absent
 from proximity.auth.claims import Claims
+from proximity.auth.permissions import object_permissions
 
 MAX_LINKED = 1000
 MAX_WKT_LENGTH = 500_000
@@ -207,7 +207,7 @@ def asset_view(found: Asset, claims: Claims, links: AssetLinks | None = None) ->
         "suspended_at": found.suspended_at,
         "deleted_at": found.deleted_at,
     }
-    granted = object_permissions(claims, "asset")
+    granted = object_permissions(claims, "assets")
     if granted is not None:  # seed 004: omitted for a system admin, whose checks are bypassed
         view["__permissions__"] = granted
     return view

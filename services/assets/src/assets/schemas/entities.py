@@ -10,13 +10,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
-from assets.domain.object_permissions import object_permissions
 from assets.repositories.entity_queries import EntityLinks, PartyAssociation
 from assets.repositories.entity_records import Entity
 from assets.schemas.addresses import AddressIn, AddressView
 from assets.schemas.assets import E164_PATTERN, MAX_LINKED
 from assets.schemas.view_fields import sometimes_absent
 from proximity.auth.claims import Claims
+from proximity.auth.permissions import object_permissions
 
 MAX_ADDRESSES = 50
 URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+[^\\s]*$"
@@ -146,7 +146,7 @@ def entity_view(found: Entity, claims: Claims, links: EntityLinks | None = None)
         "suspended_at": found.suspended_at,
         "deleted_at": found.deleted_at,
     }
-    granted = object_permissions(claims, "entity")
+    granted = object_permissions(claims, "entities")
     if granted is not None:
         view["__permissions__"] = granted
     return view

@@ -74,7 +74,7 @@ async def search_locations(
     boxes: list[location_search.Box] = [bound.bounds for bound in bounds]
     async with ctx.snapshot() as session:
         if "asset" in types:
-            require(claims, "asset.view")
+            require(claims, "assets.view")
             candidates = await location_search.assets_in(
                 session,
                 claims.tenant_id,
@@ -86,7 +86,7 @@ async def search_locations(
             truncated = len(candidates) == MAX_RESULTS * 4 or len(assets) > MAX_RESULTS
             assets = assets[:MAX_RESULTS]
         if "entity" in types:
-            require(claims, "entity.view")
+            require(claims, "entities.view")
             candidates_e = await location_search.entities_in(
                 session, claims.tenant_id, boxes, tsquery, MAX_RESULTS * 4
             )

@@ -126,7 +126,7 @@ async def _apply_row(
 
 
 async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Asset]:
-    require(claims, "asset.update")
+    require(claims, "assets.update")
 
     async def tree(session: AsyncSession, patches: Sequence[AssetPatch]) -> None:
         # The tenant's tree, then the rows, as every write (none can deadlock another); only
@@ -140,5 +140,5 @@ async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) 
     async def apply(session: AsyncSession, found: Asset, patch: AssetPatch) -> Event | None:
         return await _apply_row(ctx, session, claims, found, patch)
 
-    plan = BatchPlan(AssetPatch, "asset.delete", AssetNotFound, lock, apply, before_lock=tree)
+    plan = BatchPlan(AssetPatch, "assets.delete", AssetNotFound, lock, apply, before_lock=tree)
     return await patch_rows(ctx.unit_of_work, claims, rows, plan)

@@ -20,7 +20,7 @@ from proximity.events.envelope import Event
 
 
 async def list_types(ctx: Collaborators, claims: Claims) -> Sequence[AssetType]:
-    require(claims, "asset.view")
+    require(claims, "assets.view")
     async with ctx.reading() as session:
         return await asset_types.types_of(session, claims.tenant_id)
 

@@ -41,7 +41,7 @@ async def list_assets(
     ctx: Collaborators, claims: Claims, filters: AssetFilter, query: ListQuery
 ) -> ListedAssets:
     """A page, its total and its stats, read in one snapshot so they agree."""
-    require(claims, "asset.view")
+    require(claims, "assets.view")
     async with ctx.snapshot() as session:
         shown, page = await list_page(session, claims.tenant_id, filters, query)
         stats = (
@@ -53,7 +53,7 @@ async def list_assets(
 
 
 async def get_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID, *, parentage: bool) -> FullAsset:
-    require(claims, "asset.view")
+    require(claims, "assets.view")
     async with ctx.snapshot() as session:
         found = await asset_queries.asset(session, claims.tenant_id, asset_id)
         if found is None:
@@ -92,7 +92,7 @@ def _links(fields: AssetIn) -> AssetLinks:
 
 
 async def create_asset(ctx: Collaborators, claims: Claims, fields: AssetIn) -> FullAsset:
-    require(claims, "asset.create")
+    require(claims, "assets.create")
     async with ctx.unit_of_work() as uow:
         await check_write(
             uow.session, claims.tenant_id, fields, current=None, max_depth=ctx.settings.max_hierarchy_depth
@@ -125,7 +125,7 @@ async def replace_asset(
 ) -> FullAsset:
     """PUT: the whole object replaces the asset's fields. A PUT that changes nothing is not a
     new version and publishes nothing."""
-    require(claims, "asset.update")
+    require(claims, "assets.update")
     async with ctx.unit_of_work() as uow:
         # The tenant's tree (only when this replace moves, retypes or re-assigns the asset), then
         # the row: what the moves and creates beside it must see.
@@ -163,7 +163,7 @@ async def delete_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID) 
     """A soft delete. An asset that still contains live assets is not deleted (400
     ``eAssetHasChildren``): its children would be left under a parent nobody sees, so they are
     moved or deleted first. Deleting a deleted asset again changes nothing."""
-    require(claims, "asset.delete")
+    require(claims, "assets.delete")
     async with ctx.unit_of_work() as uow:
         # The tree, then the row: every write takes them in this order, so none can deadlock.
         await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)

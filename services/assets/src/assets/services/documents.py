@@ -56,6 +56,10 @@ MAX_DESCRIPTION = 5000
 SWEEP_BATCH = 500
 
 
+# The permission catalogue's resource of each kind of documentable.
+RESOURCES = {"asset": "assets", "entity": "entities"}
+
+
 @dataclass(frozen=True, slots=True)
 class Documentable:
     kind: str  # "asset" | "entity"
@@ -63,11 +67,11 @@ class Documentable:
 
     @property
     def view(self) -> str:
-        return f"{self.kind}.view"
+        return f"{RESOURCES[self.kind]}.view"
 
     @property
     def update(self) -> str:
-        return f"{self.kind}.update"
+        return f"{RESOURCES[self.kind]}.update"
 
 
 async def _check_live(session: AsyncSession, tenant_id: uuid.UUID, target: Documentable) -> None:

@@ -29,7 +29,7 @@ async def list_fields(
     ctx: Collaborators, claims: Claims, object_type: str, query: ListQuery, field_types: Collection[str]
 ) -> ListedFields:
     """A page and its counts, read in one snapshot so they agree."""
-    require(claims, "field.view")
+    require(claims, "dynamicfields.view")
     async with ctx.snapshot() as session:
         shown, page = await dynamic_fields.list_page(
             session, claims.tenant_id, object_type, query, field_types
@@ -53,7 +53,7 @@ def _apply(found: DynamicField, fields: FieldIn) -> None:
 
 
 async def create_field(ctx: Collaborators, claims: Claims, fields: FieldIn) -> DynamicField:
-    require(claims, "field.create")
+    require(claims, "dynamicfields.create")
     async with ctx.unit_of_work() as uow:
         found = DynamicField(
             tenant_id=claims.tenant_id,
@@ -85,7 +85,7 @@ async def replace_field(
 ) -> DynamicField:
     """Values already saved are kept as they are when the type or config changes (they were
     valid when saved); a PUT that changes nothing publishes nothing."""
-    require(claims, "field.update")
+    require(claims, "dynamicfields.update")
     async with ctx.unit_of_work() as uow:
         found = await dynamic_fields.live_field(uow.session, claims.tenant_id, field_id, for_update=True)
         if found is None:
@@ -102,7 +102,7 @@ async def replace_field(
 
 async def delete_field(ctx: Collaborators, claims: Claims, field_id: uuid.UUID) -> None:
     """Soft: its values stay as history, no longer listed; the field is no longer found."""
-    require(claims, "field.delete")
+    require(claims, "dynamicfields.delete")
     async with ctx.unit_of_work() as uow:
         found = await dynamic_fields.live_field(uow.session, claims.tenant_id, field_id, for_update=True)
         if found is None:

@@ -40,13 +40,13 @@ class FullEntity:
 async def list_entities(
     ctx: Collaborators, claims: Claims, filters: EntityFilter, query: ListQuery
 ) -> tuple[list[Entity], KeysetPage]:
-    require(claims, "entity.view")
+    require(claims, "entities.view")
     async with ctx.snapshot() as session:
         return await entity_queries.list_page(session, claims.tenant_id, filters, query)
 
 
 async def get_entity(ctx: Collaborators, claims: Claims, entity_id: uuid.UUID) -> FullEntity:
-    require(claims, "entity.view")
+    require(claims, "entities.view")
     async with ctx.snapshot() as session:
         found = await entity_queries.entity(session, claims.tenant_id, entity_id)
         if found is None:
@@ -102,7 +102,7 @@ def _apply(found: Entity, fields: EntityIn) -> None:
 
 
 async def create_entity(ctx: Collaborators, claims: Claims, fields: EntityIn) -> FullEntity:
-    require(claims, "entity.create")
+    require(claims, "entities.create")
     links = fields.links()
     async with ctx.unit_of_work() as uow:
         await _check(uow.session, claims.tenant_id, fields, links, None)
@@ -125,7 +125,7 @@ async def replace_entity(
     ctx: Collaborators, claims: Claims, entity_id: uuid.UUID, fields: EntityIn
 ) -> FullEntity:
     """A PUT that changes nothing is not a new version and publishes nothing."""
-    require(claims, "entity.update")
+    require(claims, "entities.update")
     async with ctx.unit_of_work() as uow:
         found = await entity_queries.entity(uow.session, claims.tenant_id, entity_id, for_update=True)
         if found is None or found.deleted_at is not None:
@@ -153,7 +153,7 @@ async def replace_entity(
 async def delete_entity(ctx: Collaborators, claims: Claims, entity_id: uuid.UUID) -> None:
     """Soft: assets that name the entity keep the reference (``GET /entities/{id}`` still
     answers, with ``deleted_at``), but no new asset can name it. Deleting again changes nothing."""
-    require(claims, "entity.delete")
+    require(claims, "entities.delete")
     async with ctx.unit_of_work() as uow:
         found = await entity_queries.entity(uow.session, claims.tenant_id, entity_id, for_update=True)
         if found is None:

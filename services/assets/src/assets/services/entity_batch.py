@@ -79,7 +79,7 @@ async def _apply_row(
 
 
 async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Entity]:
-    require(claims, "entity.update")
+    require(claims, "entities.update")
 
     async def lock(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Entity]:
         return await entity_queries.entities_for_update(session, claims.tenant_id, ids)
@@ -87,5 +87,5 @@ async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]
     async def apply(session: AsyncSession, found: Entity, patch: EntityPatch) -> Event | None:
         return await _apply_row(ctx, session, found, patch)
 
-    plan = BatchPlan(EntityPatch, "entity.delete", EntityNotFound, lock, apply)
+    plan = BatchPlan(EntityPatch, "entities.delete", EntityNotFound, lock, apply)
     return await patch_rows(ctx.unit_of_work, claims, rows, plan)

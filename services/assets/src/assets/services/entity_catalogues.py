@@ -12,7 +12,7 @@ from proximity.auth.permissions import require
 
 
 async def list_entity_types(ctx: Collaborators, claims: Claims) -> Sequence[EntityType]:
-    require(claims, "entity.view")
+    require(claims, "entities.view")
     async with ctx.reading() as session:
         return await entity_catalogues.entity_types_of(session, claims.tenant_id)
 
@@ -20,6 +20,6 @@ async def list_entity_types(ctx: Collaborators, claims: Claims) -> Sequence[Enti
 async def list_entity_roles(
     ctx: Collaborators, claims: Claims, role_type: str | None
 ) -> Sequence[EntityRole]:
-    require(claims, "entity.view")
+    require(claims, "entities.view")
     async with ctx.reading() as session:
         return await entity_catalogues.entity_roles_of(session, claims.tenant_id, role_type)

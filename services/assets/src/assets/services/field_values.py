@@ -40,7 +40,7 @@ async def _object_exists(session: AsyncSession, tenant_id: uuid.UUID, value: Val
 
 
 async def set_values(ctx: Collaborators, claims: Claims, values: Sequence[ValueIn]) -> list[DynamicValue]:
-    require(claims, "asset.update")
+    require(claims, "assets.update")
     async with ctx.unit_of_work() as uow:
         fields = await dynamic_fields.live_fields(uow.session, claims.tenant_id, {v.field_id for v in values})
         saved: list[DynamicValue] = []
@@ -87,7 +87,7 @@ async def values_of_subject(
     field_ids: Sequence[uuid.UUID],
     object_ids: Sequence[uuid.UUID],
 ) -> Sequence[DynamicValue]:
-    require(claims, "asset.view")
+    require(claims, "assets.view")
     async with ctx.snapshot() as session:
         if await asset_queries.asset(session, claims.tenant_id, subject_id) is None:
             raise AssetNotFound()

@@ -17,13 +17,13 @@ from proximity.auth.permissions import require
 
 
 async def list_industries(ctx: Collaborators, claims: Claims) -> Sequence[Industry]:
-    require(claims, "industry.view")
+    require(claims, "industries.view")
     async with ctx.reading() as session:
         return await industries.industries_of(session, claims.tenant_id)
 
 
 async def get_industry(ctx: Collaborators, claims: Claims, industry_id: uuid.UUID) -> Industry:
-    require(claims, "industry.view")
+    require(claims, "industries.view")
     async with ctx.reading() as session:
         found = await industries.live_industry(session, claims.tenant_id, industry_id)
     if found is None:
@@ -41,7 +41,7 @@ def _apply(found: Industry, fields: IndustryIn) -> None:
 
 
 async def create_industry(ctx: Collaborators, claims: Claims, fields: IndustryIn) -> Industry:
-    require(claims, "industry.create")
+    require(claims, "industries.create")
     async with ctx.unit_of_work() as uow:
         found = Industry(tenant_id=claims.tenant_id, name=fields.name)
         _apply(found, fields)
@@ -56,7 +56,7 @@ async def replace_industry(
     ctx: Collaborators, claims: Claims, industry_id: uuid.UUID, fields: IndustryIn
 ) -> Industry:
     """A PUT that changes nothing is not a new version and publishes nothing."""
-    require(claims, "industry.update")
+    require(claims, "industries.update")
     async with ctx.unit_of_work() as uow:
         found = await industries.live_industry(uow.session, claims.tenant_id, industry_id, for_update=True)
         if found is None:
@@ -73,7 +73,7 @@ async def replace_industry(
 
 async def delete_industry(ctx: Collaborators, claims: Claims, industry_id: uuid.UUID) -> None:
     """Soft: entities that name it keep a valid reference; it is no longer listed or found."""
-    require(claims, "industry.delete")
+    require(claims, "industries.delete")
     async with ctx.unit_of_work() as uow:
         found = await industries.live_industry(uow.session, claims.tenant_id, industry_id, for_update=True)
         if found is None:

@@ -46,7 +46,7 @@ async def list_layouts(
     ids: Sequence[uuid.UUID],
     for_asset_id: uuid.UUID | None,
 ) -> list[ShownLayout]:
-    require(claims, "field.view")
+    require(claims, "dynamicfields.view")
     async with ctx.snapshot() as session:
         if for_asset_id is not None:
             return [await _layout_of_asset(session, claims.tenant_id, object_type, for_asset_id)]
@@ -159,7 +159,7 @@ def _check_default_kept(current: Layout, fields: LayoutIn) -> None:
 
 
 async def create_layout(ctx: Collaborators, claims: Claims, fields: LayoutIn) -> ShownLayout:
-    require(claims, "field.create")
+    require(claims, "dynamicfields.create")
     if fields.is_default:
         raise ValidationFailed(
             "'is_default' must be false: default layouts are the system's.", fields={"is_default": "fixed"}
@@ -173,7 +173,7 @@ async def create_layout(ctx: Collaborators, claims: Claims, fields: LayoutIn) ->
 async def replace_layout(
     ctx: Collaborators, claims: Claims, layout_id: uuid.UUID, fields: LayoutIn
 ) -> ShownLayout:
-    require(claims, "field.update")
+    require(claims, "dynamicfields.update")
     stub = Layout(
         id=layout_id,
         tenant_id=claims.tenant_id,
@@ -185,7 +185,7 @@ async def replace_layout(
 
 
 async def delete_layout(ctx: Collaborators, claims: Claims, layout_id: uuid.UUID) -> None:
-    require(claims, "field.delete")
+    require(claims, "dynamicfields.delete")
     async with ctx.unit_of_work() as uow:
         found = await layouts.live_layout(uow.session, claims.tenant_id, layout_id, for_update=True)
         if found is None:

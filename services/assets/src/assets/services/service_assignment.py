@@ -20,7 +20,7 @@ async def assign_service(ctx: Collaborators, claims: Claims, assignment: Service
     the others), and a service pushed must be a live service of the tenant (one only pulled may
     have been deleted since: removing it is always allowed). An entity named in both lists
     ends without the service. Entities already as asked get no new version."""
-    require(claims, "entity.update")
+    require(claims, "entities.update")
     named = set(assignment.push) | set(assignment.pull)
     service = assignment.service_id
     async with ctx.unit_of_work() as uow:

@@ -22,7 +22,7 @@ from proximity.openapi.operation import documented
         "Account Executive (owners), Primary Contact and Billing Contact (contacts)."
     ),
     answers=api.catalogue(ContractRoleView),
-    permission="contract.view",
+    permission="contracts.view",
 )
 async def list_roles(request: Request) -> Response:
     claims = await authenticated(request)

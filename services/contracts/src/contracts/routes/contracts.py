@@ -81,7 +81,7 @@ _RULES = (
         query("entity_ids", UUID_LIST, description="Only contracts linking one of these entities."),
         query("entity_ids[]", UUID_LIST, description="As `entity_ids`."),
     ),
-    permission="contract.view",
+    permission="contracts.view",
 )
 async def list_contracts(request: Request) -> Response:
     claims = await authenticated(request)
@@ -118,7 +118,7 @@ async def list_contracts(request: Request) -> Response:
         ),
     ),
     errors=(ContractNotFound,),
-    permission="contract.view",
+    permission="contracts.view",
 )
 async def get_contract(request: Request) -> Response:
     claims = await authenticated(request)
@@ -146,7 +146,7 @@ def _includes(request: Request) -> set[str]:
     body=ContractIn,
     body_example=CONTRACT_EXAMPLE,
     errors=CONTRACT_WRITE_ERRORS,
-    permission="contract.create",
+    permission="contracts.create",
 )
 async def create_contract(request: Request) -> Response:
     claims = await authenticated(request)
@@ -163,7 +163,7 @@ async def create_contract(request: Request) -> Response:
     body=ContractIn,
     body_example=CONTRACT_EXAMPLE,
     errors=(ContractNotFound, *CONTRACT_WRITE_ERRORS),
-    permission="contract.update",
+    permission="contracts.update",
 )
 async def replace_contract(request: Request) -> Response:
     claims = await authenticated(request)
@@ -181,14 +181,14 @@ async def replace_contract(request: Request) -> Response:
         "suspends or deletes at the server's time, null reactivates or restores). Each row "
         "succeeds or fails on its own (`eValidationError`, `eContractNotFound`, "
         "`eAttemptSaveWithMissingParties`, `…Assets`, `…Services`, `…Entities`, "
-        "`ePermissionDenied` when deleting without `contract.delete`)."
+        "`ePermissionDenied` when deleting without `contracts.delete`)."
     ),
     answers=api.batch(ContractView),
     body=BatchBody(ContractPatch, MAX_BATCH),
     body_example={
         "data": [{"id": "6fd5b5c4-0978-49f6-b301-85f60434c1b9", "suspended_at": "2023-01-01T12:35:00.000Z"}]
     },
-    permission="contract.update",
+    permission="contracts.update",
     operation_id="patch_contracts",
 )
 async def patch_many(request: Request) -> Response:
@@ -207,7 +207,7 @@ async def patch_many(request: Request) -> Response:
     ),
     answers=api.empty(),
     errors=(ContractNotFound,),
-    permission="contract.delete",
+    permission="contracts.delete",
 )
 async def delete_contract(request: Request) -> Response:
     claims = await authenticated(request)
@@ -227,7 +227,7 @@ async def delete_contract(request: Request) -> Response:
     answers=api.empty(),
     body=ContractAssignment,
     errors=(EntitiesNotFound, MissingContracts),
-    permission="contract.update",
+    permission="contracts.update",
 )
 async def assign_contract(request: Request) -> Response:
     claims = await authenticated(request)

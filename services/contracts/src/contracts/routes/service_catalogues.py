@@ -22,7 +22,7 @@ from proximity.openapi.operation import documented
         "with Maintenance, Cleaning, Security, Catering and Inspection."
     ),
     answers=api.catalogue(ServiceTypeView),
-    permission="service.view",
+    permission="services.view",
 )
 async def list_service_types(request: Request) -> Response:
     claims = await authenticated(request)
@@ -37,7 +37,7 @@ async def list_service_types(request: Request) -> Response:
         "starts with Facilities, Hospitality, Safety and Compliance, and Technical."
     ),
     answers=api.catalogue(ServiceCategoryView),
-    permission="service.view",
+    permission="services.view",
 )
 async def list_service_categories(request: Request) -> Response:
     claims = await authenticated(request)

@@ -63,7 +63,7 @@ def _service_id(request: Request) -> uuid.UUID:
         *list_parameters(sortable=SORTS, max_offset=MAX_OFFSET),
         query("type_id", OPTIONAL_UUID, description="Only services of this type."),
     ),
-    permission="service.view",
+    permission="services.view",
 )
 async def list_services(request: Request) -> Response:
     claims = await authenticated(request)
@@ -85,7 +85,7 @@ async def list_services(request: Request) -> Response:
     description="One service; a deleted one too, with its `deleted_at`.",
     answers=api.one(ServiceView),
     errors=(ServiceNotFound,),
-    permission="service.view",
+    permission="services.view",
 )
 async def get_service(request: Request) -> Response:
     claims = await authenticated(request)
@@ -100,7 +100,7 @@ async def get_service(request: Request) -> Response:
     body=ServiceIn,
     body_example=SERVICE_EXAMPLE,
     errors=SERVICE_WRITE_ERRORS,
-    permission="service.create",
+    permission="services.create",
 )
 async def create_service(request: Request) -> Response:
     claims = await authenticated(request)
@@ -116,7 +116,7 @@ async def create_service(request: Request) -> Response:
     body=ServiceIn,
     body_example=SERVICE_EXAMPLE,
     errors=(ServiceNotFound, *SERVICE_WRITE_ERRORS),
-    permission="service.update",
+    permission="services.update",
 )
 async def replace_service(request: Request) -> Response:
     claims = await authenticated(request)
@@ -132,14 +132,14 @@ async def replace_service(request: Request) -> Response:
         "Each row names a service and what to change: `suspended_at` and `deleted_at` (a date "
         "suspends or deletes at the server's time, null reactivates or restores). Each row "
         "succeeds or fails on its own (`eValidationError`, `eServiceNotFound`, "
-        "`ePermissionDenied` when deleting or restoring without `service.delete`)."
+        "`ePermissionDenied` when deleting or restoring without `services.delete`)."
     ),
     answers=api.batch(ServiceView),
     body=BatchBody(ServicePatch, MAX_BATCH),
     body_example={
         "data": [{"id": "6fd5b5c4-0978-49f6-b301-85f60434c1b9", "suspended_at": "2023-01-01T12:35:00.000Z"}]
     },
-    permission="service.update",
+    permission="services.update",
     operation_id="patch_services",
 )
 async def patch_many(request: Request) -> Response:
@@ -157,7 +157,7 @@ async def patch_many(request: Request) -> Response:
     ),
     answers=api.empty(),
     errors=(ServiceNotFound,),
-    permission="service.delete",
+    permission="services.delete",
 )
 async def delete_service(request: Request) -> Response:
     claims = await authenticated(request)

@@ -10,11 +10,11 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from contracts.domain.object_permissions import object_permissions
 from contracts.repositories.contract_links import ContractLinks, links
 from contracts.repositories.contract_records import Contract
 from contracts.schemas.view_fields import sometimes_absent
 from proximity.auth.claims import Claims
+from proximity.auth.permissions import object_permissions
 
 # How many ids one list of a contract may hold (as assets' MAX_LINKED): a contract's event
 # carries all its links and must fit the broker's max_payload (docs/events.md).
@@ -179,7 +179,7 @@ def contract_view(
     }
     if counts:
         view["stats"] = [{"assets": found.total_assets, "entities": found.total_entities}]
-    granted = object_permissions(claims, "contract")
+    granted = object_permissions(claims, "contracts")
     if granted is not None:
         view["__permissions__"] = granted
     return view

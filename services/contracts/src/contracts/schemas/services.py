@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from contracts.domain.object_permissions import object_permissions
 from contracts.repositories.service_catalogues import ServiceCategory, ServiceType
 from contracts.repositories.services import Service
 from proximity.auth.claims import Claims
+from proximity.auth.permissions import object_permissions
 from proximity.batch_patch import BatchRow
 
 E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
@@ -99,7 +99,7 @@ def service_view(found: Service, claims: Claims) -> dict[str, Any]:
         "updated_at": found.updated_at,
         "deleted_at": found.deleted_at,
     }
-    granted = object_permissions(claims, "service")
+    granted = object_permissions(claims, "services")
     if granted is not None:
         view["__permissions__"] = granted
     return view

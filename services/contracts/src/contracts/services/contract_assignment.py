@@ -19,7 +19,7 @@ async def assign_contract(ctx: Collaborators, claims: Claims, assignment: Contra
     (``eEntitiesNotFound``, naming the others); one only pulled may have been deleted since.
     The contract must be a live contract of the tenant (``eAttemptSaveWithMissingContracts``);
     a suspended one can be linked. An entity in both lists ends without the contract."""
-    require(claims, "contract.update")
+    require(claims, "contracts.update")
     async with ctx.unit_of_work() as uow:
         found = await contract_queries.contract(
             uow.session, claims.tenant_id, assignment.contract_id, for_update=True

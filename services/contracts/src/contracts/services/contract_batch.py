@@ -75,7 +75,7 @@ async def _apply_row(session: AsyncSession, found: Contract, patch: ContractPatc
 
 
 async def patch_contracts(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Contract]:
-    require(claims, "contract.update")
+    require(claims, "contracts.update")
 
     async def lock(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contract]:
         return await contract_queries.contracts_for_update(session, claims.tenant_id, ids)
@@ -83,5 +83,5 @@ async def patch_contracts(ctx: Collaborators, claims: Claims, rows: Sequence[Any
     async def apply(session: AsyncSession, found: Contract, patch: ContractPatch) -> Event | None:
         return await _apply_row(session, found, patch)
 
-    plan = BatchPlan(ContractPatch, "contract.delete", ContractNotFound, lock, apply)
+    plan = BatchPlan(ContractPatch, "contracts.delete", ContractNotFound, lock, apply)
     return await patch_rows(ctx.unit_of_work, claims, rows, plan)

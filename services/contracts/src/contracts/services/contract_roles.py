@@ -11,6 +11,6 @@ from proximity.auth.permissions import require
 
 
 async def list_contract_roles(ctx: Collaborators, claims: Claims) -> Sequence[ContractRole]:
-    require(claims, "contract.view")
+    require(claims, "contracts.view")
     async with ctx.reading() as session:
         return await contract_roles_of(session, claims.tenant_id)

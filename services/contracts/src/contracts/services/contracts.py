@@ -29,13 +29,13 @@ class FullContract:
 async def list_contracts(
     ctx: Collaborators, claims: Claims, filters: ContractFilter, query: ListQuery
 ) -> tuple[list[Contract], KeysetPage]:
-    require(claims, "contract.view")
+    require(claims, "contracts.view")
     async with ctx.snapshot() as session:
         return await contract_queries.list_page(session, claims.tenant_id, filters, query)
 
 
 async def get_contract(ctx: Collaborators, claims: Claims, contract_id: uuid.UUID) -> FullContract:
-    require(claims, "contract.view")
+    require(claims, "contracts.view")
     async with ctx.snapshot() as session:
         found = await contract_queries.contract(session, claims.tenant_id, contract_id)
         if found is None:
@@ -74,7 +74,7 @@ def _state(found: Contract) -> tuple[object, ...]:
 
 
 async def create_contract(ctx: Collaborators, claims: Claims, fields: ContractIn) -> FullContract:
-    require(claims, "contract.create")
+    require(claims, "contracts.create")
     wanted = fields.links()
     async with ctx.unit_of_work() as uow:
         await check_associations(uow.session, claims.tenant_id, fields.owner_rows(), fields.contact_rows())
@@ -95,7 +95,7 @@ async def replace_contract(
     ctx: Collaborators, claims: Claims, contract_id: uuid.UUID, fields: ContractIn
 ) -> FullContract:
     """A PUT that changes nothing is not a new version and publishes nothing."""
-    require(claims, "contract.update")
+    require(claims, "contracts.update")
     async with ctx.unit_of_work() as uow:
         found = await contract_queries.contract(uow.session, claims.tenant_id, contract_id, for_update=True)
         if found is None or found.deleted_at is not None:
@@ -128,7 +128,7 @@ async def delete_contract(ctx: Collaborators, claims: Claims, contract_id: uuid.
     """Soft: ``GET /contracts/{id}`` still answers, with ``deleted_at``; its links stay stored
     (a restore brings them back) but a deleted contract links nothing for anyone else: its
     ``contracts.contract.deleted`` tells assets so. Deleting again changes nothing."""
-    require(claims, "contract.delete")
+    require(claims, "contracts.delete")
     async with ctx.unit_of_work() as uow:
         found = await contract_queries.contract(uow.session, claims.tenant_id, contract_id, for_update=True)
         if found is None:

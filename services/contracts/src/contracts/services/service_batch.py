@@ -50,7 +50,7 @@ async def _apply_row(session: AsyncSession, found: Service, patch: ServicePatch)
 
 
 async def patch_services(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Service]:
-    require(claims, "service.update")
+    require(claims, "services.update")
 
     async def lock(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Service]:
         return await services.services_for_update(session, claims.tenant_id, ids)
@@ -58,5 +58,5 @@ async def patch_services(ctx: Collaborators, claims: Claims, rows: Sequence[Any]
     async def apply(session: AsyncSession, found: Service, patch: ServicePatch) -> Event | None:
         return await _apply_row(session, found, patch)
 
-    plan = BatchPlan(ServicePatch, "service.delete", ServiceNotFound, lock, apply)
+    plan = BatchPlan(ServicePatch, "services.delete", ServiceNotFound, lock, apply)
     return await patch_rows(ctx.unit_of_work, claims, rows, plan)

@@ -25,14 +25,14 @@ from proximity.http.list_query import KeysetPage, ListQuery
 async def list_services(
     ctx: Collaborators, claims: Claims, filters: ServiceFilter, query: ListQuery
 ) -> tuple[list[Service], KeysetPage]:
-    require(claims, "service.view")
+    require(claims, "services.view")
     async with ctx.snapshot() as session:  # the page and its total agree
         return await services.list_page(session, claims.tenant_id, filters, query)
 
 
 async def get_service(ctx: Collaborators, claims: Claims, service_id: uuid.UUID) -> Service:
     """A deleted service too, with its ``deleted_at``: links made before the delete still name it."""
-    require(claims, "service.view")
+    require(claims, "services.view")
     async with ctx.reading() as session:
         found = await services.service(session, claims.tenant_id, service_id)
     if found is None:
@@ -41,13 +41,13 @@ async def get_service(ctx: Collaborators, claims: Claims, service_id: uuid.UUID)
 
 
 async def list_service_types(ctx: Collaborators, claims: Claims) -> Sequence[ServiceType]:
-    require(claims, "service.view")
+    require(claims, "services.view")
     async with ctx.reading() as session:
         return await service_catalogues.service_types_of(session, claims.tenant_id)
 
 
 async def list_service_categories(ctx: Collaborators, claims: Claims) -> Sequence[ServiceCategory]:
-    require(claims, "service.view")
+    require(claims, "services.view")
     async with ctx.reading() as session:
         return await service_catalogues.service_categories_of(session, claims.tenant_id)
 
@@ -95,7 +95,7 @@ def _state(found: Service) -> tuple[Any, ...]:
 
 
 async def create_service(ctx: Collaborators, claims: Claims, fields: ServiceIn) -> Service:
-    require(claims, "service.create")
+    require(claims, "services.create")
     async with ctx.unit_of_work() as uow:
         type_key = await _type_key(uow.session, claims.tenant_id, fields)
         found = Service(tenant_id=claims.tenant_id, name=fields.name, description=fields.description)
@@ -111,7 +111,7 @@ async def replace_service(
     ctx: Collaborators, claims: Claims, service_id: uuid.UUID, fields: ServiceIn
 ) -> Service:
     """A PUT that changes nothing is not a new version and publishes nothing."""
-    require(claims, "service.update")
+    require(claims, "services.update")
     async with ctx.unit_of_work() as uow:
         found = await services.service(uow.session, claims.tenant_id, service_id, for_update=True)
         if found is None or found.deleted_at is not None:
@@ -131,7 +131,7 @@ async def delete_service(ctx: Collaborators, claims: Claims, service_id: uuid.UU
     """Soft: contracts, assets and entities that name the service keep the reference (``GET
     /services/{id}`` still answers, with ``deleted_at``), but it can no longer be linked.
     Deleting again changes nothing."""
-    require(claims, "service.delete")
+    require(claims, "services.delete")
     async with ctx.unit_of_work() as uow:
         found = await services.service(uow.session, claims.tenant_id, service_id, for_update=True)
         if found is None:

@@ -115,7 +115,7 @@ def _party_id(request: Request) -> uuid.UUID:
         query("type_id", OPTIONAL_UUID, description="Only parties of this party type."),
         query("skillset_id", OPTIONAL_UUID, description="Only parties holding this skillset."),
     ),
-    permission="party.view",
+    permission="parties.view",
 )
 async def list_parties(request: Request) -> Response:
     claims = await authenticated(request)
@@ -147,7 +147,7 @@ async def list_parties(request: Request) -> Response:
         ),
     ),
     errors=(PartyNotFound,),
-    permission="party.view",
+    permission="parties.view",
 )
 async def get_party(request: Request) -> Response:
     claims = await authenticated(request)
@@ -164,7 +164,7 @@ async def get_party(request: Request) -> Response:
     body=PartyIn,
     body_example=PARTY_EXAMPLE,
     errors=_FIELD_ERRORS,
-    permission="party.create",
+    permission="parties.create",
 )
 async def create_party(request: Request) -> Response:
     claims = await authenticated(request)
@@ -181,7 +181,7 @@ async def create_party(request: Request) -> Response:
     body=PartyIn,
     body_example=PARTY_EXAMPLE,
     errors=(PartyNotFound, *_FIELD_ERRORS),
-    permission="party.update",
+    permission="parties.update",
 )
 async def replace_party(request: Request) -> Response:
     claims = await authenticated(request)
@@ -197,7 +197,7 @@ async def replace_party(request: Request) -> Response:
         "Each row names a party and the flags to change: a date suspends or deletes (the "
         "server's clock sets the time), null reactivates or restores. Each row succeeds or fails "
         "on its own: a failing row is an item of `errors` (`eValidationError`, `ePartyNotFound`, "
-        "`ePermissionDenied` when deleting without `party.delete`) and the others still apply."
+        "`ePermissionDenied` when deleting without `parties.delete`) and the others still apply."
     ),
     answers=api.batch(PartyView),
     body=BatchBody(PartyPatch, MAX_BATCH),
@@ -207,7 +207,7 @@ async def replace_party(request: Request) -> Response:
             {"id": "48dd8d74-0aee-4fae-8417-d0466c74fbaa", "suspended_at": None},
         ]
     },
-    permission="party.update",
+    permission="parties.update",
     operation_id="patch_parties",
 )
 async def patch_many(request: Request) -> Response:
@@ -224,7 +224,7 @@ async def patch_many(request: Request) -> Response:
     ),
     answers=api.empty(),
     errors=(PartyNotFound,),
-    permission="party.delete",
+    permission="parties.delete",
 )
 async def delete_party(request: Request) -> Response:
     claims = await authenticated(request)

@@ -42,7 +42,7 @@ def _one_id(request: Request, name: str) -> uuid.UUID | None:
         query("party_id", OPTIONAL_UUID, description="The pairs of this party."),
         query("skillset_id", OPTIONAL_UUID, description="The pairs of this skillset."),
     ),
-    permission="party.view",
+    permission="parties.view",
     operation_id="list_party_skillsets",
 )
 async def list_held(request: Request) -> Response:
@@ -80,7 +80,7 @@ async def list_held(request: Request) -> Response:
         ]
     },
     errors=(PartiesNotFound, AttemptSaveWithMissingSkillSets),
-    permission="party.update",
+    permission="parties.update",
     operation_id="save_party_skillsets",
 )
 async def save_held(request: Request) -> Response:

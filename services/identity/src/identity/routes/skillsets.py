@@ -43,7 +43,7 @@ _REFERENCES = (SkillSetTypeNotFound, SkillSetCategoryNotFound)
     ),
     answers=api.many(SkillSetView),
     params=list_parameters(sortable=SORTABLE),
-    permission="skillset.view",
+    permission="skillsets.view",
 )
 async def list_skillsets(request: Request) -> Response:
     claims = await authenticated(request)
@@ -57,7 +57,7 @@ async def list_skillsets(request: Request) -> Response:
     description="A deleted skillset is `eSkillSetNotFound`.",
     answers=api.one(SkillSetView),
     errors=(SkillSetNotFound,),
-    permission="skillset.view",
+    permission="skillsets.view",
 )
 async def get_skillset(request: Request) -> Response:
     claims = await authenticated(request)
@@ -72,7 +72,7 @@ async def get_skillset(request: Request) -> Response:
     body=SkillSetWrite,
     body_example=_EXAMPLE,
     errors=_REFERENCES,
-    permission="skillset.create",
+    permission="skillsets.create",
 )
 async def create_skillset(request: Request) -> Response:
     claims = await authenticated(request)
@@ -87,7 +87,7 @@ async def create_skillset(request: Request) -> Response:
     body=SkillSetWrite,
     body_example=_EXAMPLE,
     errors=(SkillSetNotFound, *_REFERENCES),
-    permission="skillset.update",
+    permission="skillsets.update",
 )
 async def replace_skillset(request: Request) -> Response:
     claims = await authenticated(request)
@@ -101,7 +101,7 @@ async def replace_skillset(request: Request) -> Response:
     description="A soft delete; a skillset already deleted is `eSkillSetNotFound`.",
     answers=api.empty(),
     errors=(SkillSetNotFound,),
-    permission="skillset.delete",
+    permission="skillsets.delete",
 )
 async def delete_skillset(request: Request) -> Response:
     claims = await authenticated(request)

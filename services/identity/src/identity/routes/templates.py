@@ -53,7 +53,7 @@ def _kind(params: QueryParams) -> uuid.UUID | str | None:
         api.query("type", {"type": "string"}, description=TYPE),
         api.query("type_id", {"type": "string"}, description=TYPE + " `type` wins over it."),
     ],
-    permission="template.view",
+    permission="templates.view",
 )
 async def list_templates(request: Request) -> Response:
     claims = await authenticated(request)
@@ -74,7 +74,7 @@ async def list_templates(request: Request) -> Response:
         "status": "active",
     },
     errors=[TemplateTypeNotFound],
-    permission="template.create",
+    permission="templates.create",
 )
 async def create_template(request: Request) -> Response:
     claims = await authenticated(request)

@@ -11,7 +11,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic.json_schema import SkipJsonSchema
 
 from identity.domain.address import latitude, longitude, missing_parts
-from identity.domain.object_permissions import object_permissions
 from identity.domain.party_fields import (
     E164_PATTERN,
     NAME_MAX,
@@ -24,6 +23,7 @@ from identity.domain.party_fields import (
 from identity.repositories.parties import LIST_FIELDS, ListedParty, PartyCounts, list_fields
 from identity.schemas.view_fields import listed_in_document, sometimes_absent
 from proximity.auth.claims import Claims
+from proximity.auth.permissions import object_permissions
 
 MAX_ADDRESSES = 50
 MAX_PROFILE_ENTRIES = 50
@@ -229,7 +229,7 @@ def party_view(
         view["counts"] = _counts(listed.counts)
     for name in LIST_FIELDS[10:]:
         view[name] = fields[name]
-    granted = object_permissions(claims, "party")
+    granted = object_permissions(claims, "parties")
     if granted is not None:  # seed 004: omitted for a system admin, whose checks are bypassed
         view["__permissions__"] = granted
     return view

@@ -24,7 +24,7 @@ async def list_parties(
     ctx: Collaborators, claims: Claims, filters: PartyFilter, query: ListQuery
 ) -> tuple[list[ListedParty], KeysetPage]:
     """A page and its total, read in one snapshot so the two agree."""
-    require(claims, "party.view")
+    require(claims, "parties.view")
     async with ctx.snapshot() as session:
         return await parties.list_page(session, claims.tenant_id, filters, query)
 
@@ -32,7 +32,7 @@ async def list_parties(
 async def get_party(
     ctx: Collaborators, claims: Claims, party_id: uuid.UUID, *, with_counts: bool
 ) -> ListedParty:
-    require(claims, "party.view")
+    require(claims, "parties.view")
     async with ctx.reading() as session:
         found = await parties.party_with_counts(session, claims.tenant_id, party_id, with_counts=with_counts)
     if found is None:
@@ -74,7 +74,7 @@ def _apply(party: Party, fields: PartyIn, base_type: str) -> None:
 
 
 async def create_party(ctx: Collaborators, claims: Claims, fields: PartyIn) -> ListedParty:
-    require(claims, "party.create")
+    require(claims, "parties.create")
     check_profile_keys(entry.key for entry in fields.profile)
     async with ctx.unit_of_work() as uow:
         base_type = await _base_type(uow.session, claims.tenant_id, fields, None)
@@ -92,7 +92,7 @@ async def replace_party(
 ) -> ListedParty:
     """PUT: the whole object replaces the party's fields. A PUT that changes nothing is not a
     new version and publishes nothing."""
-    require(claims, "party.update")
+    require(claims, "parties.update")
     check_profile_keys(entry.key for entry in fields.profile)
     async with ctx.unit_of_work() as uow:
         party = await parties.party_for_update(uow.session, claims.tenant_id, party_id)
@@ -112,7 +112,7 @@ async def replace_party(
 
 async def delete_party(ctx: Collaborators, claims: Claims, party_id: uuid.UUID) -> None:
     """Soft delete; deleting a deleted party again changes nothing."""
-    require(claims, "party.delete")
+    require(claims, "parties.delete")
     async with ctx.unit_of_work() as uow:
         party = await parties.party_for_update(uow.session, claims.tenant_id, party_id)
         if party is None:

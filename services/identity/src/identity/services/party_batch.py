@@ -89,16 +89,16 @@ def _change(party: Party, patch: PartyPatch) -> list[Event]:
 
 
 async def patch_parties(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome:
-    require(claims, "party.update")
+    require(claims, "parties.update")
     failures: dict[int, dict[str, Any]] = {}  # by row position, so errors follow the request's order
     patches: dict[int, PartyPatch] = {}
     for position, row in enumerate(rows):
         parsed = _parse(row)
         if isinstance(parsed, dict):
             failures[position] = parsed
-        elif "deleted_at" in parsed.model_fields_set and not can(claims, "party.delete"):
+        elif "deleted_at" in parsed.model_fields_set and not can(claims, "parties.delete"):
             failures[position] = _failure(
-                str(parsed.id), PermissionDenied("Missing permission 'party.delete'.")
+                str(parsed.id), PermissionDenied("Missing permission 'parties.delete'.")
             )
         else:
             patches[position] = parsed

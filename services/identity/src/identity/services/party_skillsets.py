@@ -18,7 +18,7 @@ from identity.schemas.party_skillsets import PartySkillSetWrite
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 
-VIEW, UPDATE = "party.view", "party.update"
+VIEW, UPDATE = "parties.view", "parties.update"
 
 
 def render(pair: PartySkillSet) -> dict[str, Any]:

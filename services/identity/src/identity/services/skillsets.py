@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.bootstrap import Collaborators
-from identity.domain.object_permissions import with_permissions
 from identity.domain.stamps import stamp
 from identity.errors import SkillSetCategoryNotFound, SkillSetNotFound, SkillSetTypeNotFound
 from identity.events import published
@@ -17,10 +16,10 @@ from identity.repositories.catalogue_tables import SkillSet
 from identity.repositories.tables import now
 from identity.schemas.skillsets import SkillSetWrite
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
+from proximity.auth.permissions import require, with_permissions
 from proximity.http.list_query import ListQuery
 
-RESOURCE = "skillset"
+RESOURCE = "skillsets"
 
 
 def render(skillset: SkillSet, claims: Claims) -> dict[str, Any]:

@@ -6,17 +6,16 @@ import uuid
 from typing import Any
 
 from identity.bootstrap import Collaborators
-from identity.domain.object_permissions import with_permissions
 from identity.errors import TemplateTypeNotFound
 from identity.events import published
 from identity.repositories import templates as queries
 from identity.repositories.catalogue_tables import Template
 from identity.schemas.templates import TemplateWrite
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
+from proximity.auth.permissions import require, with_permissions
 from proximity.http.list_query import ListQuery
 
-RESOURCE = "template"
+RESOURCE = "templates"
 
 
 def render(template: Template, claims: Claims) -> dict[str, Any]:
