@@ -23,7 +23,7 @@ from sqlmodel import col
 
 from assets.repositories.asset_records import Asset, AssetParty, AssetService
 from assets.repositories.contract_replica import ContractAsset
-from assets.repositories.keywords import matches_keywords
+from proximity.db.keywords import matches_keywords
 from proximity.db.listing import (
     FEW_ROWS,
     Ordering,

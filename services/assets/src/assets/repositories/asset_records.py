@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, Column, Computed, Float, Index, Integer, Text, t
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
-from assets.repositories.columns import stamp
+from proximity.db.columns import stamp
 
 ASSET_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "id": (),

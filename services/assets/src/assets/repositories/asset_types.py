@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
 from assets.domain.asset_types import STANDARD_TYPES, TypeRules, provisioned
-from assets.repositories.columns import now, stamp
+from proximity.db.columns import now, stamp
 
 
 class AssetType(SQLModel, table=True):

@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, Column, Index, Text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
-from assets.repositories.columns import stamp
+from proximity.db.columns import stamp
 
 # The documentable kinds, as rows name them (seed 003's URL says ``assets`` / ``entities``).
 DOCUMENTABLE_KINDS = ("asset", "entity")

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from assets.repositories.asset_records import Asset
-from assets.repositories.columns import now, stamp
 from assets.repositories.layouts import Layout
+from proximity.db.columns import now, stamp
 from proximity.db.listing import capped_total, keyset_page, ordering, page_of, window
 from proximity.http.list_query import KeysetPage, ListQuery
 

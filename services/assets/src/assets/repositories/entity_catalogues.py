@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel, col, select
 
 from assets.domain.asset_types import type_id
 from assets.domain.entity_catalogues import STANDARD_ENTITY_ROLES, STANDARD_ENTITY_TYPES
-from assets.repositories.columns import now, stamp
+from proximity.db.columns import now, stamp
 
 
 class EntityType(SQLModel, table=True):

@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from assets.repositories.contract_replica import ContractEntity
 from assets.repositories.entity_records import Entity, EntityParty, EntityService
-from assets.repositories.keywords import matches_keywords
+from proximity.db.keywords import matches_keywords
 from proximity.db.listing import capped_total, keyset_page, nullable_key, ordering, page_of, window
 from proximity.http.list_query import KeysetPage, ListQuery
 

@@ -13,7 +13,7 @@ from sqlalchemy import Column, Computed, Index, Integer, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
-from assets.repositories.columns import stamp
+from proximity.db.columns import stamp
 
 ENTITY_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "id": (),

@@ -11,7 +11,7 @@ from sqlalchemy import Index, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
-from assets.repositories.columns import stamp
+from proximity.db.columns import stamp
 
 
 class Industry(SQLModel, table=True):

@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel, col, select
 
 from assets.domain.asset_types import type_id
 from assets.domain.field_config import OBJECT_TYPES
-from assets.repositories.columns import now, stamp
+from proximity.db.columns import now, stamp
 
 
 class Layout(SQLModel, table=True):

@@ -21,7 +21,6 @@ from assets.events import published
 from assets.repositories import asset_queries
 from assets.repositories.asset_queries import AssetLinks
 from assets.repositories.asset_records import Asset
-from assets.repositories.columns import now
 from assets.schemas.asset_batch import AssetPatch
 from assets.schemas.assets import AssetIn
 from assets.services.asset_rules import check_write
@@ -29,6 +28,7 @@ from assets.services.contract_links import change_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
+from proximity.db.columns import now
 from proximity.events.envelope import Event
 
 _TREE_FIELDS = frozenset({"parent_id", "entity_id", "deleted_at"})

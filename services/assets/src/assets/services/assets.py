@@ -13,13 +13,13 @@ from assets.repositories import asset_queries
 from assets.repositories.asset_list import AssetFilter, list_page
 from assets.repositories.asset_queries import AssetLinks, AssetStats
 from assets.repositories.asset_records import Asset
-from assets.repositories.columns import now
 from assets.schemas.assets import AssetIn
 from assets.services.asset_location import apply_location
 from assets.services.asset_rules import check_write, locked_for_replace
 from assets.services.contract_links import replace_links, wants_new_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 from proximity.http.list_query import KeysetPage, ListQuery
 
 

@@ -32,7 +32,6 @@ from assets.errors import AssetNotFound, DocumentEmpty, DocumentNotFound, Docume
 from assets.events import published
 from assets.repositories import asset_queries, entity_queries
 from assets.repositories import documents as records
-from assets.repositories.columns import now
 from assets.repositories.document_store import (
     FINAL,
     PENDING,
@@ -45,6 +44,7 @@ from assets.repositories.documents import Document
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.background import stop_requested
+from proximity.db.columns import now
 from proximity.errors import ValidationFailed
 from proximity.http.multipart_form import Event, PartStart, file_chunks, safe_filename, text_field
 

@@ -10,11 +10,11 @@ from assets.bootstrap import Collaborators
 from assets.errors import FieldNotFound
 from assets.events import field_events
 from assets.repositories import dynamic_fields
-from assets.repositories.columns import now
 from assets.repositories.dynamic_fields import DynamicField, FieldCounts
 from assets.schemas.dynamic_fields import FieldIn
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 from proximity.http.list_query import KeysetPage, ListQuery
 
 

@@ -19,7 +19,6 @@ from assets.errors import (
 )
 from assets.events import entity_events
 from assets.repositories import entity_catalogues, entity_queries, industries
-from assets.repositories.columns import now
 from assets.repositories.contract_replica import missing_services
 from assets.repositories.entity_queries import EntityFilter, EntityLinks
 from assets.repositories.entity_records import Entity
@@ -28,6 +27,7 @@ from assets.schemas.entities import EntityIn
 from assets.services.contract_links import replace_links, wants_new_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 from proximity.http.list_query import KeysetPage, ListQuery
 
 

@@ -16,7 +16,6 @@ from assets.bootstrap import Collaborators
 from assets.errors import EntityNotFound, MissingServices
 from assets.events import entity_events
 from assets.repositories import entity_queries
-from assets.repositories.columns import now
 from assets.repositories.contract_replica import missing_services
 from assets.repositories.entity_records import Entity
 from assets.schemas.entity_batch import EntityPatch
@@ -24,6 +23,7 @@ from assets.services.contract_links import change_links
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
+from proximity.db.columns import now
 from proximity.events.envelope import Event
 
 

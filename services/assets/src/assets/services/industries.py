@@ -9,11 +9,11 @@ from assets.bootstrap import Collaborators
 from assets.errors import IndustryNotFound
 from assets.events import published
 from assets.repositories import industries
-from assets.repositories.columns import now
 from assets.repositories.industries import Industry
 from assets.schemas.industries import IndustryIn
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 
 
 async def list_industries(ctx: Collaborators, claims: Claims) -> Sequence[Industry]:

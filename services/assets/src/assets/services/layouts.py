@@ -23,12 +23,12 @@ from assets.errors import (
 )
 from assets.events import layout_events
 from assets.repositories import asset_queries, dynamic_fields, entity_queries, industries, layouts
-from assets.repositories.columns import now
 from assets.repositories.dynamic_fields import DynamicField
 from assets.repositories.layouts import Layout
 from assets.schemas.layouts import LayoutIn
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 from proximity.errors import ValidationFailed
 
 

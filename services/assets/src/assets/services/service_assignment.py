@@ -8,11 +8,11 @@ from assets.bootstrap import Collaborators
 from assets.errors import EntitiesNotFound, MissingServices
 from assets.events import entity_events
 from assets.repositories import entity_queries
-from assets.repositories.columns import now
 from assets.repositories.contract_replica import missing_services
 from assets.schemas.service_assignment import ServiceAssignment
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 
 
 async def assign_service(ctx: Collaborators, claims: Claims, assignment: ServiceAssignment) -> None:

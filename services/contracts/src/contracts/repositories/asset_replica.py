@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
-from contracts.repositories.columns import stamp
+from proximity.db.columns import stamp
 from proximity.events.replica import apply_if_newer
 
 

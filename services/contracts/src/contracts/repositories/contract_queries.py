@@ -20,7 +20,7 @@ from contracts.repositories.contract_records import (
     ContractParty,
     ContractService,
 )
-from contracts.repositories.keywords import matches_keywords
+from proximity.db.keywords import matches_keywords
 from proximity.db.listing import (
     TOTAL_CAP,
     Ordering,

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.types import Uuid
 from sqlmodel import Field, SQLModel
 
-from contracts.repositories.columns import stamp
+from proximity.db.columns import stamp
 
 CONTRACT_SORT_INDEXES: dict[str, tuple[str, ...]] = {
     "id": (),

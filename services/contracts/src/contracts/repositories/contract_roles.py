@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
 from contracts.domain.contract_roles import STANDARD_CONTRACT_ROLES, role_id
-from contracts.repositories.columns import now, stamp
+from proximity.db.columns import now, stamp
 
 
 class ContractRole(SQLModel, table=True):

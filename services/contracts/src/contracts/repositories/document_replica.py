@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
-from contracts.repositories.columns import stamp
+from proximity.db.columns import stamp
 from proximity.events.replica import apply_if_newer
 
 

@@ -21,7 +21,7 @@ from contracts.domain.service_catalogues import (
     CatalogueTemplate,
     catalogue_id,
 )
-from contracts.repositories.columns import now, stamp
+from proximity.db.columns import now, stamp
 
 
 class ServiceType(SQLModel, table=True):

@@ -32,8 +32,8 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
-from contracts.repositories.columns import stamp
-from contracts.repositories.keywords import matches_keywords
+from proximity.db.columns import stamp
+from proximity.db.keywords import matches_keywords
 from proximity.db.listing import capped_total, keyset_page, nullable_key, ordering, page_of, window
 from proximity.http.list_query import KeysetPage, ListQuery
 

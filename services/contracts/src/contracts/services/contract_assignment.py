@@ -8,10 +8,10 @@ from contracts.errors import EntitiesNotFound, MissingContracts
 from contracts.events import contract_events
 from contracts.repositories import contract_links, contract_queries
 from contracts.repositories.asset_replica import missing_entities
-from contracts.repositories.columns import now
 from contracts.schemas.contract_assignment import ContractAssignment
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 
 
 async def assign_contract(ctx: Collaborators, claims: Claims, assignment: ContractAssignment) -> None:

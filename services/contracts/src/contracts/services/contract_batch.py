@@ -16,7 +16,6 @@ from contracts.bootstrap import Collaborators
 from contracts.errors import ContractNotFound
 from contracts.events import contract_events
 from contracts.repositories import contract_links, contract_queries
-from contracts.repositories.columns import now
 from contracts.repositories.contract_links import LinkKind
 from contracts.repositories.contract_records import Contract
 from contracts.schemas.contract_batch import ContractPatch
@@ -24,6 +23,7 @@ from contracts.services.link_checks import missing_of_kind
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
+from proximity.db.columns import now
 from proximity.events.envelope import Event
 
 # The row's fields for each kind of link: (assign, unassign).

@@ -9,7 +9,6 @@ from contracts.bootstrap import Collaborators
 from contracts.errors import ContractNotFound
 from contracts.events import contract_events
 from contracts.repositories import contract_links, contract_queries
-from contracts.repositories.columns import now
 from contracts.repositories.contract_links import ContractLinks
 from contracts.repositories.contract_queries import ContractFilter
 from contracts.repositories.contract_records import Contract
@@ -17,6 +16,7 @@ from contracts.schemas.contracts import ContractIn
 from contracts.services.link_checks import check_associations, check_links, check_media
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 from proximity.http.list_query import KeysetPage, ListQuery
 
 

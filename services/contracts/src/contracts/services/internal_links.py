@@ -17,10 +17,10 @@ from contracts.bootstrap import Collaborators
 from contracts.errors import MissingContracts
 from contracts.events import contract_events
 from contracts.repositories import contract_links, contract_queries
-from contracts.repositories.columns import now
 from contracts.repositories.contract_links import LinkKind
 from contracts.repositories.contract_records import Contract
 from proximity.auth.claims import Claims
+from proximity.db.columns import now
 from proximity.db.unit_of_work import UnitOfWork
 
 

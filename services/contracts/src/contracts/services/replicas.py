@@ -25,11 +25,11 @@ from contracts.events.consumed import (
 )
 from contracts.repositories import contract_links, contract_queries
 from contracts.repositories.asset_replica import apply_asset, apply_entity
-from contracts.repositories.columns import now
 from contracts.repositories.contract_links import LinkKind
 from contracts.repositories.document_replica import apply_document
 from contracts.repositories.party_replica import apply_party
 from contracts.services.tenant_provisioning import provision_tenant
+from proximity.db.columns import now
 from proximity.events.consumer import UnusableEvent
 from proximity.events.envelope import Event
 from proximity.events.tables import OutboxMessage

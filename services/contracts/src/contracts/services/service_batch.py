@@ -15,13 +15,13 @@ from contracts.bootstrap import Collaborators
 from contracts.domain.service_errors import ServiceNotFound
 from contracts.events import service_events
 from contracts.repositories import services
-from contracts.repositories.columns import now
 from contracts.repositories.services import Service
 from contracts.schemas.services import ServicePatch
 from contracts.services.services import type_key_of
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
+from proximity.db.columns import now
 from proximity.events.envelope import Event
 
 

@@ -13,12 +13,12 @@ from contracts.bootstrap import Collaborators
 from contracts.domain.service_errors import ServiceCategoryNotFound, ServiceNotFound, ServiceTypeNotFound
 from contracts.events import service_events
 from contracts.repositories import service_catalogues, services
-from contracts.repositories.columns import now
 from contracts.repositories.service_catalogues import ServiceCategory, ServiceType
 from contracts.repositories.services import Service, ServiceFilter
 from contracts.schemas.services import ServiceIn
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
+from proximity.db.columns import now
 from proximity.http.list_query import KeysetPage, ListQuery
 
 

@@ -1,5 +1,6 @@
 """``keywords`` on lists: every keyword must start a word of what the list searches, matched
-through a GIN-indexed tsvector (as identity's party keywords are)."""
+through a GIN-indexed tsvector (as identity's party keywords are). Shared by the lists of
+assets, entities, contracts and services."""
 
 from __future__ import annotations
 

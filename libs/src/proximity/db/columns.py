@@ -1,4 +1,4 @@
-"""Column shapes the assets tables share."""
+"""Column shapes the services' tables share: timestamps with a time zone, set by the server's clock."""
 
 from __future__ import annotations
 
