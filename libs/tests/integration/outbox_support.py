@@ -14,6 +14,7 @@ from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
+from proximity.background import stop_all
 from proximity.db.unit_of_work import UnitOfWork
 from proximity.events.envelope import Event
 from proximity.events.relay import OutboxRelay
@@ -108,9 +109,14 @@ async def running(*relays: OutboxRelay) -> AsyncIterator[dict[OutboxRelay, async
     try:
         yield tasks
     finally:
-        for task in tasks.values():
-            task.cancel()
-        await asyncio.gather(*tasks.values(), return_exceptions=True)
+        await stopped(*tasks.values())
+
+
+async def stopped(*tasks: asyncio.Task[None]) -> None:
+    """Cancelled until done, as the services stop them (``stop_all``): one ``cancel()`` can land
+    where the relay's loop absorbs it, and a bare ``gather`` would then wait for ever."""
+    await stop_all(tasks, grace=30.0)
+    assert all(task.done() for task in tasks), "a relay did not stop within 30 s"
 
 
 class CuttableLink:

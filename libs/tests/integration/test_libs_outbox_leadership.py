@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
-from outbox_support import running, stream_count, stream_events, wait_until
+from outbox_support import running, stopped, stream_count, stream_events, wait_until
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from proximity.db.engine import build_engine, build_sessionmaker
@@ -179,8 +179,7 @@ async def test_a_stopped_leader_hands_over_to_the_standby(
         async with running(second.relay):
             for _ in range(5):
                 await change(first, context, "thing-1")
-            tasks[first.relay].cancel()
-            await asyncio.gather(tasks[first.relay], return_exceptions=True)
+            await stopped(tasks[first.relay])
             for _ in range(5):
                 await change(first, context, "thing-1")  # a replica still serving, its relay gone
 
