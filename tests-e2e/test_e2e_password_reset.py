@@ -3,22 +3,18 @@ password, and sign in as a guest."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
-import time
 import uuid
-from email.message import EmailMessage
 
 import httpx
 from sqlalchemy import create_engine, text
 
 from e2e_stack import DEMO_KEY, Stack, log_in
 from proximity.db.engine import with_database
-from proximity.devstack.smtp_sink import messages_to, text_of
+from sent_mail import mail_to, token_in
 
 KEY = {"X-Client-Key": DEMO_KEY}
-TOKEN = re.compile(r"(https?://\S+[?&]token=([A-Za-z0-9_-]+))")
 
 
 def identity_database(stack: Stack) -> str:
@@ -38,20 +34,6 @@ def new_demo_user(stack: Stack) -> tuple[str, str]:
     }
     subprocess.run([sys.executable, "-m", "identity.seed"], env=env, check=True, capture_output=True)
     return email, password
-
-
-def mail_to(stack: Stack, address: str, within: float = 15) -> EmailMessage:
-    deadline = time.monotonic() + within
-    while not (found := messages_to(stack.mail, address)):
-        assert time.monotonic() < deadline, f"no mail to {address} in {stack.mail}"
-        time.sleep(0.1)
-    return found[0]
-
-
-def token_in(message: EmailMessage) -> tuple[str, str]:
-    found = TOKEN.search(text_of(message))
-    assert found, "no link in the message"
-    return found.group(1), found.group(2)
 
 
 def test_a_forgotten_password_is_reset_by_mail(gateway: httpx.Client, stack: Stack) -> None:
