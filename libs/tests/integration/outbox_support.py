@@ -24,11 +24,20 @@ from proximity.events.tables import OutboxMessage
 
 class RecordingJetStream:
     """The real JetStream, with a record of every publish; ``lose_ack_after=n`` makes the n-th
-    publish reach the stream but its acknowledgement time out, as when the broker's answer is lost."""
+    publish reach the stream but its acknowledgement time out, as when the broker's answer is lost
+    (``lose_ack_of``: the publish of that event id)."""
 
-    def __init__(self, js: JetStreamContext, *, lose_ack_after: int | None = None, pause: float = 0) -> None:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        *,
+        lose_ack_after: int | None = None,
+        lose_ack_of: str | None = None,
+        pause: float = 0,
+    ) -> None:
         self._js = js
         self._lose_ack_after = lose_ack_after
+        self._lose_ack_of = lose_ack_of
         self._pause = pause
         self.ids: list[str] = []
         self.duplicates = 0
@@ -39,7 +48,7 @@ class RecordingJetStream:
         self.duplicates += bool(ack.duplicate)
         if self._pause:
             await asyncio.sleep(self._pause)
-        if len(self.ids) == self._lose_ack_after:
+        if len(self.ids) == self._lose_ack_after or headers["Nats-Msg-Id"] == self._lose_ack_of:
             raise nats.errors.TimeoutError
         return ack
 

@@ -253,24 +253,48 @@ async def test_a_lost_acknowledgement_still_publishes_each_event_once(
     await record_events(sessionmaker, events)
     losing = RecordingJetStream(js, lose_ack_after=lose_ack_after)
 
-    # The broker did not answer in time: the pass stops there (the broker is not the row's fault).
+    # The broker did not answer in time: the pass fails (the broker is not the row's fault). The
+    # five aggregates went out side by side, so the others were sent and acknowledged meanwhile.
     with pytest.raises(TimeoutError):
         await relay_on(engine, losing, context).publish_pending()
 
-    assert await stream_count(js, context) == lose_ack_after
+    assert await stream_count(js, context) == 5
+    lost = losing.ids[lose_ack_after - 1]
     rows = await outbox_rows(sessionmaker)
     # What was acknowledged is marked; the row whose acknowledgement was lost is not, and is
-    # not charged an attempt; nothing after it was sent.
-    assert [row.published_at is not None for row in rows] == [n < lose_ack_after - 1 for n in range(5)]
+    # not charged an attempt.
+    assert [str(row.id) for row in rows if row.published_at is None] == [lost]
     assert all(row.attempts == 0 and row.parked_at is None for row in rows)
 
     restarted = RecordingJetStream(js)
-    assert await relay_on(engine, restarted, context).publish_pending() == 5 - (lose_ack_after - 1)
+    assert await relay_on(engine, restarted, context).publish_pending() == 1
 
-    assert restarted.ids == [str(e.id) for e in events[lose_ack_after - 1 :]]
-    assert restarted.duplicates == 1  # the one whose acknowledgement was lost; JetStream dropped it
-    assert await stream_ids(js, context) == [str(e.id) for e in events]
+    assert restarted.ids == [lost]
+    assert restarted.duplicates == 1  # JetStream dropped the repeat
+    assert sorted(await stream_ids(js, context)) == sorted(str(e.id) for e in events)
     assert all(row.published_at is not None for row in await outbox_rows(sessionmaker))
+
+
+async def test_an_aggregates_events_wait_for_each_acknowledgement_in_order(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], js: JetStreamContext, context: str
+) -> None:
+    """Aggregates go out side by side, but one aggregate's rows one after the other: a lost
+    acknowledgement holds back the rest of its aggregate only."""
+    mine = [new_event(context, n, aggregate="one", version=n + 1) for n in range(4)]
+    others = [new_event(context, n) for n in range(10, 14)]
+    for event in [mine[0], *others, *mine[1:]]:
+        await record_events(sessionmaker, [event])
+    losing = RecordingJetStream(js, lose_ack_of=str(mine[0].id))
+
+    with pytest.raises(TimeoutError):
+        await relay_on(engine, losing, context).publish_pending()
+
+    assert str(mine[0].id) in losing.ids
+    assert not {str(e.id) for e in mine[1:]} & set(losing.ids)
+    assert await relay_on(engine, js, context).publish_pending() == 4
+    in_stream = await stream_ids(js, context)
+    assert [i for i in in_stream if i in {str(e.id) for e in mine}] == [str(e.id) for e in mine]
+    assert sorted(in_stream) == sorted(str(e.id) for e in [*mine, *others])
 
 
 async def test_republishing_the_same_ids_directly_does_not_duplicate(

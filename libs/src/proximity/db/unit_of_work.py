@@ -14,6 +14,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from proximity.events.envelope import Event
@@ -24,6 +25,7 @@ DEFAULT_MAX_PAYLOAD = 1024 * 1024
 # Room for the message's headers (``Nats-Msg-Id`` ...), which the broker counts in its limit.
 HEADER_HEADROOM = 1024
 _OUTSIDE = "the unit of work is used outside its 'async with' block"
+_outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 class EventRefused(RuntimeError):
@@ -33,6 +35,16 @@ class EventRefused(RuntimeError):
 def event_size_limit(server_max_payload: int | None) -> int:
     """The largest serialised event the broker will take, from its announced ``max_payload``."""
     return (server_max_payload or DEFAULT_MAX_PAYLOAD) - HEADER_HEADROOM
+
+
+def _outbox_values(row: OutboxMessage) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "subject": row.subject,
+        "aggregate_id": row.aggregate_id,
+        "payload": row.payload,
+        "created_at": row.created_at,
+    }
 
 
 class UnitOfWork:
@@ -100,7 +112,9 @@ class UnitOfWork:
             # concurrent change to the same aggregate waits before it draws its outbox ``seq``,
             # and an aggregate's events are numbered in the order they commit (see the relay).
             await session.flush()
-            session.add_all(self._outbox)
+            # One multi-row INSERT (rows in this list's order draw increasing ``seq``), not an
+            # ORM object each: a change that tells 10,000 users costs milliseconds, not seconds.
+            await session.execute(insert(_outbox), [_outbox_values(row) for row in self._outbox])
             self._outbox = []
         await session.commit()
         if published and self._on_commit is not None:

@@ -1,5 +1,5 @@
-"""The outbox relay: publishes unsent outbox rows to JetStream, one row at a time, and marks
-the ones the stream acknowledged.
+"""The outbox relay: publishes unsent outbox rows to JetStream, each aggregate's one at a time
+and different aggregates' side by side, and marks the ones the stream acknowledged.
 
 Exactly once into the stream: each row is published with ``Nats-Msg-Id`` = event id. A relay
 that dies after publishing but before marking publishes the row again later, and JetStream
@@ -13,8 +13,9 @@ Order per aggregate holds because the use case's writes to an aggregate take its
 before its outbox rows are inserted (``UnitOfWork.commit`` flushes the changes first): a
 second transaction on the same aggregate waits for the first to commit before it draws its
 ``seq``. So an aggregate's rows have increasing ``seq`` and are visible in that order; the
-relay publishes them in that order, waiting for each acknowledgement, and never lets a row
-overtake an earlier one of its aggregate that failed or was parked. Order *across*
+relay publishes them in that order, waiting for each acknowledgement before the aggregate's
+next row, and never lets a row overtake an earlier one of its aggregate that failed or was
+parked. Up to ``in_flight`` aggregates are published at once. Order *across*
 aggregates is not kept: transactions on different rows commit in any order, so a lower
 ``seq`` can become visible after a higher one. Rows of older versions have no aggregate
 (``aggregate_id = ''``) and hold nothing back.
@@ -158,6 +159,15 @@ def _due_rows(limit: int) -> Select[Any]:
     )
 
 
+def _chains(rows: list[Row[Any]]) -> list[list[Row[Any]]]:
+    """The rows by aggregate, each aggregate's in ``seq`` order; a row of no aggregate is a
+    chain of its own."""
+    chains: dict[str, list[Row[Any]]] = {}
+    for row in rows:
+        chains.setdefault(row.aggregate_id or f"#{row.id}", []).append(row)
+    return list(chains.values())
+
+
 def describe(exc: BaseException) -> str:
     """A short account of a failed publish for ``last_error``: NATS's own messages name the
     failure, never the payload; anything else is reduced to its type."""
@@ -173,6 +183,7 @@ class OutboxRelay:
         *,
         context: str,
         batch_size: int = 200,
+        in_flight: int = 64,
         poll_interval: float = 1.0,
         retry: RetryPolicy | None = None,
     ) -> None:
@@ -181,6 +192,7 @@ class OutboxRelay:
         self._js = js
         self._context = context
         self._batch_size = batch_size
+        self._in_flight = in_flight
         self._retry = retry or RetryPolicy()
         self._leadership = Leadership(engine, f"outbox-relay:{context}")
         self._loop = DeliveryLoop(self._cycle, name="outbox relay", poll_interval=poll_interval)
@@ -230,29 +242,37 @@ class OutboxRelay:
         async with self._engine.connect() as connection:
             rows = (await connection.execute(_due_rows(self._batch_size))).all()
         acked: list[uuid.UUID] = []
-        stalled: set[str] = set()  # aggregates with a failed row in this batch
-        try:
-            for row in rows:
-                if row.aggregate_id and row.aggregate_id in stalled:
-                    continue
-                try:
-                    await self._js.publish(row.subject, row.payload, headers={"Nats-Msg-Id": str(row.id)})
-                except _BROKER_UNAVAILABLE:
-                    PUBLISH_FAILURES.labels(self._context).inc()
-                    raise
-                except Exception as exc:
-                    if stop_requested():
+        in_flight = asyncio.Semaphore(self._in_flight)
+
+        async def send(chain: list[Row[Any]]) -> None:
+            """One aggregate's rows, each after the previous one's acknowledgement; the rest of
+            the chain waits behind a row that fails."""
+            async with in_flight:
+                for row in chain:
+                    try:
+                        await self._js.publish(row.subject, row.payload, headers={"Nats-Msg-Id": str(row.id)})
+                    except _BROKER_UNAVAILABLE:
+                        PUBLISH_FAILURES.labels(self._context).inc()
                         raise
-                    PUBLISH_FAILURES.labels(self._context).inc()
-                    await self._failed(row, exc)
-                    if row.aggregate_id:
-                        stalled.add(row.aggregate_id)
-                else:
+                    except Exception as exc:
+                        if stop_requested():
+                            raise
+                        PUBLISH_FAILURES.labels(self._context).inc()
+                        await self._failed(row, exc)
+                        return
                     acked.append(row.id)
+
+        try:
+            # Aggregates are independent, so their chains go out side by side: a pass is bound
+            # by the broker's acknowledgements in flight, not by one round trip per row.
+            outcomes = await asyncio.gather(*map(send, _chains(rows)), return_exceptions=True)
         finally:
             # Whatever ends the pass, what the stream acknowledged is marked, so it is not sent again.
             if acked:
                 await self._mark_published(acked)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
         return _Pass(scanned=len(rows), sent=len(acked))
 
     async def _mark_published(self, ids: list[uuid.UUID]) -> None:
