@@ -3,6 +3,7 @@ keeps and its error, the events and permission changes each write records."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from iam_harness import (
@@ -310,3 +311,21 @@ async def test_group_permissions(service: Iam, tenant: Tenant) -> None:
         "ePermissionDenied",
         403,
     )
+
+
+async def test_two_writes_cannot_close_a_cycle_together(service: Iam, tenant: Tenant) -> None:
+    a, b = await create_group(service, tenant, "A"), await create_group(service, tenant, "B")
+    answers = await asyncio.gather(
+        service.http.put(
+            f"/groups/{a['id']}", headers=tenant.admin, json=group_body("A", inherit_ids=[b["id"]])
+        ),
+        service.http.patch(
+            "/groups", headers=tenant.admin, json={"data": [{"id": b["id"], "inherit_id_assign": a["id"]}]}
+        ),
+    )
+    put, patch = answers
+    assert put.status_code in (200, 400), put.text
+    refused = [put.status_code == 400, bool(patch.json()["errors"])]
+    assert refused.count(True) == 1, (put.text, patch.text)
+    codes = [e["code"] for e in put.json().get("errors", [])] + [e["code"] for e in patch.json()["errors"]]
+    assert codes == ["eAttemptInheritanceCycle"]

@@ -113,3 +113,23 @@ async def test_pages_follow_the_sort(service: Iam, tenant: Tenant) -> None:
     assert [g["name"] for g in first.json()["data"]] == ["Paged 0", "Paged 1"]
     assert [g["name"] for g in second.json()["data"]] == ["Paged 2", "Paged 3"]
     assert first.json()["pagination"]["total"] == 5
+
+
+async def test_a_cursor_continues_a_total_sort(service: Iam, tenant: Tenant) -> None:
+    users = [await known_user(service, tenant) for _ in range(3)]
+    for count in range(3):
+        await create_group(service, tenant, f"Sized {count}", items=[str(u) for u in users[:count]])
+    params = {"type": "user", "sort": "-total_user", "per_page": 1}
+    seen = []
+    response = await service.http.get("/groups", headers=tenant.admin, params=params)
+    while True:
+        body = response.json()
+        assert response.status_code == 200, response.text
+        seen.extend(g["name"] for g in body["data"])
+        cursor = body["pagination"]["next_cursor"]
+        if cursor is None:
+            break
+        response = await service.http.get(
+            "/groups", headers=tenant.admin, params={**params, "cursor": cursor}
+        )
+    assert seen == ["Sized 2", "Sized 1", "Sized 0"]
