@@ -43,7 +43,7 @@ async def test_mixed_rows_apply_or_fail_alone(service: Iam, tenant: Tenant) -> N
         (commercial["id"], "eAttemptSaveWithMissingContracts"),
         (commercial["id"], "eAttemptSaveWithMissingIndustries"),
         (theirs["id"], "eDataZoneNotFound"),
-        (None, "eValidationError"),
+        ("not-a-uuid", "eValidationError"),
         (geo["id"], "eValidationError"),
     ]
     shown = (await service.http.get(f"/datazones/{geo['id']}", headers=tenant.admin)).json()["data"]
