@@ -16,6 +16,9 @@ from datazones_harness import (
 )
 from iam_harness import Iam, Tenant, assert_error, known_party, provisioned_tenant, recorded_events
 
+from iam.repositories import datazone_replicas
+from iam.repositories.user_replica import apply_user
+
 ADDRESS = {"name": "Center", "country": "gb", "region": "nottinghamshire", "city": "newark"}
 
 
@@ -152,8 +155,6 @@ async def test_replace_keeps_ids_already_held(service: Iam, tenant: Tenant) -> N
     entity = await known_entity(service, tenant)
     made = await create_datazone(service, tenant, entity_ids=[str(entity)])
     async with service.wired.unit_of_work() as uow:
-        from iam.repositories import datazone_replicas
-
         await datazone_replicas.entities.apply(
             uow.session, tenant_id=tenant.id, object_id=entity, deleted=True, version=2
         )
@@ -284,3 +285,14 @@ async def test_counts_reach_through_territory_groups(service: Iam) -> None:
         ("Lone", [{"operational": 0}]),
     ]
     assert lone["id"] == response.json()["data"][1]["id"]
+
+
+async def test_an_owner_may_be_named_by_a_legacy_user_id(service: Iam, tenant: Tenant) -> None:
+    party, user = await known_party(service, tenant), uuid.uuid4()
+    async with service.wired.unit_of_work() as uow:
+        await apply_user(
+            uow.session, tenant_id=tenant.id, user_id=user, party_id=party, deleted_at=None, version=1
+        )
+        await uow.commit()
+    made = await create_datazone(service, tenant, owner_ids=[str(user), str(party)])
+    assert made["owner_ids"] == [str(party)]

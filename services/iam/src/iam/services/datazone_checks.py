@@ -1,4 +1,4 @@
-"""What a datazone write must check before it saves: the hard rules of its type, and that every
+"""What a datazone write must check in the database before it saves: that every
 id it names is a live object of the tenant as the replicas know it (seed 004's
 ``eAttemptSaveWithMissing…``). An id the zone already holds stays valid, so echoing a zone back
 does not fail because one of its entities was deleted since."""
@@ -14,17 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from iam.domain.datazone_errors import MissingContracts, MissingEntities, MissingIndustries, MissingOwners
+from iam.domain.datazones import unique_ids
 from iam.repositories import datazone_replicas
 from iam.repositories.datazone_records import Datazone
 from iam.repositories.groups import GroupItem, IamGroup
 from iam.repositories.party_replica import parties
 from iam.repositories.permission_changes import record_change
+from iam.repositories.user_replica import parties_of_users
 from proximity.errors import ProximityError
 
-Missing = Callable[[AsyncSession, uuid.UUID, Collection[uuid.UUID]], Awaitable[set[uuid.UUID]]]
+MissingLookup = Callable[[AsyncSession, uuid.UUID, Collection[uuid.UUID]], Awaitable[set[uuid.UUID]]]
 
 # Each list a datazone names: where its ids are looked up, and the error for one not there.
-_LOOKUPS: dict[str, tuple[Missing, type[ProximityError]]] = {
+_LOOKUPS: dict[str, tuple[MissingLookup, type[ProximityError]]] = {
     "entity_ids": (datazone_replicas.entities.missing, MissingEntities),
     "industry_ids": (datazone_replicas.industries.missing, MissingIndustries),
     "contract_ids": (datazone_replicas.contracts.missing, MissingContracts),
@@ -38,8 +40,22 @@ async def missing_error(
     """The error when an id of ``field`` is no live object of the tenant."""
     if not wanted:
         return None
-    missing, error = _LOOKUPS[field]
-    return error() if await missing(session, tenant_id, wanted) else None
+    lookup, error = _LOOKUPS[field]
+    missing = await lookup(session, tenant_id, wanted)
+    if not missing:
+        return None
+    return error(f"{error.message} Missing: {', '.join(sorted(str(i) for i in missing))}.")
+
+
+async def owners_as_parties(
+    session: AsyncSession, tenant_id: uuid.UUID, owner_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Each owner as a party, in the order given and once: a (legacy) user id becomes its
+    user's party (seed 004: owner_ids "Can use legacy user ids"); anything else stays as given
+    for ``check_references`` to judge."""
+    not_parties = await parties.missing(session, tenant_id, owner_ids)
+    users = await parties_of_users(session, tenant_id, not_parties)
+    return unique_ids(users.get(owner, owner) for owner in owner_ids)
 
 
 async def check_references(

@@ -15,7 +15,13 @@ from iam.repositories import datazones
 from iam.repositories.datazone_records import Datazone, Geozone
 from iam.repositories.datazones import DatazoneFilter
 from iam.schemas.datazones import DatazoneIn
-from iam.services.datazone_checks import as_ids, check_references, is_live, note_territory_change
+from iam.services.datazone_checks import (
+    as_ids,
+    check_references,
+    is_live,
+    note_territory_change,
+    owners_as_parties,
+)
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import require
 from proximity.db.columns import now
@@ -108,6 +114,7 @@ async def create_datazone(ctx: Collaborators, claims: Claims, fields: DatazoneIn
     check_contents(fields.type, fields.addresses, fields.industry_ids)
     wanted = fields.ids()
     async with ctx.unit_of_work() as uow:
+        wanted["owner_ids"] = await owners_as_parties(uow.session, claims.tenant_id, wanted["owner_ids"])
         await check_references(uow.session, claims.tenant_id, wanted)
         found = Datazone(tenant_id=claims.tenant_id, name=fields.name, type=fields.type)
         _apply(found, fields)
@@ -137,6 +144,7 @@ async def replace_datazone(
         check_type_kept(found.type, fields.type)
         check_contents(fields.type, fields.addresses, fields.industry_ids)
         held = as_ids(found, await datazones.owners_of(uow.session, found.id))
+        wanted["owner_ids"] = await owners_as_parties(uow.session, claims.tenant_id, wanted["owner_ids"])
         await check_references(uow.session, claims.tenant_id, wanted, held)
         before, was_live = _state(found), is_live(found)
         _apply(found, fields)
