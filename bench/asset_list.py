@@ -315,12 +315,12 @@ async def explain_cases(database_url: str, tenant: uuid.UUID, chosen: list[Case]
     from sqlalchemy import event
     from starlette.datastructures import QueryParams
 
-    from assets.domain.geo import checked_area
     from assets.repositories import location_search
     from assets.repositories.asset_list import SORTS as LIST_SORTS
     from assets.repositories.asset_list import AssetFilter, list_page
     from assets.search.keyword_query import compiled_tsquery
     from proximity.db.listing import MAX_OFFSET
+    from proximity.geo import checked_area
     from proximity.http.list_query import parse_list_query
 
     engine = create_async_engine(database_url)

@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from iam.bootstrap import Collaborators
 from iam.config import IamSettings
 from iam.events.consumers import start_consumers
-from iam.routes import features, groups
+from iam.routes import datazones, features, groups
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
 from proximity.service_app import service_app
@@ -29,7 +29,7 @@ def create_app(settings: IamSettings | None = None) -> Starlette:
     return service_app(
         settings,
         context="iam",
-        routes=[*features.routes, *groups.routes],
+        routes=[*features.routes, *groups.routes, *datazones.routes],
         wire=wire,
         start_consumers=start_consumers,
         document=ApiInfo(title="IAM", version=API_VERSION, description=API_DESCRIPTION),

@@ -6,12 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from assets.domain.geo import InvalidGeo, checked_area
 from assets.routes.caller import authenticated, collaborators
 from assets.schemas.search import SearchResultView, asset_result, entity_result
 from assets.search.keyword_query import InvalidKeywordQuery
 from assets.search.locations import MAX_RESULTS, search_locations
 from proximity.errors import ValidationFailed
+from proximity.geo import InvalidGeo, checked_area
 from proximity.http.list_query import refuse_unstorable
 from proximity.http.responses import catalogue
 from proximity.openapi import operation as api

@@ -10,13 +10,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from assets.domain.geo import Geo, InvalidGeo, checked_geo
 from assets.repositories.asset_queries import AssetLinks, AssetStats
 from assets.repositories.asset_records import Asset
-from assets.schemas.addresses import AddressIn, AddressView, Latitude, Longitude
 from assets.schemas.view_fields import sometimes_absent
+from proximity.address import AddressIn, AddressView, Latitude, Longitude
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import object_permissions
+from proximity.geo import Geo, InvalidGeo, checked_geo
 
 MAX_LINKED = 1000
 MAX_WKT_LENGTH = 500_000

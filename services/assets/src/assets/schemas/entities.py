@@ -12,9 +12,9 @@ from pydantic.json_schema import SkipJsonSchema
 
 from assets.repositories.entity_queries import EntityLinks, PartyAssociation
 from assets.repositories.entity_records import Entity
-from assets.schemas.addresses import AddressIn, AddressView
 from assets.schemas.assets import E164_PATTERN, MAX_LINKED
 from assets.schemas.view_fields import sometimes_absent
+from proximity.address import AddressIn, AddressView
 from proximity.auth.claims import Claims
 from proximity.auth.permissions import object_permissions
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assets.repositories.asset_records import Asset
-from assets.schemas.addresses import AddressIn
 from assets.schemas.assets import GeoIn
+from proximity.address import AddressIn
 
 
 def apply_location(found: Asset, address: AddressIn | None, geo: GeoIn | None) -> None:

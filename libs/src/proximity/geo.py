@@ -1,4 +1,5 @@
-"""Seed 004's GeoZone: a point, a point with a radius, or a WKT area.
+"""Seed 004's GeoZone: a point, a point with a radius, or a WKT area (an asset's geo, a
+datazone's geozones).
 
 A WKT area is parsed with shapely and must be a valid (Multi)Polygon on the globe (longitudes
 -180..180, latitudes -90..90) of bounded size. Every geo keeps a representative point (the

@@ -1,16 +1,37 @@
-"""Seed 004's Address, as assets and entities take and show it."""
+"""Seed 004's Address ("Type: Address"), as assets, entities and iam's datazones take and show
+it: any part may be given, but a finer part needs the coarser parts it sits in (identity's
+parties follow the same rule)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from assets.domain.address import missing_parts
+# Address field → the fields it requires.
+REQUIRES: Mapping[str, tuple[str, ...]] = {
+    "region": ("country",),
+    "city": ("country", "region"),
+    "locale": ("country", "region"),
+    "street": ("country", "region", "city"),
+    "unit": ("country", "region", "city", "street"),
+    "postal": ("country",),
+}
 
 AddressPart = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+def missing_parts(address: Mapping[str, Any]) -> list[str]:
+    """``"city requires region"`` for every given field whose required fields are absent."""
+    problems: list[str] = []
+    for field, needs in REQUIRES.items():
+        if address.get(field) is None:
+            continue
+        problems.extend(f"{field} requires {need}" for need in needs if address.get(need) is None)
+    return problems
 
 
 class AddressIn(BaseModel):

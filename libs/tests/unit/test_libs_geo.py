@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assets.domain.geo import InvalidGeo, checked_geo
+from proximity.geo import InvalidGeo, checked_geo
 
 
 def test_a_point_is_its_own_point_and_box() -> None:
