@@ -28,6 +28,7 @@ from contracts.app import create_app as contracts_app
 from e2e_stack import Stack, admin_token
 from gateway.api_document import merged
 from gateway.app import create_app as gateway_app
+from iam.app import create_app as iam_app
 from identity.app import create_app as identity_app
 
 EXAMPLES_PER_OPERATION = 25
@@ -65,6 +66,7 @@ def public_document() -> dict[str, Any]:
         "identity": identity_app().state.openapi,
         "assets": assets_app().state.openapi,
         "contracts": contracts_app().state.openapi,
+        "iam": iam_app().state.openapi,
         "consents": consents_app().state.openapi,
     }
     return merged(gateway_app().state.gateway_document, services)

@@ -158,6 +158,24 @@ APPS = {
         required_copies=("libs", "services/contracts"),
         package="contracts",
     ),
+    "iam": App(
+        name="iam",
+        dockerfile="services/iam/Dockerfile",
+        source_dir="services/iam",
+        image="proximity/iam:0.1.0",
+        port=8004,
+        factory="iam.app:create_app",
+        # iam/config.py: the shared ServiceSettings; it checks its callers again itself,
+        # tokens with the JWKS and client keys with identity.
+        env=frozenset(
+            {"DATABASE_URL", "NATS_URL", "JWKS_URL", "IDENTITY_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}
+        )
+        | BUS_ENV
+        | STREAM_ENV,
+        database="iam",
+        required_copies=("libs", "services/iam"),
+        package="iam",
+    ),
     "consents": App(
         name="consents",
         dockerfile="services/consents/Dockerfile",
@@ -190,6 +208,7 @@ APPS = {
                 "IDENTITY_URL",
                 "ASSETS_URL",
                 "CONTRACTS_URL",
+                "IAM_URL",
                 "CONSENTS_URL",
                 "PORT",
                 "LOG_LEVEL",
@@ -212,6 +231,7 @@ EXPECTED_VALUES = {
     "IDENTITY_URL": "http://identity:8001",
     "ASSETS_URL": "http://assets:8002",
     "CONTRACTS_URL": "http://contracts:8003",
+    "IAM_URL": "http://iam:8004",
     "CONSENTS_URL": "http://consents:8005",
     "MAX_BODY_BYTES": "10485760",
     "NATS_URL": "nats://nats:4222",

@@ -1,0 +1,1 @@
+"""iam's rules, free of I/O."""

@@ -1,0 +1,1 @@
+"""The events iam publishes and consumes (docs/events.md)."""

@@ -1,0 +1,1 @@
+"""iam's HTTP routes: parse, check the caller, call a use case, answer in the envelope."""

@@ -1,0 +1,1 @@
+"""iam's request and response bodies (pydantic), as seed 004 documents them."""
