@@ -119,9 +119,8 @@ class GroupGraph:
 
 async def outbox_mark(service: Iam) -> int:
     async with service.wired.unit_of_work() as uow:
-        return int(
-            (await uow.session.execute(select(func.coalesce(func.max(OutboxMessage.seq), 0)))).scalar_one()
-        )
+        found = (await uow.session.execute(select(func.max(col(OutboxMessage.seq))))).scalar_one()
+        return int(found or 0)
 
 
 async def settled(service: Iam, tenant: Tenant) -> None:
