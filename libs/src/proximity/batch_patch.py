@@ -58,7 +58,9 @@ class BatchPlan(Generic[Patch, Row]):
     ``lock`` reads the named rows of the caller's tenant ``FOR UPDATE`` (absent: not found);
     ``apply`` changes one row and returns its event (None: nothing changed), raising a
     ``ProximityError`` to fail that row alone; ``before_lock`` takes what must be locked
-    before the rows (a tenant-wide lock), so every write locks in the same order."""
+    before the rows (a tenant-wide lock), so every write locks in the same order;
+    ``after_changes`` is given the rows that changed (their ``apply`` returned an event),
+    once, in the batch's transaction before it commits (a record of the whole batch)."""
 
     model: type[Patch]
     delete_permission: str
@@ -66,6 +68,7 @@ class BatchPlan(Generic[Patch, Row]):
     lock: Callable[[AsyncSession, list[uuid.UUID]], Awaitable[dict[uuid.UUID, Row]]]
     apply: Callable[[AsyncSession, Row, Patch], Awaitable[Event | None]]
     before_lock: Callable[[AsyncSession, Sequence[Patch]], Awaitable[None]] | None = None
+    after_changes: Callable[[AsyncSession, Sequence[Row]], Awaitable[None]] | None = None
 
 
 async def patch_rows(
@@ -85,6 +88,7 @@ async def patch_rows(
         else:
             patches[position] = parsed
     applied: list[Row] = []
+    changed: list[Row] = []
     async with unit_of_work() as uow:
         if plan.before_lock is not None:
             await plan.before_lock(uow.session, list(patches.values()))
@@ -104,6 +108,9 @@ async def patch_rows(
                 continue
             if event is not None:
                 uow.publish(event)
+                changed.append(target)
             applied.append(target)
+        if plan.after_changes is not None and changed:
+            await plan.after_changes(uow.session, changed)
         await uow.commit()
     return BatchOutcome(applied, [failures[position] for position in sorted(failures)])

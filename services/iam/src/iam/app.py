@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from iam.bootstrap import Collaborators
 from iam.config import IamSettings
 from iam.events.consumers import start_consumers
-from iam.routes import features
+from iam.routes import features, groups
 from iam.services.permission_propagation import start_permission_propagation
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
@@ -30,7 +30,7 @@ def create_app(settings: IamSettings | None = None) -> Starlette:
     return service_app(
         settings,
         context="iam",
-        routes=[*features.routes],
+        routes=[*features.routes, *groups.routes],
         wire=wire,
         start_consumers=start_consumers,
         background={"permissions": lambda runtime: start_permission_propagation(settings, runtime)},

@@ -15,8 +15,10 @@ from sqlmodel import col, select
 
 from iam.bootstrap import Collaborators
 from iam.config import IamSettings
+from iam.domain.system_catalogue import feature_id, system_group_id
 from iam.repositories.party_replica import apply_party
 from iam.repositories.permission_changes import PermissionChange
+from iam.repositories.user_replica import apply_user
 from iam.services.tenant_provisioning import provision_tenant
 from proximity.events.tables import OutboxMessage
 from proximity.testing.stand_in_identity import ClientKeys, Signer
@@ -111,3 +113,59 @@ async def permission_changes(service: Iam, tenant: Tenant) -> list[PermissionCha
             .order_by(col(PermissionChange.id))
         )
         return list(rows.scalars())
+
+
+async def known_user(service: Iam, tenant: Tenant, *, deleted: bool = False) -> uuid.UUID:
+    return await known_party(service, tenant, base_type="user", deleted=deleted)
+
+
+async def known_user_account(service: Iam, tenant: Tenant, party_id: uuid.UUID) -> uuid.UUID:
+    """A user of ``party_id`` the replica knows, as ``identity.user.created`` would make it."""
+    user_id = uuid.uuid4()
+    async with service.wired.unit_of_work() as uow:
+        await apply_user(
+            uow.session, tenant_id=tenant.id, user_id=user_id, party_id=party_id, deleted_at=None, version=1
+        )
+        await uow.commit()
+    return user_id
+
+
+def system_feature(tenant: Tenant, permission: str) -> str:
+    return str(feature_id(tenant.id, permission))
+
+
+def system_group(tenant: Tenant, resource: str) -> str:
+    return str(system_group_id(tenant.id, resource))
+
+
+def group_body(name: str = "Group", group_type: str = "user", **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": name,
+        "description": f"{name} description",
+        "type": group_type,
+        "owner_ids": [],
+        "inherit_ids": [],
+        "items": [],
+        "meta": None,
+        "suspended_at": None,
+    }
+    body.update(overrides)
+    return body
+
+
+async def create_group(
+    service: Iam, tenant: Tenant, name: str = "Group", group_type: str = "user", **overrides: Any
+) -> dict[str, Any]:
+    response = await service.http.post(
+        "/groups", headers=tenant.admin, json=group_body(name, group_type, **overrides)
+    )
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()["data"]
+    return created
+
+
+async def get_group(service: Iam, tenant: Tenant, group_id: str, **params: Any) -> dict[str, Any]:
+    response = await service.http.get(f"/groups/{group_id}", headers=tenant.admin, params=params)
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()["data"]
+    return found

@@ -14,6 +14,9 @@ from proximity.auth.permission_catalogue import RESOURCES, Resource
 
 _NAMESPACE = uuid.UUID("5f0c2a8e-6f7e-4a47-9d43-3b7e2c1f9a11")
 ALL_FEATURES = "All features"
+# A resource's group is named after the resource ("Assets"); where its name is two words run
+# together, as they read.
+_GROUP_NAMES = {"dynamicfields": "Dynamic fields"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def system_group_id(tenant_id: uuid.UUID, key: str) -> uuid.UUID:
 
 
 def group_name(resource: Resource) -> str:
-    return resource.name.capitalize()
+    return _GROUP_NAMES.get(resource.name, resource.name.capitalize())
 
 
 def tenant_catalogue(tenant_id: uuid.UUID) -> TenantCatalogue:

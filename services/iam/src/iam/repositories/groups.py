@@ -18,8 +18,8 @@ from sqlmodel import Field, SQLModel
 
 from proximity.db.columns import stamp
 
-GROUP_TYPES = ("user", "territory", "feature", "operational")
-GROUP_SEARCH_WORDS = "to_tsvector('simple'::regconfig, name)"
+# seed 004: keywords search across name and description.
+GROUP_SEARCH_WORDS = "to_tsvector('simple'::regconfig, (name || ' ' || description))"
 
 
 class IamGroup(SQLModel, table=True):

@@ -27,6 +27,7 @@ depends_on: str | Sequence[str] | None = None
 _STAMP = sa.DateTime(timezone=True)
 _LIVE = sa.text("deleted_at IS NULL")
 _NAME_WORDS = "to_tsvector('simple'::regconfig, (name)::text)"
+_NAME_AND_DESCRIPTION_WORDS = "to_tsvector('simple'::regconfig, (((name)::text || ' '::text) || description))"
 
 
 def _event_tables() -> None:
@@ -115,7 +116,10 @@ def _groups() -> None:
         sa.Column("updated_at", _STAMP, nullable=True),
         sa.Column("deleted_at", _STAMP, nullable=True),
         sa.Column(
-            "search_words", postgresql.TSVECTOR(), sa.Computed(_NAME_WORDS, persisted=True), nullable=True
+            "search_words",
+            postgresql.TSVECTOR(),
+            sa.Computed(_NAME_AND_DESCRIPTION_WORDS, persisted=True),
+            nullable=True,
         ),
         sa.PrimaryKeyConstraint("id"),
     )
