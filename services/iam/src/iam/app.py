@@ -8,6 +8,7 @@ from iam.bootstrap import Collaborators
 from iam.config import IamSettings
 from iam.events.consumers import start_consumers
 from iam.routes import datazones, features, groups
+from iam.services.permission_propagation import start_permission_propagation
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
 from proximity.service_app import service_app
@@ -32,5 +33,6 @@ def create_app(settings: IamSettings | None = None) -> Starlette:
         routes=[*features.routes, *groups.routes, *datazones.routes],
         wire=wire,
         start_consumers=start_consumers,
+        background={"permissions": lambda runtime: start_permission_propagation(settings, runtime)},
         document=ApiInfo(title="IAM", version=API_VERSION, description=API_DESCRIPTION),
     )

@@ -14,3 +14,9 @@ class IamSettings(ServiceSettings):
     service_name: str = "iam"
     port: int = 8004
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/proximity_iam"
+    # Effective permissions (iam.services.permission_propagation): whether this process runs
+    # the worker (it leads or stands by), how many permission_change rows one pass takes, and
+    # how often the leader looks for new ones.
+    permission_propagation_enabled: bool = True
+    permission_change_batch: int = 100
+    permission_poll_seconds: float = 0.2

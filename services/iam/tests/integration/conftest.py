@@ -24,7 +24,9 @@ def iam_database_url(database_factory: Callable[[str], str]) -> str:
 
 @pytest.fixture
 def settings(iam_database_url: str, nats_url: str) -> IamSettings:
-    return IamSettings(database_url=iam_database_url, nats_url=nats_url)
+    # The permission worker consumes (deletes) permission_change rows, which some tests read:
+    # the tests of the worker turn it on (test_iam_permission_propagation.py).
+    return IamSettings(database_url=iam_database_url, nats_url=nats_url, permission_propagation_enabled=False)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import httpx
 from sqlmodel import func, select
 
 from identity.events.consumed import PERMISSIONS_CONSUMER, PERMISSIONS_UPDATED
+from identity.repositories.users_tables import EffectivePermissions
 from proximity.events.envelope import Event
 from proximity.events.streams import declare_stream
 from proximity.events.tables import InboxMessage, ParkedMessage
@@ -208,3 +209,72 @@ async def test_an_event_of_an_unknown_contract_version_is_parked_not_applied(
     [row] = await until_parked(identity, future.id)
     assert "contract version 2" in row.reason
     assert await applied_times(identity, future) == 0
+
+
+async def stored_entries(identity: Identity, account: Account) -> list[dict[str, Any]]:
+    async with identity.wired.unit_of_work() as uow:
+        query = select(EffectivePermissions.groups).where(
+            EffectivePermissions.tenant_id == account.tenant_id,
+            EffectivePermissions.party_id == account.party_id,
+        )
+        groups: list[dict[str, Any]] = (await uow.session.execute(query)).scalar_one()
+        return groups
+
+
+async def test_where_the_tags_reach_is_kept_while_users_me_and_perms_show_every_tag(
+    identity: Identity, account: Account
+) -> None:
+    user = await member(identity, account)
+    headers = await headers_of(identity, user)
+    zone_b, zone_a = sorted((str(uuid.uuid4()), str(uuid.uuid4())), reverse=True)
+    zoned, everywhere, nowhere, older = (str(uuid.uuid4()) for _ in range(4))
+    entries: list[dict[str, Any]] = [
+        {"op_group_id": zoned, "permissions": ["assets.view"], "datazone_ids": [zone_b, zone_a, zone_b]},
+        {"op_group_id": everywhere, "permissions": ["contracts.view"], "datazone_ids": None},
+        {"op_group_id": nowhere, "permissions": ["assets.update"], "datazone_ids": []},
+        {"op_group_id": older, "permissions": ["dashboard.view"]},  # a publisher before the field
+    ]
+
+    await publish(identity, permissions_event(user, entries, version=1))
+
+    # /users/me keeps seed 004's two properties per group.
+    await until_permissions(
+        identity,
+        headers,
+        [
+            {"op_group_id": zoned, "permissions": ["assets.view"]},
+            {"op_group_id": everywhere, "permissions": ["contracts.view"]},
+            {"op_group_id": nowhere, "permissions": ["assets.update"]},
+            {"op_group_id": older, "permissions": ["dashboard.view"]},
+        ],
+    )
+    assert await stored_entries(identity, user) == [
+        {"op_group_id": zoned, "permissions": ["assets.view"], "datazone_ids": [zone_a, zone_b]},
+        {"op_group_id": everywhere, "permissions": ["contracts.view"], "datazone_ids": None},
+        {"op_group_id": nowhere, "permissions": ["assets.update"], "datazone_ids": []},
+        {"op_group_id": older, "permissions": ["dashboard.view"], "datazone_ids": None},
+    ]
+    # The token's perms are the union of the tags; where they reach, the owning services decide.
+    login = await log_in(identity.http, user)
+    claims = await identity.wired.verifier.verify(login.json()["data"]["access_token"])
+    assert claims.permissions == {"assets.view", "contracts.view", "assets.update", "dashboard.view"}
+
+
+async def test_an_entry_with_datazones_that_are_not_ids_is_parked(
+    identity: Identity, account: Account
+) -> None:
+    user = await member(identity, account)
+    headers = await headers_of(identity, user)
+    bad_zones = permissions_event(
+        user,
+        [{"op_group_id": str(uuid.uuid4()), "permissions": ["assets.view"], "datazone_ids": ["nowhere"]}],
+        version=2,
+    )
+    good = permissions_event(user, [{"op_group_id": None, "permissions": ["fine.view"]}], version=1)
+
+    await publish(identity, bad_zones)
+    await publish(identity, good)
+
+    await until_permissions(identity, headers, [{"op_group_id": None, "permissions": ["fine.view"]}])
+    [row] = await until_parked(identity, bad_zones.id)
+    assert "breaks its contract" in row.reason

@@ -2,15 +2,20 @@
 
 ``iam.permissions.updated`` (contract version 1), on iam's stream ``IAM``::
 
-    envelope: tenant_id (required), aggregate_id (the user or party), version (iam's
+    envelope: tenant_id (required), aggregate_id (the user's party), version (iam's
               version of that user's effective permissions: a lower one arriving late is
               ignored)
     data:     {"contract": 1,                       # this contract's version
                "party_id": uuid, "user_id": uuid,   # at least one of the two
-               "permissions": [{"op_group_id": uuid | null, "permissions": ["assets.read", ...]}]}
+               "permissions": [{"op_group_id": uuid | null,
+                                "permissions": ["assets.view", ...],
+                                "datazone_ids": [uuid, ...] | null}]}
 
 ``op_group_id`` null: permissions given to the user directly, not through an operational
-group. The list is the user's whole effective set (an empty list removes everything).
+group. ``datazone_ids`` is where the group's tags reach: null (or absent) the whole tenant,
+``[]`` no object at all; identity keeps it with the entry but decides nothing by it (the
+services owning the objects do), so the token's ``perms`` are every entry's tags. The list is
+the user's whole effective set (an empty list removes everything).
 Fields this contract does not name are ignored: a later version may only add fields; a
 change that breaks readers of version 1 gets a new subject.
 """
@@ -31,6 +36,7 @@ class OperationalGroupPermissions(BaseModel):
 
     op_group_id: uuid.UUID | None = None
     permissions: list[str] = Field(max_length=1000)
+    datazone_ids: list[uuid.UUID] | None = Field(default=None, max_length=100_000)
 
 
 class PermissionsUpdated(BaseModel):

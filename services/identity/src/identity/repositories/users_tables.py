@@ -60,8 +60,9 @@ class Favorite(SQLModel, table=True):
 
 class EffectivePermissions(SQLModel, table=True):
     """Replica of iam's effective permissions of one party's user, grouped by operational
-    group: ``[{"op_group_id": str | None, "permissions": [str]}]``. Written only by the
-    ``iam.permissions.updated`` consumer; ``version`` is iam's, so a late older state loses."""
+    group: ``[{"op_group_id": str | None, "permissions": [str], "datazone_ids": [str] | None}]``
+    (``datazone_ids`` null: the whole tenant). Written only by the ``iam.permissions.updated``
+    consumer; ``version`` is iam's, so a late older state loses."""
 
     __tablename__ = "effective_permissions"
 

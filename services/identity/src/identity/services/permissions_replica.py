@@ -50,6 +50,7 @@ async def apply_permissions_updated(session: AsyncSession, event: Event) -> None
         {
             "op_group_id": str(g.op_group_id) if g.op_group_id else None,
             "permissions": sorted(set(g.permissions)),
+            "datazone_ids": None if g.datazone_ids is None else sorted({str(z) for z in g.datazone_ids}),
         }
         for g in update.permissions
     ]
@@ -70,12 +71,20 @@ async def apply_permissions_updated(session: AsyncSession, event: Event) -> None
 async def permission_groups(
     session: AsyncSession, tenant_id: uuid.UUID, party_id: uuid.UUID
 ) -> list[dict[str, Any]]:
-    """Seed 004's grouping: ``[{"op_group_id", "permissions"}]``; empty until iam says otherwise."""
+    """The stored entries, ``[{"op_group_id", "permissions", "datazone_ids"}]``; empty until
+    iam says otherwise."""
     query = select(col(EffectivePermissions.groups)).where(
         EffectivePermissions.tenant_id == tenant_id, EffectivePermissions.party_id == party_id
     )
     groups: list[dict[str, Any]] | None = (await session.execute(query)).scalar_one_or_none()
     return groups or []
+
+
+def seed_grouping(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Seed 004's ``/users/me`` grouping, ``[{"op_group_id", "permissions"}]``: the seed names
+    just these two properties per group, and where the tags reach is for the services that own
+    the objects to enforce, not for a client to read here."""
+    return [{"op_group_id": g.get("op_group_id"), "permissions": g.get("permissions", [])} for g in groups]
 
 
 def flattened(groups: list[dict[str, Any]]) -> list[str]:

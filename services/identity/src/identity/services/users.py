@@ -7,6 +7,7 @@ from typing import Any
 from identity.bootstrap import Collaborators
 from identity.errors import UserNotFound
 from identity.repositories.sessions import caller_state
+from identity.services.permissions_replica import seed_grouping
 from identity.services.user_settings import key_values
 from proximity.auth.claims import Claims
 from proximity.errors import SessionRevoked
@@ -25,6 +26,6 @@ async def current_user(ctx: Collaborators, claims: Claims) -> dict[str, Any]:
         raise UserNotFound()
     return {
         "party_id": str(state.party_id),
-        "permissions": state.permission_groups,
+        "permissions": seed_grouping(state.permission_groups),
         "settings": key_values(state.settings),
     }
