@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from proximity.events.envelope import Event
-from proximity.events.tables import OutboxMessage
+from proximity.events.tables import OutboxMessage, outbox_values
 
 # NATS's default ``max_payload``, used when the server has not said its own.
 DEFAULT_MAX_PAYLOAD = 1024 * 1024
@@ -37,16 +37,6 @@ def event_size_limit(server_max_payload: int | None) -> int:
     return (server_max_payload or DEFAULT_MAX_PAYLOAD) - HEADER_HEADROOM
 
 
-def _outbox_values(row: OutboxMessage) -> dict[str, object]:
-    return {
-        "id": row.id,
-        "subject": row.subject,
-        "aggregate_id": row.aggregate_id,
-        "payload": row.payload,
-        "created_at": row.created_at,
-    }
-
-
 class UnitOfWork:
     def __init__(
         self,
@@ -63,7 +53,7 @@ class UnitOfWork:
         self._prefix = f"{context}." if context else None
         self._max_payload = max_payload if max_payload is not None else event_size_limit(None)
         self._session: AsyncSession | None = None
-        self._outbox: list[OutboxMessage] = []
+        self._outbox: list[dict[str, Any]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -97,11 +87,11 @@ class UnitOfWork:
             raise RuntimeError(_OUTSIDE)
         if self._prefix is not None and not event.subject.startswith(self._prefix):
             raise EventRefused(f"subject {event.subject!r} is not under this service's {self._prefix}>")
-        row = OutboxMessage.from_event(event)
-        if len(row.payload) > self._max_payload:
-            raise EventRefused(
-                f"event {event.subject!r} is {len(row.payload)} bytes; the broker takes {self._max_payload}"
-            )
+        row = outbox_values(event)
+        size = len(row["payload"])
+        if size > self._max_payload:
+            limit = self._max_payload
+            raise EventRefused(f"event {event.subject!r} is {size} bytes; the broker takes {limit}")
         self._outbox.append(row)
 
     async def commit(self) -> None:
@@ -114,7 +104,7 @@ class UnitOfWork:
             await session.flush()
             # One multi-row INSERT (rows in this list's order draw increasing ``seq``), not an
             # ORM object each: a change that tells 10,000 users costs milliseconds, not seconds.
-            await session.execute(insert(_outbox), [_outbox_values(row) for row in self._outbox])
+            await session.execute(insert(_outbox), self._outbox)
             self._outbox = []
         await session.commit()
         if published and self._on_commit is not None:

@@ -182,8 +182,8 @@ class OutboxRelay:
         js: Publisher,
         *,
         context: str,
-        batch_size: int = 200,
-        in_flight: int = 64,
+        batch_size: int = 1000,
+        in_flight: int = 256,
         poll_interval: float = 1.0,
         retry: RetryPolicy | None = None,
     ) -> None:

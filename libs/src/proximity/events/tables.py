@@ -69,13 +69,19 @@ class OutboxMessage(SQLModel, table=True):
 
     @classmethod
     def from_event(cls, event: Event) -> OutboxMessage:
-        return cls(
-            id=event.id,
-            subject=event.subject,
-            aggregate_id=event.aggregate_id,
-            payload=event.to_json(),
-            created_at=_now(),
-        )
+        return cls(**outbox_values(event))
+
+
+def outbox_values(event: Event) -> dict[str, Any]:
+    """An outbox row's columns for ``event``, without building the ORM object (a commit that
+    records thousands of events inserts these in one statement)."""
+    return {
+        "id": event.id,
+        "subject": event.subject,
+        "aggregate_id": event.aggregate_id,
+        "payload": event.to_json(),
+        "created_at": _now(),
+    }
 
 
 class InboxMessage(SQLModel, table=True):
