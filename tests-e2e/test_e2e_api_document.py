@@ -14,7 +14,7 @@ from e2e_stack import REPO
 from gateway.routing import DEFAULT_PUBLIC
 
 CATALOGUE = REPO / "docs" / "endpoints.tsv"
-RUNNING = {"identity", "assets", "consents"}  # the contexts the stack starts today
+RUNNING = {"identity", "assets", "contracts", "iam", "consents"}  # the contexts the stack starts today
 
 
 def _document(gateway: httpx.Client) -> dict[str, Any]:
