@@ -89,6 +89,8 @@ class Runtime:
         *,
         durable: str,
         schemas: Collection[int] = (SCHEMA_VERSION,),
+        concurrency: int = 1,
+        batch: int = 50,
     ) -> asyncio.Task[None]:
         """A durable consumer of ``subject`` on ``context``'s stream (another context's: it
         waits until its owner declares it), applying ``handler`` at most once per event, with
@@ -103,6 +105,8 @@ class Runtime:
             schemas=schemas,
             redelivery=Redelivery.from_settings(self.settings),
             replay_every=self.settings.events_replay_poll_seconds,
+            concurrency=concurrency,
+            batch=batch,
         )
 
     async def _database_answers(self) -> None:

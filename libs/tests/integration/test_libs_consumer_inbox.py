@@ -51,7 +51,10 @@ async def consume(
     tasks: list[asyncio.Task[None]] = []
 
     async def start(
-        durable: str, handler: SessionEventHandler = record_effect, inbox: str | None = None
+        durable: str,
+        handler: SessionEventHandler = record_effect,
+        inbox: str | None = None,
+        concurrency: int = 1,
     ) -> asyncio.Task[None]:
         task = await subscribe(
             js,
@@ -59,6 +62,7 @@ async def consume(
             subject=f"{context}.>",
             handler=InboxHandler(inbox or durable, sessionmaker, handler),
             durable=durable,
+            concurrency=concurrency,
         )
         tasks.append(task)
         return task
@@ -74,8 +78,8 @@ async def stop(task: asyncio.Task[None]) -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
-def new_event(context: str, n: int = 0) -> Event:
-    return Event(type=f"{context}.thing.changed", aggregate_id=f"t{n}", data={"n": n})
+def new_event(context: str, n: int = 0, aggregate: str | None = None) -> Event:
+    return Event(type=f"{context}.thing.changed", aggregate_id=aggregate or f"t{n}", data={"n": n})
 
 
 async def send(js: JetStreamContext, event: Event, msg_id: str | None = "event") -> int:
@@ -124,6 +128,32 @@ async def test_each_event_is_applied_once(
 
     assert await effect_counts(sessionmaker) == Counter({e.id: 1 for e in events})
     assert await inbox_ids(sessionmaker, durable) == {e.id for e in events}
+
+
+@pytest.mark.usefixtures("effect_table")
+async def test_aggregates_applied_side_by_side_keep_each_ones_order(
+    js: JetStreamContext, context: str, sessionmaker: async_sessionmaker[AsyncSession], consume: Consume
+) -> None:
+    durable = durable_name()
+    events = [new_event(context, n, aggregate=f"a{n % 3}") for n in range(30)]
+    last = 0
+    for event in events:
+        last = await send(js, event)
+
+    async def slow_effect(session: AsyncSession, event: Event) -> None:
+        await asyncio.sleep(0.001 * (event.data["n"] % 4))  # later events of others overtake
+        await record_effect(session, event)
+
+    await consume(durable, slow_effect, concurrency=3)
+    await settled(js, context, durable, last)
+
+    async with sessionmaker() as session:
+        applied = list((await session.execute(sa.select(effects.c.event_id).order_by(effects.c.n))).scalars())
+    by_id = {e.id: e for e in events}
+    assert sorted(applied) == sorted(e.id for e in events)  # each once
+    for aggregate in ("a0", "a1", "a2"):
+        mine = [by_id[i].data["n"] for i in applied if by_id[i].aggregate_id == aggregate]
+        assert mine == sorted(mine)
 
 
 @pytest.mark.usefixtures("effect_table")

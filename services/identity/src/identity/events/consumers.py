@@ -11,8 +11,15 @@ from proximity.runtime import Runtime
 
 async def start_consumers(runtime: Runtime) -> list[asyncio.Task[None]]:
     """Durable, so permissions published while identity was down are applied when it starts.
-    The stream is iam's: until iam declares it, the consumer waits for it in the background."""
+    The stream is iam's: until iam declares it, the consumer waits for it in the background.
+    Each event writes one user's row only, so users are applied side by side: a group change
+    that reaches 10,000 users is not 10,000 transactions one after another."""
     task = await runtime.consume(
-        "iam", PERMISSIONS_UPDATED, apply_permissions_updated, durable=PERMISSIONS_CONSUMER
+        "iam",
+        PERMISSIONS_UPDATED,
+        apply_permissions_updated,
+        durable=PERMISSIONS_CONSUMER,
+        concurrency=8,
+        batch=256,
     )
     return [task]
