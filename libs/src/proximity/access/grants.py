@@ -135,6 +135,13 @@ class Grants:
             return EVERYWHERE
         return self._reach.get(tag, NOWHERE)
 
+    def granted(self, tag: str) -> bool:
+        """Whether some operational group gives ``tag`` at all, whatever its territory: a
+        caller granted a tag whose territory reaches nothing sees an empty list, one never
+        granted it is refused (403), as before territories."""
+        known(tag)
+        return self.system_admin or tag in self._reach
+
     def holds(self, tag: str) -> bool:
         """Whether ``tag`` reaches anything at all (a check before the object is known)."""
         reach = self.reach(tag)
@@ -158,6 +165,12 @@ class Grants:
     def require(self, tag: str, object_zone_ids: Collection[uuid.UUID]) -> None:
         if not self.may(tag, object_zone_ids):
             raise PermissionDenied(f"Missing permission '{tag}' on this object.")
+
+    def require_granted(self, tag: str) -> None:
+        """Before the object is read: a caller never granted ``tag`` is refused at once, with
+        the message the token check gave (one granted it nowhere passes, and sees nothing)."""
+        if not self.granted(tag):
+            raise PermissionDenied(f"Missing permission '{tag}'.")
 
     def require_somewhere(self, tag: str) -> None:
         """Before the object is read: a caller who holds ``tag`` nowhere is refused at once,
