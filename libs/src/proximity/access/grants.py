@@ -14,8 +14,9 @@ look-up and a set intersection, whatever the number of operational groups.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 from proximity.auth.permission_catalogue import RESOURCES, UnknownPermission, known
@@ -40,6 +41,9 @@ EVERYWHERE: Final = Everywhere()
 NOWHERE: Final[frozenset[uuid.UUID]] = frozenset()
 # A tag's reach: everywhere in the tenant, or the objects in these datazones (empty: nothing).
 Reach = Everywhere | frozenset[uuid.UUID]
+
+# The same datazone and group ids recur across a tenant's users: parsed once each.
+_uuid: Callable[[str], uuid.UUID] = lru_cache(maxsize=1 << 16)(uuid.UUID)
 
 _TAGS_OF: Final[dict[str, tuple[str, ...]]] = {
     resource.name: tuple(sorted(f"{resource.name}.{action}" for action in resource.actions))
@@ -67,9 +71,9 @@ class GrantEntry:
         if zones is not None and not isinstance(zones, list):
             raise ValueError("datazone_ids must be a list or null")
         return cls(
-            op_group_id=uuid.UUID(str(group)) if group else None,
+            op_group_id=_uuid(str(group)) if group else None,
             tags=frozenset(tags),
-            datazone_ids=None if zones is None else frozenset(uuid.UUID(str(zone)) for zone in zones),
+            datazone_ids=None if zones is None else frozenset(_uuid(str(zone)) for zone in zones),
         )
 
     def to_json(self) -> dict[str, Any]:

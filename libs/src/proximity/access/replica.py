@@ -15,11 +15,13 @@ so membership and the replica commit together.
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field as SQLField
@@ -36,6 +38,7 @@ from proximity.events.consumer import SessionEventHandler, UnusableEvent
 from proximity.events.envelope import Event
 from proximity.events.replica import apply_if_newer
 
+CACHED_TERRITORIES = 256
 # One user's grants may name this many operational groups (a bound on the request path's work).
 MAX_ENTRIES = 1000
 
@@ -123,6 +126,9 @@ def _contract_of(event: Event, model: type[BaseModel]) -> Any:
 class AccessReplica(Generic[G, D]):
     grants: type[G]
     datazones: type[D]
+    _territories: OrderedDict[uuid.UUID, tuple[tuple[int, int], Territory]] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
 
     async def apply_permissions(self, session: AsyncSession, event: Event) -> bool:
         """``iam.permissions.updated``: the user's whole set, unless a newer one is stored."""
@@ -174,12 +180,24 @@ class AccessReplica(Generic[G, D]):
         return ZoneChange(event.tenant_id, state.id, before, state)
 
     async def territory(self, session: AsyncSession, tenant_id: uuid.UUID) -> Territory:
-        """The tenant's live datazones, compiled."""
-        query = select(col(self.datazones.payload)).where(
-            col(self.datazones.tenant_id) == tenant_id, col(self.datazones.deleted).is_(False)
-        )
+        """The tenant's live datazones, compiled; kept per process while the tenant's rows are
+        unchanged (every applied change raises one row's version, so the count and the sum of
+        the versions, read by one indexed query, say whether the kept one is current)."""
+        rows = col(self.datazones.tenant_id) == tenant_id
+        summary = select(func.count(), func.coalesce(func.sum(col(self.datazones.version)), 0)).where(rows)
+        count, total = (await session.execute(summary)).one()
+        stamp = (int(count), int(total))
+        kept = self._territories.get(tenant_id)
+        if kept is not None and kept[0] == stamp:
+            self._territories.move_to_end(tenant_id)
+            return kept[1]
+        query = select(col(self.datazones.payload)).where(rows, col(self.datazones.deleted).is_(False))
         payloads = (await session.execute(query)).scalars().all()
-        return Territory(DatazoneState.model_validate(payload) for payload in payloads)
+        compiled = Territory(DatazoneState.model_validate(payload) for payload in payloads)
+        self._territories[tenant_id] = (stamp, compiled)
+        if len(self._territories) > CACHED_TERRITORIES:
+            self._territories.popitem(last=False)
+        return compiled
 
     def permissions_handler(self) -> SessionEventHandler:
         async def handle(session: AsyncSession, event: Event) -> None:

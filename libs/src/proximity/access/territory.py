@@ -43,6 +43,8 @@ ADDRESS_FIELDS = ("country", "region", "city", "locale", "street", "unit", "post
 # Seed 004 spells the postcode ``postal``; iam's design says ``postcode``: one field.
 _ADDRESS_ALIASES = {"postcode": "postal"}
 _AREAS = ("Polygon", "MultiPolygon")
+# Up to this many geozones a point is tested against arrays of their boxes; beyond, a tree.
+SCAN_AT_MOST = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,11 @@ class Territory:
         self._areas = np.array(areas, dtype=object)
         self._area_tree = shapely.STRtree(areas) if areas else None
         self._area_zone_array = np.array(self._area_zones, dtype=object)
+        # One point at a time, a few hundred boxes are tested faster as arrays than by a tree
+        # query (which needs a Point built first): circles' boxes, then areas' bounds.
+        boxes = [shapely.bounds(box) for box in circles.boxes] + [area.bounds for area in areas]
+        self._boxes = np.array(boxes, dtype=float).reshape(-1, 4).T.copy()
+        self._scan = 0 < len(boxes) <= SCAN_AT_MOST
 
     def _compile_geozones(self, zone: DatazoneState, circles: _Circles, areas: list[BaseGeometry]) -> None:
         for geozone in zone.geozones:
@@ -231,10 +238,24 @@ class Territory:
                             found.add(zone_id)
         return found
 
+    def _point_zones(self, long: float, lat: float, found: set[uuid.UUID]) -> None:
+        min_long, min_lat, max_long, max_lat = self._boxes
+        hits = np.flatnonzero((min_long <= long) & (long <= max_long) & (min_lat <= lat) & (lat <= max_lat))
+        circles = self._circles
+        count = len(circles.zones)
+        for index in hits.tolist():
+            if index < count:
+                if _haversine(long, lat, circles.longs[index], circles.lats[index]) <= circles.radii[index]:
+                    found.add(circles.zones[index])
+            elif shapely.intersects_xy(self._areas[index - count], long, lat):
+                found.add(self._area_zones[index - count])
+
     def zones_of(self, item: Locatable) -> frozenset[uuid.UUID]:
         """The live datazones ``item`` lies in."""
         found = self._by_rules(item)
-        if item.point is not None:
+        if item.point is not None and self._scan:
+            self._point_zones(item.point[0], item.point[1], found)
+        elif item.point is not None:
             long, lat = item.point
             point = None
             if self._circle_tree is not None:
