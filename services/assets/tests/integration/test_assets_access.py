@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assets_support import Assets, Tenant, assert_error, asset_body, create
+from contracts_support import Contract
+from contracts_support import publish as publish_contract
 from sqlmodel import col, select
 
 from assets.domain.asset_types import type_id
@@ -259,3 +261,45 @@ async def test_an_unknown_payload_contract_is_parked(service: Assets, tenant: Te
 
     await eventually(later_applied)
     assert "Anywhere" in await names(service, scoped.headers)  # still the token's, everywhere
+
+
+async def test_a_contract_linking_an_asset_puts_it_in_the_contracts_zone(
+    service: Assets, tenant: Tenant
+) -> None:
+    linked, other = (
+        await create(service, tenant, "Linked later"),
+        await create(service, tenant, "Never linked"),
+    )
+    contract = Contract(uuid.uuid4(), tenant.id, "Cleaning")
+    zone = uuid.uuid4()
+    await publish(
+        service,
+        zone_event(tenant, zone, 1, type="commercial", is_dynamic=False, contract_ids=[str(contract.id)]),
+    )
+    scoped = user(service, tenant, ["assets.view"])
+    await publish(service, grants_event(tenant, scoped, 1, [entry(["assets.view"], [zone])]))
+
+    async def granted() -> bool:
+        async with service.wired.reading() as session:
+            found = await session.execute(
+                select(col(AccessGrant.version)).where(col(AccessGrant.party_id) == scoped.party_id)
+            )
+            return found.first() is not None
+
+    await eventually(granted)
+    assert await names(service, scoped.headers) == set()
+    contract.assets.add(uuid.UUID(linked["id"]))
+    await publish_contract(service, contract.event("created"))
+
+    async def joined() -> bool:
+        return await names(service, scoped.headers) == {"Linked later"}
+
+    await eventually(joined)
+    contract.version, contract.assets = 2, set()
+    await publish_contract(service, contract.event())
+
+    async def left() -> bool:
+        return await names(service, scoped.headers) == set()
+
+    await eventually(left)
+    assert other["name"] == "Never linked"

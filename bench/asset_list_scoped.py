@@ -1,0 +1,271 @@
+"""``GET /assets`` (and ``/assets/{id}``, ``/search/locations``) for users scoped to datazones,
+over 100,000 bulk-loaded assets: p50/p95 per case, against the same lists for a system
+administrator and for a user whose permissions come from the token alone.
+
+Builds what ``asset_list.py`` builds (a fresh migrated database on ``DATABASE_URL``'s server or
+an embedded one, a provisioned tenant, ``asset_list_load``'s assets around 24 British cities, a
+stand-in identity, the assets service alone under uvicorn), then applies iam's events in this
+process through the service's own handlers (``assets.services.territories``), as its consumers
+would: datazones around Bristol (10 km), Leeds (8 km) and London (15 km), each recomputing the
+tenant's assets (its time is printed), and the grants of four users: Bristol only, Bristol and
+Leeds, London, and a territory with no live zone. Requests go one at a time (c=1).
+
+    .venv/bin/python bench/asset_list_scoped.py
+    .venv/bin/python bench/asset_list_scoped.py --size 100000 --requests 50 --explain
+
+Target: p50 <= 15 ms for a scoped user's list. The load generator shares the machine with
+PostgreSQL and the service; figures are a floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(REPO / "services/assets/tests/integration"))
+
+from assets_support import ClientKeys, Signer  # type: ignore[import-not-found]  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine  # noqa: E402
+
+from asset_list import assets_server, city_bound, provision  # type: ignore[import-not-found]  # noqa: E402
+from asset_list_load import CITIES, load_assets  # type: ignore[import-not-found]  # noqa: E402
+from assets.config import AssetsSettings  # noqa: E402
+from assets.services.territories import apply_datazone_event, apply_permissions_event  # noqa: E402
+from bench_servers import stand_in_identity  # type: ignore[import-not-found]  # noqa: E402
+from list_requests import measure, report  # type: ignore[import-not-found]  # noqa: E402
+from proximity.db.migrate import upgrade  # noqa: E402
+from proximity.devstack.embedded import drop_database, embedded_nats, ensure_database, libpq_url  # noqa: E402
+from proximity.events.envelope import Event  # noqa: E402
+from proximity.testing.servers import postgres_server  # noqa: E402
+
+ZONES = {"bristol": 10_000, "leeds": 8_000, "london": 15_000}  # city: radius in metres
+VIEW = ["assets.view", "entities.view"]
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    path: str
+    params: list[tuple[str, str]]
+    user: str
+    cursor: bool = False
+
+
+def zone_event(tenant: uuid.UUID, zone: uuid.UUID, city: str, radius: int) -> Event:
+    _, lat, long, _, _ = next(c for c in CITIES if c[0] == city)
+    return Event(
+        type="iam.datazone.created",
+        tenant_id=tenant,
+        aggregate_id=str(zone),
+        version=1,
+        data={
+            "contract": 1,
+            "id": str(zone),
+            "name": city,
+            "type": "geo",
+            "is_dynamic": True,
+            "geozones": [{"id": str(uuid.uuid4()), "name": city, "lat": lat, "long": long, "radius": radius}],
+        },
+    )
+
+
+def grants_event(tenant: uuid.UUID, party: uuid.UUID, zones: list[uuid.UUID]) -> Event:
+    entries = [
+        {"op_group_id": str(uuid.uuid4()), "permissions": VIEW, "datazone_ids": [str(z) for z in zones]},
+        # Groups without view, over other zones: a realistic user is in several.
+        *(
+            {"op_group_id": str(uuid.uuid4()), "permissions": ["assets.update"], "datazone_ids": [str(z)]}
+            for z in zones
+        ),
+    ]
+    return Event(
+        type="iam.permissions.updated",
+        tenant_id=tenant,
+        aggregate_id=str(party),
+        version=1,
+        data={"contract": 1, "party_id": str(party), "user_id": None, "permissions": entries},
+    )
+
+
+async def apply_iam(
+    database_url: str, tenant: uuid.UUID, parties: dict[str, uuid.UUID]
+) -> dict[str, uuid.UUID]:
+    """The datazones (each recomputing the tenant's assets, timed) and the users' grants."""
+    engine = create_async_engine(database_url)
+    zones: dict[str, uuid.UUID] = {}
+    for city, radius in ZONES.items():
+        zones[city] = uuid.uuid4()
+        started = time.perf_counter()
+        async with AsyncSession(engine) as session, session.begin():
+            await apply_datazone_event(session, zone_event(tenant, zones[city], city, radius))
+        took = time.perf_counter() - started
+        print(f"datazone {city} ({radius} m) applied and assets recomputed in {took:.2f} s")
+    scopes = {
+        "bristol": [zones["bristol"]],
+        "bristol+leeds": [zones["bristol"], zones["leeds"]],
+        "london": [zones["london"]],
+        "no live zone": [],
+    }
+    async with AsyncSession(engine) as session, session.begin():
+        for name, reach in scopes.items():
+            await apply_permissions_event(session, grants_event(tenant, parties[name], reach))
+    await engine.dispose()
+    return zones
+
+
+def headers(
+    signer: Signer,
+    keys: ClientKeys,
+    settings: AssetsSettings,
+    tenant: uuid.UUID,
+    party: uuid.UUID | None,
+    *,
+    admin: bool = False,
+) -> dict[str, str]:
+    claims: dict[str, Any] = {
+        "sub": str(uuid.uuid4()),
+        "tid": str(tenant),
+        "pid": str(party or uuid.uuid4()),
+        "perms": [*VIEW, "assets.update"],
+        "adm": admin,
+    }
+    return {
+        "Authorization": f"Bearer {signer.token(settings, **claims)}",
+        "X-Client-Key": keys.key_of(tenant),
+    }
+
+
+def counts(database_url: str, tenant: uuid.UUID, zones: dict[str, uuid.UUID]) -> dict[str, Any]:
+    with psycopg.connect(libpq_url(database_url)) as connection:
+        found: dict[str, Any] = {}
+        for city, zone in zones.items():
+            row = connection.execute(
+                "SELECT count(*), min(id::text) FROM assets WHERE tenant_id = %s AND %s = ANY(datazone_ids) "
+                "AND deleted_at IS NULL",
+                (tenant, zone),
+            ).fetchone()
+            assert row is not None
+            found[city] = row
+        return found
+
+
+def cases(in_bristol: str) -> list[Case]:
+    bristol_bound = city_bound("bristol", 0.1)
+    found = []
+    for user in ("admin", "token only", "bristol", "bristol+leeds", "london", "no live zone"):
+        found += [
+            Case(f"{user}: plain list (+name)", "/assets", [], user),
+            Case(f"{user}: sort=-created", "/assets", [("sort", "-created")], user),
+            Case(f"{user}: keywords=park", "/assets", [("keywords", "park")], user),
+            Case(f"{user}: page 2 by cursor (+name)", "/assets", [], user, cursor=user != "no live zone"),
+        ]
+    found += [
+        Case(
+            "bristol: type filter + keywords=suite",
+            "/assets",
+            [("keywords", "suite"), ("sort", "-updated")],
+            "bristol",
+        ),
+        Case("bristol: GET /assets/{id} (inside)", f"/assets/{in_bristol}", [], "bristol"),
+        Case(
+            "admin: location search (bristol)",
+            "/search/locations",
+            [("bound[]", bristol_bound), ("types[]", "asset")],
+            "admin",
+        ),
+        Case(
+            "bristol: location search (bristol)",
+            "/search/locations",
+            [("bound[]", bristol_bound), ("types[]", "asset")],
+            "bristol",
+        ),
+        Case(
+            "london: location search (bristol)",
+            "/search/locations",
+            [("bound[]", bristol_bound), ("types[]", "asset")],
+            "london",
+        ),
+    ]
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}")
+    signer, keys, settings, tenant = Signer(), ClientKeys(), AssetsSettings(), uuid.uuid4()
+    parties = {name: uuid.uuid4() for name in ("bristol", "bristol+leeds", "london", "no live zone")}
+    failed = False
+    with (
+        tempfile.TemporaryDirectory(prefix="proximity-bench-") as tmp,
+        postgres_server() as server,
+        embedded_nats(Path(tmp) / "nats") as nats,
+    ):
+        name = f"bench_asset_scoped_{uuid.uuid4().hex[:8]}"
+        database_url = ensure_database(server, name)
+        try:
+            upgrade("assets", database_url)
+            asyncio.run(provision(database_url, tenant))
+            started = time.perf_counter()
+            load_assets(database_url, tenant, args.size)
+            print(
+                f"loaded {args.size} assets and analyzed in {time.perf_counter() - started:.1f} s", flush=True
+            )
+            zones = asyncio.run(apply_iam(database_url, tenant, parties))
+            with psycopg.connect(libpq_url(database_url), autocommit=True) as connection:
+                connection.execute("VACUUM ANALYZE assets")
+            members = counts(database_url, tenant, zones)
+            print(
+                "live assets per zone: " + ", ".join(f"{c} {n}" for c, (n, _) in members.items()), flush=True
+            )
+            chosen = [c for c in cases(members["bristol"][1]) if args.only in c.label]
+
+            def headers_of(user: str) -> dict[str, str]:
+                if user == "admin":
+                    return headers(signer, keys, settings, tenant, None, admin=True)
+                return headers(signer, keys, settings, tenant, parties.get(user))
+
+            with (
+                stand_in_identity(signer, keys) as identity,
+                assets_server(database_url, nats, identity, Path(tmp) / "assets.log") as base,
+            ):
+                samples = {}
+                for case in chosen:
+                    samples |= measure(
+                        base,
+                        [case],
+                        lambda case=case: headers_of(case.user),
+                        requests=args.requests,
+                        warmup=args.warmup,
+                    )
+            failed = any(s.failures for s in samples.values())
+            title = (
+                f"assets directly, {args.size} assets in one tenant, {args.requests} requests per case, c=1"
+            )
+            print(report(title, samples, width=50, target_ms=15.0), flush=True)
+        finally:
+            drop_database(server, name)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
