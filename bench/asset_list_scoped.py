@@ -11,7 +11,8 @@ tenant's assets (its time is printed), and the grants of four users: Bristol onl
 Leeds, London, and a territory with no live zone. Requests go one at a time (c=1).
 
     .venv/bin/python bench/asset_list_scoped.py
-    .venv/bin/python bench/asset_list_scoped.py --size 100000 --requests 50 --explain
+    .venv/bin/python bench/asset_list_scoped.py --size 100000 --requests 50 --explain --keep
+    .venv/bin/python bench/asset_list_scoped.py --reuse bench_asset_scoped_1a2b3c4d --explain  # kept one
 
 Target: p50 <= 15 ms for a scoped user's list. The load generator shares the machine with
 PostgreSQL and the service; figures are a floor.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import sys
@@ -40,7 +42,7 @@ sys.path.insert(0, str(REPO / "services/assets/tests/integration"))
 from assets_support import ClientKeys, Signer  # type: ignore[import-not-found]  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine  # noqa: E402
 
-from asset_list import assets_server, city_bound, provision  # type: ignore[import-not-found]  # noqa: E402
+from asset_list import assets_server, city_bound, plan_summary, provision  # type: ignore[import-not-found]  # noqa: E402
 from asset_list_load import CITIES, load_assets  # type: ignore[import-not-found]  # noqa: E402
 from assets.config import AssetsSettings  # noqa: E402
 from assets.services.territories import apply_datazone_event, apply_permissions_event  # noqa: E402
@@ -202,6 +204,61 @@ def cases(in_bristol: str) -> list[Case]:
     return found
 
 
+async def explain(database_url: str, tenant: uuid.UUID, zones: dict[str, uuid.UUID]) -> list[str]:
+    """The list's statements for each scope, as the service sends them, EXPLAIN ANALYZEd."""
+    from sqlalchemy import event
+    from starlette.datastructures import QueryParams
+
+    from assets.repositories.asset_list import SORTS as LIST_SORTS
+    from assets.repositories.asset_list import AssetFilter, list_page
+    from proximity.db.listing import MAX_OFFSET
+    from proximity.http.list_query import parse_list_query
+
+    engine = create_async_engine(database_url)
+    recorded: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if not statement.lstrip().upper().startswith("EXPLAIN"):
+            recorded.append((statement, parameters))
+
+    scopes: dict[str, frozenset[uuid.UUID] | None] = {
+        "admin": None,
+        "bristol": frozenset({zones["bristol"]}),
+        "bristol+leeds": frozenset({zones["bristol"], zones["leeds"]}),
+        "london": frozenset({zones["london"]}),
+    }
+    shapes = [
+        [],
+        [("sort", "-created")],
+        [("keywords", "park")],
+        [("keywords", "suite"), ("sort", "-updated")],
+    ]
+    summaries = []
+    for scope, reach in scopes.items():
+        for params in shapes:
+            listing = parse_list_query(
+                QueryParams(params),
+                sortable=LIST_SORTS,
+                default_sort="+name",
+                includes=("stats",),
+                max_offset=MAX_OFFSET,
+            )
+            recorded.clear()
+            async with AsyncSession(engine) as session:
+                await list_page(session, tenant, AssetFilter(keywords=listing.keywords, zones=reach), listing)
+                parts = []
+                for statement, parameters in list(recorded):
+                    connection = await session.connection()
+                    rows = await connection.exec_driver_sql(
+                        "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+                    )
+                    parts.append(plan_summary([row[0] for row in rows]))
+            summaries.append(f"{scope} {params}\n    " + "\n    ".join(parts))
+    await engine.dispose()
+    return summaries
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -210,6 +267,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--only", default="")
+    parser.add_argument("--explain", action="store_true", help="also EXPLAIN ANALYZE the scoped lists")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
+    parser.add_argument("--reuse", default="", help="a database kept by --keep: no load, no events")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}")
     signer, keys, settings, tenant = Signer(), ClientKeys(), AssetsSettings(), uuid.uuid4()
@@ -220,19 +280,29 @@ def main() -> int:
         postgres_server() as server,
         embedded_nats(Path(tmp) / "nats") as nats,
     ):
-        name = f"bench_asset_scoped_{uuid.uuid4().hex[:8]}"
+        name = args.reuse or f"bench_asset_scoped_{uuid.uuid4().hex[:8]}"
         database_url = ensure_database(server, name)
+        sidecar = Path(tempfile.gettempdir()) / f"{name}.json"
         try:
-            upgrade("assets", database_url)
-            asyncio.run(provision(database_url, tenant))
-            started = time.perf_counter()
-            load_assets(database_url, tenant, args.size)
-            print(
-                f"loaded {args.size} assets and analyzed in {time.perf_counter() - started:.1f} s", flush=True
-            )
-            zones = asyncio.run(apply_iam(database_url, tenant, parties))
-            with psycopg.connect(libpq_url(database_url), autocommit=True) as connection:
-                connection.execute("VACUUM ANALYZE assets")
+            if args.reuse:
+                kept = json.loads(sidecar.read_text())
+                tenant = uuid.UUID(kept["tenant"])
+                parties = {k: uuid.UUID(v) for k, v in kept["parties"].items()}
+                zones = {k: uuid.UUID(v) for k, v in kept["zones"].items()}
+            else:
+                upgrade("assets", database_url)
+                asyncio.run(provision(database_url, tenant))
+                started = time.perf_counter()
+                load_assets(database_url, tenant, args.size)
+                print(
+                    f"loaded {args.size} assets and analyzed in {time.perf_counter() - started:.1f} s",
+                    flush=True,
+                )
+                zones = asyncio.run(apply_iam(database_url, tenant, parties))
+                with psycopg.connect(libpq_url(database_url), autocommit=True) as connection:
+                    connection.execute("VACUUM ANALYZE assets")
+                saved = {"tenant": str(tenant), "parties": parties, "zones": zones}
+                sidecar.write_text(json.dumps(saved, default=str))
             members = counts(database_url, tenant, zones)
             print(
                 "live assets per zone: " + ", ".join(f"{c} {n}" for c, (n, _) in members.items()), flush=True
@@ -262,8 +332,13 @@ def main() -> int:
                 f"assets directly, {args.size} assets in one tenant, {args.requests} requests per case, c=1"
             )
             print(report(title, samples, width=50, target_ms=15.0), flush=True)
+            if args.explain:
+                print("\nplans:\n" + "\n".join(asyncio.run(explain(database_url, tenant, zones))), flush=True)
         finally:
-            drop_database(server, name)
+            if args.keep or args.reuse:
+                print(f"kept database {name}")
+            else:
+                drop_database(server, name)
     return 1 if failed else 0
 
 

@@ -9,6 +9,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
+from proximity.access import territory as territory_module
 from proximity.access.datazones import DatazoneState
 from proximity.access.territory import Locatable, Territory, address_key, geozone_bounds, zone_bounds
 
@@ -157,3 +160,14 @@ def test_many_at_once_agrees_with_one_at_a_time() -> None:
 
     assert many == [territory.zones_of(item) for item in items]
     assert any(len(found) > 1 for found in many)
+
+
+def test_a_large_territory_tests_points_through_its_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(territory_module, "SCAN_AT_MOST", 0)  # as if it had more geozones than scanned
+    near = zone(geozones=[circle(*CALGARY, 1500)])
+    square = zone(geozones=[area(SQUARE)])
+    territory = Territory([near, square])
+
+    assert territory.zones_of(Locatable(point=NORTH_OF_CALGARY)) == {near.id, square.id}
+    assert territory.zones_of(Locatable(point=(-114.05, 51.09))) == {square.id}
+    assert territory.zones_of(Locatable(point=(0.0, 0.0))) == frozenset()
