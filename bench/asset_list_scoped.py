@@ -29,10 +29,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,7 +49,7 @@ from asset_list_load import CITIES, load_assets  # type: ignore[import-not-found
 from assets.config import AssetsSettings  # noqa: E402
 from assets.services.territories import apply_datazone_event, apply_permissions_event  # noqa: E402
 from bench_servers import stand_in_identity  # type: ignore[import-not-found]  # noqa: E402
-from list_requests import measure, report  # type: ignore[import-not-found]  # noqa: E402
+from list_requests import Sample  # type: ignore[import-not-found]  # noqa: E402
 from proximity.db.migrate import upgrade  # noqa: E402
 from proximity.devstack.embedded import drop_database, embedded_nats, ensure_database, libpq_url  # noqa: E402
 from proximity.events.envelope import Event  # noqa: E402
@@ -57,12 +59,17 @@ ZONES = {"bristol": 10_000, "leeds": 8_000, "london": 15_000}  # city: radius in
 VIEW = ["assets.view", "entities.view"]
 
 
+USERS = ("admin", "token only", "bristol", "bristol+leeds", "london", "no live zone")
+
+
 @dataclass(frozen=True)
-class Case:
+class Shape:
+    """One request, sent by each of ``users`` in turn (alternating, so all see the same load)."""
+
     label: str
     path: str
     params: list[tuple[str, str]]
-    user: str
+    users: tuple[str, ...] = USERS
     cursor: bool = False
 
 
@@ -164,44 +171,73 @@ def counts(database_url: str, tenant: uuid.UUID, zones: dict[str, uuid.UUID]) ->
         return found
 
 
-def cases(in_bristol: str) -> list[Case]:
-    bristol_bound = city_bound("bristol", 0.1)
-    found = []
-    for user in ("admin", "token only", "bristol", "bristol+leeds", "london", "no live zone"):
-        found += [
-            Case(f"{user}: plain list (+name)", "/assets", [], user),
-            Case(f"{user}: sort=-created", "/assets", [("sort", "-created")], user),
-            Case(f"{user}: keywords=park", "/assets", [("keywords", "park")], user),
-            Case(f"{user}: page 2 by cursor (+name)", "/assets", [], user, cursor=user != "no live zone"),
-        ]
-    found += [
-        Case(
-            "bristol: type filter + keywords=suite",
-            "/assets",
-            [("keywords", "suite"), ("sort", "-updated")],
-            "bristol",
+def shapes(in_bristol: str) -> list[Shape]:
+    bristol = [("bound[]", city_bound("bristol", 0.1)), ("types[]", "asset")]
+    return [
+        Shape("plain list (+name)", "/assets", []),
+        Shape("sort=-created", "/assets", [("sort", "-created")]),
+        Shape("keywords=park", "/assets", [("keywords", "park")]),
+        Shape("page 2 by cursor (+name)", "/assets", [], USERS[:-1], cursor=True),
+        Shape("keywords=suite sort=-updated", "/assets", [("keywords", "suite"), ("sort", "-updated")]),
+        Shape(
+            "GET /assets/{id} (in bristol)", f"/assets/{in_bristol}", [], ("admin", "token only", "bristol")
         ),
-        Case("bristol: GET /assets/{id} (inside)", f"/assets/{in_bristol}", [], "bristol"),
-        Case(
-            "admin: location search (bristol)",
-            "/search/locations",
-            [("bound[]", bristol_bound), ("types[]", "asset")],
-            "admin",
-        ),
-        Case(
-            "bristol: location search (bristol)",
-            "/search/locations",
-            [("bound[]", bristol_bound), ("types[]", "asset")],
-            "bristol",
-        ),
-        Case(
-            "london: location search (bristol)",
-            "/search/locations",
-            [("bound[]", bristol_bound), ("types[]", "asset")],
-            "london",
+        Shape(
+            "location search (bristol bound)", "/search/locations", bristol, ("admin", "bristol", "london")
         ),
     ]
+
+
+def measure_shapes(
+    base: str, chosen: list[Shape], headers_of: Callable[[str], dict[str, str]], *, requests: int, warmup: int
+) -> dict[str, dict[str, Sample]]:
+    """Per shape, per user: each round sends the shape once as every user, in turn."""
+    found: dict[str, dict[str, Sample]] = {}
+    with httpx.Client(base_url=base, timeout=60) as http:
+        for shape in chosen:
+            by_user = found.setdefault(shape.label, {user: Sample() for user in shape.users})
+            prepared = {}
+            for user in shape.users:
+                headers, params = headers_of(user), list(shape.params)
+                if shape.cursor:
+                    first = http.get(shape.path, params=params, headers=headers).json()
+                    params.append(("cursor", first["pagination"]["next_cursor"]))
+                prepared[user] = (headers, params)
+            for i in range(warmup + requests):
+                for user, (headers, params) in prepared.items():
+                    started = time.perf_counter()
+                    response = http.get(shape.path, params=params, headers=headers)
+                    took = time.perf_counter() - started
+                    sample = by_user[user]
+                    if response.status_code != 200:
+                        sample.failures.append(f"{response.status_code} {response.text[:200]}")
+                    elif i >= warmup:
+                        sample.latencies.append(took)
+                        if sample.found is None:
+                            body = response.json()
+                            total = body.get("pagination", {}).get("total")
+                            data = body["data"]
+                            sample.found = (
+                                total if total is not None else (len(data) if isinstance(data, list) else 1)
+                            )
     return found
+
+
+def table(title: str, found: dict[str, dict[str, Sample]]) -> str:
+    """p50 ms (found) per shape and user."""
+    lines = [title, f"{'case':<34}" + "".join(f"{user:>17}" for user in USERS)]
+    for label, by_user in found.items():
+        cells = []
+        for user in USERS:
+            sample = by_user.get(user)
+            if sample is None:
+                cells.append(f"{'':>17}")
+            elif sample.failures:
+                cells.append(f"{'failed ' + str(len(sample.failures)):>17}")
+            else:
+                cells.append(f"{sample.percentile(50):>9.2f} ({sample.found!s:>5})")
+        lines.append(f"{label:<34}" + "".join(cells))
+    return "\n".join(lines)
 
 
 async def explain(database_url: str, tenant: uuid.UUID, zones: dict[str, uuid.UUID]) -> list[str]:
@@ -307,7 +343,7 @@ def main() -> int:
             print(
                 "live assets per zone: " + ", ".join(f"{c} {n}" for c, (n, _) in members.items()), flush=True
             )
-            chosen = [c for c in cases(members["bristol"][1]) if args.only in c.label]
+            chosen = [c for c in shapes(members["bristol"][1]) if args.only in c.label]
 
             def headers_of(user: str) -> dict[str, str]:
                 if user == "admin":
@@ -318,20 +354,17 @@ def main() -> int:
                 stand_in_identity(signer, keys) as identity,
                 assets_server(database_url, nats, identity, Path(tmp) / "assets.log") as base,
             ):
-                samples = {}
-                for case in chosen:
-                    samples |= measure(
-                        base,
-                        [case],
-                        lambda case=case: headers_of(case.user),
-                        requests=args.requests,
-                        warmup=args.warmup,
-                    )
-            failed = any(s.failures for s in samples.values())
+                found = measure_shapes(base, chosen, headers_of, requests=args.requests, warmup=args.warmup)
+            failed = any(s.failures for by_user in found.values() for s in by_user.values())
+            for by_user in found.values():
+                for sample in by_user.values():
+                    for failure in sample.failures[:1]:
+                        print("failure:", failure)
             title = (
-                f"assets directly, {args.size} assets in one tenant, {args.requests} requests per case, c=1"
+                f"p50 ms (found) at assets directly, {args.size} assets in one tenant, "
+                f"{args.requests} rounds, users alternating, c=1"
             )
-            print(report(title, samples, width=50, target_ms=15.0), flush=True)
+            print(table(title, found), flush=True)
             if args.explain:
                 print("\nplans:\n" + "\n".join(asyncio.run(explain(database_url, tenant, zones))), flush=True)
         finally:
