@@ -15,6 +15,11 @@ event's ``version``: ``id``, ``name``, ``suspended_at``, ``deleted_at`` and its 
 assets keeps which assets and entities each contract links, for ``contract_ids``, the
 ``contract_id`` filters and the contract counts; a deleted contract links nothing.
 
+``iam.permissions.updated`` and ``iam.datazone.created|updated|deleted`` (contract 1, on iam's
+stream ``IAM``): a user's grants and a datazone's state, kept by ``proximity.access`` (its
+payloads: ``proximity.access.replica`` and ``.datazones``); a datazone change recomputes the
+``datazone_ids`` of the tenant's assets and entities (``assets.services.territories``).
+
 ``contracts.service.created|updated|deleted`` (contract 1): ``id``, ``name``, ``type``,
 ``suspended_at``, ``deleted_at``; assets keeps id, tenant and state to validate service ids
 (``eAttemptSaveWithMissingServices`` for unknown or deleted ones).
@@ -71,6 +76,8 @@ SERVICE_SUBJECTS = (
     "contracts.service.deleted",
 )
 SERVICE_FILTER = "contracts.service.*"
+GRANTS_CONSUMER = "assets-iam-permissions"
+DATAZONES_CONSUMER = "assets-iam-datazones"
 SERVICES_CONSUMER = "assets-contracts-services"
 # The payload's own major (``data.contract``); another major is parked, never misapplied.
 CONTRACTS_PAYLOAD_CONTRACT = 1

@@ -23,6 +23,7 @@ from sqlmodel import col
 
 from assets.repositories.asset_records import Asset, AssetParty, AssetService
 from assets.repositories.contract_replica import ContractAsset
+from proximity.access.listing import zones_condition
 from proximity.db.keywords import matches_keywords
 from proximity.db.listing import (
     FEW_ROWS,
@@ -53,6 +54,8 @@ class AssetFilter:
     service_id: uuid.UUID | None = None
     contract_id: uuid.UUID | None = None
     exclude_containers: bool = False
+    # The caller's ``assets.view`` reach: None, everywhere; else assets in one of these zones.
+    zones: frozenset[uuid.UUID] | None = None
 
 
 _columns = Asset.__table__.c  # type: ignore[attr-defined]  # typed Core columns of the model
@@ -107,6 +110,8 @@ def _conditions(tenant_id: uuid.UUID, filters: AssetFilter) -> list[ColumnElemen
         conditions.append(~col(Asset.is_container))
     if filters.keywords is not None:
         conditions.append(matches_keywords(_columns.search_words, filters.keywords))
+    if filters.zones is not None:
+        conditions.append(zones_condition(_columns.datazone_ids, filters.zones))
     return conditions
 
 

@@ -11,8 +11,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Computed, Float, Index, Integer, Text, text
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy import Boolean, Column, Computed, Float, Index, Integer, Text, Uuid, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
 from proximity.db.columns import stamp
@@ -49,6 +49,7 @@ def _asset_indexes() -> tuple[Index, ...]:
     live = text("deleted_at IS NULL")
     return (
         Index("ix_assets_search_words", "search_words", postgresql_using="gin"),
+        Index("ix_assets_datazones", "datazone_ids", postgresql_using="gin"),
         Index("ix_assets_children", "tenant_id", "parent_id", postgresql_where=live),
         Index("ix_assets_location_words", "location_words", postgresql_using="gin"),
         Index(
@@ -132,6 +133,12 @@ class Asset(SQLModel, table=True):
     )
     search_words: Any = Field(
         default=None, sa_column=Column(TSVECTOR, Computed(ASSET_SEARCH_WORDS, persisted=True))
+    )
+    # The live datazones it lies in (``assets.services.territories``, on every write and every
+    # datazone event), sorted: what scoped lists filter by (``datazone_ids && :zones``, GIN).
+    datazone_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(Uuid), nullable=False, server_default=text("'{}'::uuid[]")),
     )
 
 

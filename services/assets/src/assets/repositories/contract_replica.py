@@ -153,6 +153,14 @@ async def _apply_links(
     await session.execute(gone.values(linked=False, version=version))
 
 
+async def linked_to(session: AsyncSession, contract_id: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+    """The assets and the entities the contract links, as held."""
+    return (
+        await _linked_ids(session, ContractAsset, contract_id),
+        await _linked_ids(session, ContractEntity, contract_id),
+    )
+
+
 async def apply_contract(session: AsyncSession, state: ContractState, version: int) -> bool:
     """The contract's whole state at ``version``, if newer than what is held."""
     linked_assets = frozenset() if state.deleted else state.asset_ids

@@ -14,6 +14,7 @@ from sqlmodel import col
 
 from assets.repositories.contract_replica import ContractEntity
 from assets.repositories.entity_records import Entity, EntityParty, EntityService
+from proximity.access.listing import zones_condition
 from proximity.db.keywords import matches_keywords
 from proximity.db.listing import capped_total, keyset_page, nullable_key, ordering, page_of, window
 from proximity.http.list_query import KeysetPage, ListQuery
@@ -40,6 +41,8 @@ class EntityFilter:
     keywords: str | None = None
     type_id: uuid.UUID | None = None
     contract_id: uuid.UUID | None = None
+    # The caller's ``entities.view`` reach: None, everywhere; else entities in one of these zones.
+    zones: frozenset[uuid.UUID] | None = None
 
 
 _columns = Entity.__table__.c  # type: ignore[attr-defined]  # typed Core columns of the model
@@ -92,6 +95,8 @@ def _conditions(tenant_id: uuid.UUID, filters: EntityFilter) -> list[ColumnEleme
         conditions.append(col(Entity.id).in_(linked))
     if filters.keywords is not None:
         conditions.append(matches_keywords(_columns.search_words, filters.keywords))
+    if filters.zones is not None:
+        conditions.append(zones_condition(_columns.datazone_ids, filters.zones))
     return conditions
 
 

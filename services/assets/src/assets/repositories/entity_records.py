@@ -9,8 +9,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Computed, Index, Integer, Text, text
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy import Column, Computed, Index, Integer, Text, Uuid, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
 from proximity.db.columns import stamp
@@ -47,6 +47,7 @@ def _entity_indexes() -> tuple[Index, ...]:
     live = text("deleted_at IS NULL")
     return (
         Index("ix_entities_search_words", "search_words", postgresql_using="gin"),
+        Index("ix_entities_datazones", "datazone_ids", postgresql_using="gin"),
         Index("ix_entities_location_words", "location_words", postgresql_using="gin"),
         Index(
             "ix_entities_box",
@@ -95,6 +96,12 @@ class Entity(SQLModel, table=True):
     # Kept by migration 0011's trigger from the replica of contracts' links (contract_replica).
     total_contracts: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default=text("0"))
+    )
+    # The live datazones it lies in (``assets.services.territories``, on every write and every
+    # datazone event), sorted: what scoped lists filter by (``datazone_ids && :zones``, GIN).
+    datazone_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(Uuid), nullable=False, server_default=text("'{}'::uuid[]")),
     )
 
 

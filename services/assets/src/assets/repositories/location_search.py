@@ -19,6 +19,7 @@ from sqlmodel import col
 
 from assets.repositories.asset_records import Asset
 from assets.repositories.entity_records import ENTITY_BOX, Entity
+from proximity.access.listing import zones_condition
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,14 @@ def _words(column: ColumnElement[Any], tsquery: str) -> ColumnElement[bool]:
 
 
 async def assets_in(
-    session: AsyncSession, tenant_id: uuid.UUID, boxes: Sequence[Box], tsquery: str | None, limit: int
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    boxes: Sequence[Box],
+    tsquery: str | None,
+    limit: int,
+    zones: frozenset[uuid.UUID] | None = None,
 ) -> list[LocatedAsset]:
+    """``zones``: only assets in one of them (a scoped caller's ``assets.view``); None: all."""
     columns = Asset.__table__.c  # type: ignore[attr-defined]
     asset_box = _box(columns.min_long, columns.min_lat, columns.max_long, columns.max_lat)
     conditions: list[ColumnElement[bool]] = [
@@ -69,6 +76,8 @@ async def assets_in(
     ]
     if tsquery is not None:
         conditions.append(_words(columns.location_words, tsquery))
+    if zones is not None:
+        conditions.append(zones_condition(columns.datazone_ids, zones))
     shown = (
         col(Asset.id),
         col(Asset.name),
@@ -82,7 +91,12 @@ async def assets_in(
 
 
 async def entities_in(
-    session: AsyncSession, tenant_id: uuid.UUID, boxes: Sequence[Box], tsquery: str | None, limit: int
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    boxes: Sequence[Box],
+    tsquery: str | None,
+    limit: int,
+    zones: frozenset[uuid.UUID] | None = None,
 ) -> list[LocatedEntity]:
     columns = Entity.__table__.c  # type: ignore[attr-defined]
     entity_box: ColumnElement[Any] = literal_column(ENTITY_BOX)
@@ -94,6 +108,8 @@ async def entities_in(
     ]
     if tsquery is not None:
         conditions.append(_words(columns.location_words, tsquery))
+    if zones is not None:
+        conditions.append(zones_condition(columns.datazone_ids, zones))
     shown = (col(Entity.id), col(Entity.name), col(Entity.addresses))
     query = select(*shown).where(and_(*conditions)).order_by(col(Entity.id)).limit(limit)
     return [LocatedEntity(*row) for row in (await session.execute(query)).all()]

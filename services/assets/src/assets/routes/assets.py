@@ -126,7 +126,7 @@ async def list_assets(request: Request) -> Response:
     listed = await assets.list_assets(collaborators(request), claims, filters, listing)
     items = []
     for item in listed.shown:
-        view = asset_view(item, claims)
+        view = asset_view(item, listed.grants)
         if listed.stats is not None:
             view["stats"] = stats_view(listed.stats[item.id])
         items.append(view)
@@ -155,7 +155,7 @@ async def get_asset(request: Request) -> Response:
     target = asset_id(request)
     wanted = includes(request.query_params, GET_INCLUDES)
     found = await assets.get_asset(collaborators(request), claims, target, parentage="parentage" in wanted)
-    view = asset_view(found.asset, claims, found.links)
+    view = asset_view(found.asset, found.grants, found.links)
     if found.parentage is not None:
         view["parentage"] = [ancestor_view(item) for item in found.parentage]
     if "images" in wanted:
@@ -178,7 +178,7 @@ async def create_asset(request: Request) -> Response:
     claims = await authenticated(request)
     fields = await read_model(request, AssetIn)
     made = await assets.create_asset(collaborators(request), claims, fields)
-    return created(asset_view(made.asset, claims, made.links))
+    return created(asset_view(made.asset, made.grants, made.links))
 
 
 @documented(
@@ -199,7 +199,7 @@ async def replace_asset(request: Request) -> Response:
     target = asset_id(request)
     fields = await read_model(request, AssetIn)
     replaced = await assets.replace_asset(collaborators(request), claims, target, fields)
-    return one(asset_view(replaced.asset, claims, replaced.links))
+    return one(asset_view(replaced.asset, replaced.grants, replaced.links))
 
 
 @documented(
@@ -228,8 +228,8 @@ async def replace_asset(request: Request) -> Response:
 async def patch_many(request: Request) -> Response:
     claims = await authenticated(request)
     body = await read_model(request, BatchRows)
-    outcome = await patch_assets(collaborators(request), claims, body.data)
-    return batch([asset_view(item, claims) for item in outcome.applied], outcome.failures)
+    outcome, grants = await patch_assets(collaborators(request), claims, body.data)
+    return batch([asset_view(item, grants) for item in outcome.applied], outcome.failures)
 
 
 @documented(

@@ -106,14 +106,14 @@ async def list_entities(request: Request) -> Response:
         type_id=optional_uuid(params, "type_id"),
         contract_id=optional_uuid(params, "contract_id"),
     )
-    found, page = await entities.list_entities(collaborators(request), claims, filters, listing)
+    listed = await entities.list_entities(collaborators(request), claims, filters, listing)
     items = []
-    for item in found:
-        view = entity_view(item, claims)
+    for item in listed.shown:
+        view = entity_view(item, listed.grants)
         if "counts" in listing.include:
             view["stats"] = counts_view(item)
         items.append(view)
-    return many(items, query=listing, total=page, url=public_url(request))
+    return many(items, query=listing, total=listed.page, url=public_url(request))
 
 
 @documented(
@@ -126,7 +126,7 @@ async def list_entities(request: Request) -> Response:
 async def get_entity(request: Request) -> Response:
     claims = await authenticated(request)
     found = await entities.get_entity(collaborators(request), claims, _entity_id(request))
-    return one(entity_view(found.entity, claims, found.links))
+    return one(entity_view(found.entity, found.grants, found.links))
 
 
 @documented(
@@ -142,7 +142,7 @@ async def create_entity(request: Request) -> Response:
     claims = await authenticated(request)
     fields = await read_model(request, EntityIn)
     made = await entities.create_entity(collaborators(request), claims, fields)
-    return created(entity_view(made.entity, claims, made.links))
+    return created(entity_view(made.entity, made.grants, made.links))
 
 
 @documented(
@@ -159,7 +159,7 @@ async def replace_entity(request: Request) -> Response:
     target = _entity_id(request)
     fields = await read_model(request, EntityIn)
     replaced = await entities.replace_entity(collaborators(request), claims, target, fields)
-    return one(entity_view(replaced.entity, claims, replaced.links))
+    return one(entity_view(replaced.entity, replaced.grants, replaced.links))
 
 
 @documented(
@@ -184,8 +184,8 @@ async def replace_entity(request: Request) -> Response:
 async def patch_many(request: Request) -> Response:
     claims = await authenticated(request)
     body = await read_model(request, BatchRows)
-    outcome = await patch_entities(collaborators(request), claims, body.data)
-    return batch([entity_view(item, claims) for item in outcome.applied], outcome.failures)
+    outcome, grants = await patch_entities(collaborators(request), claims, body.data)
+    return batch([entity_view(item, grants) for item in outcome.applied], outcome.failures)
 
 
 @documented(

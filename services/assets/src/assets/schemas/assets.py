@@ -13,9 +13,8 @@ from pydantic.json_schema import SkipJsonSchema
 from assets.repositories.asset_queries import AssetLinks, AssetStats
 from assets.repositories.asset_records import Asset
 from assets.schemas.view_fields import sometimes_absent
+from proximity.access.grants import Grants
 from proximity.address import AddressIn, AddressView, Latitude, Longitude
-from proximity.auth.claims import Claims
-from proximity.auth.permissions import object_permissions
 from proximity.geo import Geo, InvalidGeo, checked_geo
 
 MAX_LINKED = 1000
@@ -176,7 +175,7 @@ def _geo(found: Asset) -> dict[str, Any] | None:
     return {"lat": found.geo_lat, "long": found.geo_long, "radius": found.geo_radius, "wkt": found.geo_wkt}
 
 
-def asset_view(found: Asset, claims: Claims, links: AssetLinks | None = None) -> dict[str, Any]:
+def asset_view(found: Asset, grants: Grants, links: AssetLinks | None = None) -> dict[str, Any]:
     """The asset as seed 004 shows it; with ``links`` the full payload (get, create, replace)."""
     view: dict[str, Any] = {
         "id": found.id,
@@ -207,7 +206,7 @@ def asset_view(found: Asset, claims: Claims, links: AssetLinks | None = None) ->
         "suspended_at": found.suspended_at,
         "deleted_at": found.deleted_at,
     }
-    granted = object_permissions(claims, "assets")
+    granted = grants.object_permissions("assets", found.datazone_ids)
     if granted is not None:  # seed 004: omitted for a system admin, whose checks are bypassed
         view["__permissions__"] = granted
     return view

@@ -14,9 +14,8 @@ from assets.repositories.entity_queries import EntityLinks, PartyAssociation
 from assets.repositories.entity_records import Entity
 from assets.schemas.assets import E164_PATTERN, MAX_LINKED
 from assets.schemas.view_fields import sometimes_absent
+from proximity.access.grants import Grants
 from proximity.address import AddressIn, AddressView
-from proximity.auth.claims import Claims
-from proximity.auth.permissions import object_permissions
 
 MAX_ADDRESSES = 50
 URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+[^\\s]*$"
@@ -122,7 +121,7 @@ class EntityDetailView(EntityView):
     contacts: list[PartyAssociationView]
 
 
-def entity_view(found: Entity, claims: Claims, links: EntityLinks | None = None) -> dict[str, Any]:
+def entity_view(found: Entity, grants: Grants, links: EntityLinks | None = None) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": found.id,
         "name": found.name,
@@ -146,7 +145,7 @@ def entity_view(found: Entity, claims: Claims, links: EntityLinks | None = None)
         "suspended_at": found.suspended_at,
         "deleted_at": found.deleted_at,
     }
-    granted = object_permissions(claims, "entities")
+    granted = grants.object_permissions("entities", found.datazone_ids)
     if granted is not None:
         view["__permissions__"] = granted
     return view

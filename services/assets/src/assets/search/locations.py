@@ -21,8 +21,8 @@ from assets.bootstrap import Collaborators
 from assets.repositories import location_search
 from assets.repositories.location_search import LocatedAsset, LocatedEntity
 from assets.search.keyword_query import compiled_tsquery
+from assets.services.territories import grants_of
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
 
 MAX_RESULTS = 1000
 
@@ -73,22 +73,25 @@ async def search_locations(
     truncated = False
     boxes: list[location_search.Box] = [bound.bounds for bound in bounds]
     async with ctx.snapshot() as session:
+        # Each type shows what the caller may view of it (its datazones), as its list does.
+        grants = await grants_of(session, claims)
         if "asset" in types:
-            require(claims, "assets.view")
+            grants.require_granted("assets.view")
             candidates = await location_search.assets_in(
                 session,
                 claims.tenant_id,
                 boxes,
                 tsquery,
                 MAX_RESULTS * 4,
+                grants.list_zones("assets.view"),
             )
             assets = _assets_inside(candidates, union)
             truncated = len(candidates) == MAX_RESULTS * 4 or len(assets) > MAX_RESULTS
             assets = assets[:MAX_RESULTS]
         if "entity" in types:
-            require(claims, "entities.view")
+            grants.require_granted("entities.view")
             candidates_e = await location_search.entities_in(
-                session, claims.tenant_id, boxes, tsquery, MAX_RESULTS * 4
+                session, claims.tenant_id, boxes, tsquery, MAX_RESULTS * 4, grants.list_zones("entities.view")
             )
             for candidate in candidates_e:
                 point = _point_inside(candidate, prepared)

@@ -25,8 +25,9 @@ from assets.schemas.asset_batch import AssetPatch
 from assets.schemas.assets import AssetIn
 from assets.services.asset_rules import check_write
 from assets.services.contract_links import change_links
+from assets.services.territories import grants_of, place_asset
+from proximity.access.grants import Grants
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
 from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
 from proximity.db.columns import now
 from proximity.events.envelope import Event
@@ -69,9 +70,13 @@ def _as_written(found: Asset, links: AssetLinks, patch: AssetPatch) -> AssetIn:
 
 
 async def _apply_row(
-    ctx: Collaborators, session: Any, claims: Claims, found: Asset, patch: AssetPatch
+    ctx: Collaborators, session: Any, claims: Claims, grants: Grants, found: Asset, patch: AssetPatch
 ) -> Event | None:
     given = patch.model_fields_set
+    # The tags on the asset as it is (its datazones): a row outside the caller's territory fails.
+    grants.require("assets.update", found.datazone_ids)
+    if "deleted_at" in given:
+        grants.require("assets.delete", found.datazone_ids)
     was_deleted = found.deleted_at is not None
     if was_deleted and not ("deleted_at" in given and patch.deleted_at is None):
         raise AssetNotFound()  # a deleted asset can only be restored
@@ -122,11 +127,18 @@ async def _apply_row(
             assign=patch.contract_id_assign,
             unassign=patch.contract_id_unassign,
         )
+    if moved or patch.contract_id_assign is not None or patch.contract_id_unassign is not None:
+        await place_asset(session, found)  # a new entity or contract can move it between zones
     return event
 
 
-async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Asset]:
-    require(claims, "assets.update")
+async def patch_assets(
+    ctx: Collaborators, claims: Claims, rows: Sequence[Any]
+) -> tuple[BatchOutcome[Asset], Grants]:
+    """The outcome, and the caller's grants (what each applied row's ``__permissions__`` shows)."""
+    async with ctx.reading() as session:
+        grants = await grants_of(session, claims)
+    grants.require_granted("assets.update")
 
     async def tree(session: AsyncSession, patches: Sequence[AssetPatch]) -> None:
         # The tenant's tree, then the rows, as every write (none can deadlock another); only
@@ -138,7 +150,7 @@ async def patch_assets(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) 
         return await asset_queries.assets_for_update(session, claims.tenant_id, ids)
 
     async def apply(session: AsyncSession, found: Asset, patch: AssetPatch) -> Event | None:
-        return await _apply_row(ctx, session, claims, found, patch)
+        return await _apply_row(ctx, session, claims, grants, found, patch)
 
     plan = BatchPlan(AssetPatch, "assets.delete", AssetNotFound, lock, apply, before_lock=tree)
-    return await patch_rows(ctx.unit_of_work, claims, rows, plan)
+    return await patch_rows(ctx.unit_of_work, claims, rows, plan), grants

@@ -17,8 +17,9 @@ from assets.schemas.assets import AssetIn
 from assets.services.asset_location import apply_location
 from assets.services.asset_rules import check_write, locked_for_replace
 from assets.services.contract_links import replace_links, wants_new_links
+from assets.services.territories import grants_of, place_asset
+from proximity.access.grants import Grants
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
 from proximity.db.columns import now
 from proximity.http.list_query import KeysetPage, ListQuery
 
@@ -27,6 +28,7 @@ from proximity.http.list_query import KeysetPage, ListQuery
 class FullAsset:
     asset: Asset
     links: AssetLinks
+    grants: Grants  # the caller's: what ``__permissions__`` shows
     parentage: tuple[Asset, ...] | None = None  # with include[]=parentage only
 
 
@@ -35,35 +37,41 @@ class ListedAssets:
     shown: list[Asset]
     page: KeysetPage
     stats: dict[uuid.UUID, AssetStats] | None  # with include[]=stats only
+    grants: Grants
 
 
 async def list_assets(
     ctx: Collaborators, claims: Claims, filters: AssetFilter, query: ListQuery
 ) -> ListedAssets:
-    """A page, its total and its stats, read in one snapshot so they agree."""
-    require(claims, "assets.view")
+    """A page, its total and its stats, read in one snapshot so they agree: of the assets the
+    caller may view (``assets.view`` in one of their datazones, or everywhere)."""
     async with ctx.snapshot() as session:
+        grants = await grants_of(session, claims)
+        grants.require_granted("assets.view")
+        filters = replace(filters, zones=grants.list_zones("assets.view"))
         shown, page = await list_page(session, claims.tenant_id, filters, query)
         stats = (
             await asset_queries.stats_of(session, claims.tenant_id, shown)
             if "stats" in query.include
             else None
         )
-    return ListedAssets(shown, page, stats)
+    return ListedAssets(shown, page, stats, grants)
 
 
 async def get_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID, *, parentage: bool) -> FullAsset:
-    require(claims, "assets.view")
     async with ctx.snapshot() as session:
+        grants = await grants_of(session, claims)
+        grants.require_granted("assets.view")
         found = await asset_queries.asset(session, claims.tenant_id, asset_id)
         if found is None:
             raise AssetNotFound()
+        grants.require("assets.view", found.datazone_ids)  # outside the caller's territory: 403
         links = await asset_queries.links_of(session, [found.id])
         chain = None
         if parentage:
             depth = ctx.settings.max_hierarchy_depth
             chain = tuple(await asset_queries.ancestors(session, claims.tenant_id, found, depth))
-    return FullAsset(found, links[found.id], chain)
+    return FullAsset(found, links[found.id], grants, chain)
 
 
 def _apply(found: Asset, fields: AssetIn) -> None:
@@ -92,8 +100,9 @@ def _links(fields: AssetIn) -> AssetLinks:
 
 
 async def create_asset(ctx: Collaborators, claims: Claims, fields: AssetIn) -> FullAsset:
-    require(claims, "assets.create")
     async with ctx.unit_of_work() as uow:
+        grants = await grants_of(uow.session, claims)
+        grants.require_granted("assets.create")
         await check_write(
             uow.session, claims.tenant_id, fields, current=None, max_depth=ctx.settings.max_hierarchy_depth
         )
@@ -104,13 +113,18 @@ async def create_asset(ctx: Collaborators, claims: Claims, fields: AssetIn) -> F
         links = _links(fields)
         await asset_queries.replace_links(uow.session, found, links.party_ids, links.service_ids)
         uow.publish(published.asset_created(found))
-        if wants_new_links(fields.model_fields_set, fields.contract_ids, ()):
+        forwarded = wants_new_links(fields.model_fields_set, fields.contract_ids, ())
+        # Where the new asset lies decides whether the caller may create it: checked before
+        # contracts is called, so a refused create writes nothing anywhere.
+        zones = await place_asset(uow.session, found, contract_ids=fields.contract_ids if forwarded else None)
+        grants.require("assets.create", zones)
+        if forwarded:
             owned = await replace_links(
                 ctx, uow.session, "assets", claims.tenant_id, found.id, fields.contract_ids
             )
             links = replace(links, contract_ids=owned)
         await uow.commit()
-    return FullAsset(found, links)
+    return FullAsset(found, links, grants)
 
 
 def _state(found: Asset, links: AssetLinks) -> tuple[Any, ...]:
@@ -125,13 +139,15 @@ async def replace_asset(
 ) -> FullAsset:
     """PUT: the whole object replaces the asset's fields. A PUT that changes nothing is not a
     new version and publishes nothing."""
-    require(claims, "assets.update")
     async with ctx.unit_of_work() as uow:
+        grants = await grants_of(uow.session, claims)
+        grants.require_granted("assets.update")
         # The tenant's tree (only when this replace moves, retypes or re-assigns the asset), then
         # the row: what the moves and creates beside it must see.
         found = await locked_for_replace(uow.session, claims.tenant_id, asset_id, fields)
         if found is None or found.deleted_at is not None:
             raise AssetNotFound()
+        grants.require("assets.update", found.datazone_ids)
         current_links = (await asset_queries.links_of(uow.session, [found.id]))[found.id]
         await check_write(
             uow.session,
@@ -149,27 +165,31 @@ async def replace_asset(
             found.updated_at = now()
             await asset_queries.replace_links(uow.session, found, links.party_ids, links.service_ids)
             uow.publish(published.asset_updated(found))
-        if wants_new_links(fields.model_fields_set, fields.contract_ids, current_links.contract_ids):
+        forwarded = wants_new_links(fields.model_fields_set, fields.contract_ids, current_links.contract_ids)
+        await place_asset(uow.session, found, contract_ids=fields.contract_ids if forwarded else None)
+        if forwarded:
             # Contracts' write last, so every local check has passed; its failure rolls back all.
             owned = await replace_links(
                 ctx, uow.session, "assets", claims.tenant_id, found.id, fields.contract_ids
             )
             links = replace(links, contract_ids=owned)
         await uow.commit()
-    return FullAsset(found, links)
+    return FullAsset(found, links, grants)
 
 
 async def delete_asset(ctx: Collaborators, claims: Claims, asset_id: uuid.UUID) -> None:
     """A soft delete. An asset that still contains live assets is not deleted (400
     ``eAssetHasChildren``): its children would be left under a parent nobody sees, so they are
     moved or deleted first. Deleting a deleted asset again changes nothing."""
-    require(claims, "assets.delete")
     async with ctx.unit_of_work() as uow:
+        grants = await grants_of(uow.session, claims)
+        grants.require_granted("assets.delete")
         # The tree, then the row: every write takes them in this order, so none can deadlock.
         await asset_queries.lock_hierarchy(uow.session, claims.tenant_id)
         found = await asset_queries.asset_for_update(uow.session, claims.tenant_id, asset_id)
         if found is None:
             raise AssetNotFound()
+        grants.require("assets.delete", found.datazone_ids)
         if found.deleted_at is None:
             if await asset_queries.has_live_children(uow.session, claims.tenant_id, found.id):
                 raise AssetHasChildren()

@@ -16,7 +16,8 @@ from assets.events.consumed import (
     ContractPayload,
     ServicePayload,
 )
-from assets.repositories.contract_replica import ContractState, apply_contract, apply_service
+from assets.repositories.contract_replica import ContractState, apply_contract, apply_service, linked_to
+from assets.services.territories import refresh
 from proximity.events.consumer import UnusableEvent
 from proximity.events.envelope import Event
 
@@ -48,7 +49,15 @@ async def apply_contract_event(session: AsyncSession, event: Event) -> None:
         asset_ids=frozenset(contract.asset_ids),
         entity_ids=frozenset(contract.entity_ids),
     )
-    await apply_contract(session, state, event.version)
+    linked_assets, linked_entities = await linked_to(session, contract.id)
+    if await apply_contract(session, state, event.version):
+        # Objects linked or unlinked move in or out of the zones that name the contract.
+        await refresh(
+            session,
+            tenant_id,
+            asset_ids=linked_assets | state.asset_ids,
+            entity_ids=linked_entities | state.entity_ids,
+        )
 
 
 async def apply_service_event(session: AsyncSession, event: Event) -> None:

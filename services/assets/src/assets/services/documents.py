@@ -41,8 +41,8 @@ from assets.repositories.document_store import (
     pending_key,
 )
 from assets.repositories.documents import Document
+from assets.services.territories import grants_of
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
 from proximity.background import stop_requested
 from proximity.db.columns import now
 from proximity.errors import ValidationFailed
@@ -74,30 +74,36 @@ class Documentable:
         return f"{RESOURCES[self.kind]}.update"
 
 
-async def _check_live(session: AsyncSession, tenant_id: uuid.UUID, target: Documentable) -> None:
+async def _check_live(session: AsyncSession, claims: Claims, target: Documentable, tag: str) -> None:
+    """The documentable is live, and the caller holds ``tag`` on it: documents follow their
+    asset or entity (its datazones), and a caller never granted the tag learns nothing."""
+    grants = await grants_of(session, claims)
+    grants.require_granted(tag)
+    zones: list[uuid.UUID]
     if target.kind == "asset":
-        asset = await asset_queries.asset(session, tenant_id, target.id)
+        asset = await asset_queries.asset(session, claims.tenant_id, target.id)
         if asset is None or asset.deleted_at is not None:
             raise AssetNotFound()
-        return
-    entity = await entity_queries.entity(session, tenant_id, target.id)
-    if entity is None or entity.deleted_at is not None:
-        raise EntityNotFound()
+        zones = asset.datazone_ids
+    else:
+        entity = await entity_queries.entity(session, claims.tenant_id, target.id)
+        if entity is None or entity.deleted_at is not None:
+            raise EntityNotFound()
+        zones = entity.datazone_ids
+    grants.require(tag, zones)
 
 
 async def list_documents(ctx: Collaborators, claims: Claims, target: Documentable) -> list[Document]:
-    require(claims, target.view)
     async with ctx.snapshot() as session:
-        await _check_live(session, claims.tenant_id, target)
+        await _check_live(session, claims, target, target.view)
         return list(await records.documents_of(session, claims.tenant_id, target.kind, target.id))
 
 
 async def get_document(
     ctx: Collaborators, claims: Claims, target: Documentable, document_id: uuid.UUID
 ) -> Document:
-    require(claims, target.view)
     async with ctx.snapshot() as session:
-        await _check_live(session, claims.tenant_id, target)
+        await _check_live(session, claims, target, target.view)
         found = await records.document(session, claims.tenant_id, target.kind, target.id, document_id)
     if found is None:
         raise DocumentNotFound()
@@ -175,10 +181,9 @@ def _text(fields: dict[str, str], name: str, limit: int) -> str | None:
 async def add_document(
     ctx: Collaborators, claims: Claims, target: Documentable, events: AsyncIterator[Event]
 ) -> Document:
-    require(claims, target.update)
     async with ctx.reading() as session:
         # Before reading a byte of the body: nothing is stored for an object that is not there.
-        await _check_live(session, claims.tenant_id, target)
+        await _check_live(session, claims, target, target.update)
     document_id = uuid.uuid4()
     pending = pending_key(document_id)
     try:
@@ -186,7 +191,7 @@ async def add_document(
         name = _text(received.fields, "name", MAX_NAME) or received.filename
         description = _text(received.fields, "description", MAX_DESCRIPTION) or ""
         async with ctx.unit_of_work() as uow:
-            await _check_live(uow.session, claims.tenant_id, target)
+            await _check_live(uow.session, claims, target, target.update)
             found = Document(
                 id=document_id,
                 tenant_id=claims.tenant_id,
@@ -224,9 +229,8 @@ async def update_document(
     ctx: Collaborators, claims: Claims, target: Documentable, document_id: uuid.UUID, change: DocumentChange
 ) -> Document:
     """The name and the description; the file itself is replaced by a new upload."""
-    require(claims, target.update)
     async with ctx.unit_of_work() as uow:
-        await _check_live(uow.session, claims.tenant_id, target)
+        await _check_live(uow.session, claims, target, target.update)
         found = await records.document(
             uow.session, claims.tenant_id, target.kind, target.id, document_id, for_update=True
         )
@@ -248,9 +252,8 @@ async def update_document(
 async def delete_document(
     ctx: Collaborators, claims: Claims, target: Documentable, document_id: uuid.UUID
 ) -> None:
-    require(claims, target.update)
     async with ctx.unit_of_work() as uow:
-        await _check_live(uow.session, claims.tenant_id, target)
+        await _check_live(uow.session, claims, target, target.update)
         found = await records.document(
             uow.session, claims.tenant_id, target.kind, target.id, document_id, for_update=True
         )

@@ -20,17 +20,21 @@ from assets.repositories.contract_replica import missing_services
 from assets.repositories.entity_records import Entity
 from assets.schemas.entity_batch import EntityPatch
 from assets.services.contract_links import change_links
+from assets.services.territories import grants_of, place_entity
+from proximity.access.grants import Grants
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
 from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
 from proximity.db.columns import now
 from proximity.events.envelope import Event
 
 
 async def _apply_row(
-    ctx: Collaborators, session: AsyncSession, found: Entity, patch: EntityPatch
+    ctx: Collaborators, session: AsyncSession, grants: Grants, found: Entity, patch: EntityPatch
 ) -> Event | None:
     given = patch.model_fields_set
+    grants.require("entities.update", found.datazone_ids)
+    if "deleted_at" in given:
+        grants.require("entities.delete", found.datazone_ids)
     was_deleted = found.deleted_at is not None
     if was_deleted and not ("deleted_at" in given and patch.deleted_at is None):
         raise EntityNotFound()  # a deleted entity can only be restored
@@ -75,17 +79,22 @@ async def _apply_row(
             assign=patch.contract_id_assign,
             unassign=patch.contract_id_unassign,
         )
+        await place_entity(session, found)  # a contract can move it between zones
     return event
 
 
-async def patch_entities(ctx: Collaborators, claims: Claims, rows: Sequence[Any]) -> BatchOutcome[Entity]:
-    require(claims, "entities.update")
+async def patch_entities(
+    ctx: Collaborators, claims: Claims, rows: Sequence[Any]
+) -> tuple[BatchOutcome[Entity], Grants]:
+    async with ctx.reading() as session:
+        grants = await grants_of(session, claims)
+    grants.require_granted("entities.update")
 
     async def lock(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Entity]:
         return await entity_queries.entities_for_update(session, claims.tenant_id, ids)
 
     async def apply(session: AsyncSession, found: Entity, patch: EntityPatch) -> Event | None:
-        return await _apply_row(ctx, session, found, patch)
+        return await _apply_row(ctx, session, grants, found, patch)
 
     plan = BatchPlan(EntityPatch, "entities.delete", EntityNotFound, lock, apply)
-    return await patch_rows(ctx.unit_of_work, claims, rows, plan)
+    return await patch_rows(ctx.unit_of_work, claims, rows, plan), grants

@@ -21,8 +21,8 @@ from assets.repositories import asset_queries, dynamic_fields
 from assets.repositories.dynamic_fields import DynamicValue
 from assets.repositories.party_replica import missing_parties
 from assets.schemas.dynamic_fields import ValueIn
+from assets.services.territories import grants_of
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
 from proximity.errors import ValidationFailed
 
 
@@ -40,8 +40,9 @@ async def _object_exists(session: AsyncSession, tenant_id: uuid.UUID, value: Val
 
 
 async def set_values(ctx: Collaborators, claims: Claims, values: Sequence[ValueIn]) -> list[DynamicValue]:
-    require(claims, "assets.update")
     async with ctx.unit_of_work() as uow:
+        grants = await grants_of(uow.session, claims)
+        grants.require_granted("assets.update")
         fields = await dynamic_fields.live_fields(uow.session, claims.tenant_id, {v.field_id for v in values})
         saved: list[DynamicValue] = []
         for position, value in enumerate(values):
@@ -58,8 +59,10 @@ async def set_values(ctx: Collaborators, claims: Claims, values: Sequence[ValueI
                 stored = checked_value(field.field_type, field.config, value.value)
             except ValueError as problem:
                 raise _refused(position, "value", str(problem)) from None
-            if await asset_queries.live_asset(uow.session, claims.tenant_id, value.subject_id) is None:
+            subject = await asset_queries.live_asset(uow.session, claims.tenant_id, value.subject_id)
+            if subject is None:
                 raise _refused(position, "subject_id", "is not an asset of the tenant")
+            grants.require("assets.update", subject.datazone_ids)  # values follow their asset
             if not await _object_exists(uow.session, claims.tenant_id, value):
                 raise _refused(position, "object_id", f"is not a known {value.object_type} of the tenant")
             row = {
@@ -87,10 +90,13 @@ async def values_of_subject(
     field_ids: Sequence[uuid.UUID],
     object_ids: Sequence[uuid.UUID],
 ) -> Sequence[DynamicValue]:
-    require(claims, "assets.view")
     async with ctx.snapshot() as session:
-        if await asset_queries.asset(session, claims.tenant_id, subject_id) is None:
+        grants = await grants_of(session, claims)
+        grants.require_granted("assets.view")
+        subject = await asset_queries.asset(session, claims.tenant_id, subject_id)
+        if subject is None:
             raise AssetNotFound()
+        grants.require("assets.view", subject.datazone_ids)
         return await dynamic_fields.values_of(
             session, claims.tenant_id, subject_id, object_type, field_ids, object_ids
         )

@@ -10,8 +10,8 @@ from assets.events import entity_events
 from assets.repositories import entity_queries
 from assets.repositories.contract_replica import missing_services
 from assets.schemas.service_assignment import ServiceAssignment
+from assets.services.territories import grants_of
 from proximity.auth.claims import Claims
-from proximity.auth.permissions import require
 from proximity.db.columns import now
 
 
@@ -20,14 +20,17 @@ async def assign_service(ctx: Collaborators, claims: Claims, assignment: Service
     the others), and a service pushed must be a live service of the tenant (one only pulled may
     have been deleted since: removing it is always allowed). An entity named in both lists
     ends without the service. Entities already as asked get no new version."""
-    require(claims, "entities.update")
     named = set(assignment.push) | set(assignment.pull)
     service = assignment.service_id
     async with ctx.unit_of_work() as uow:
+        grants = await grants_of(uow.session, claims)
+        grants.require_granted("entities.update")
         found = await entity_queries.entities_for_update(uow.session, claims.tenant_id, sorted(named))
         missing = sorted(str(i) for i in named if i not in found or found[i].deleted_at is not None)
         if missing:
             raise EntitiesNotFound(f"These entities could not be found: {', '.join(missing)}.")
+        for entity_id in sorted(named):  # all or nothing: one outside the caller's territory refuses all
+            grants.require("entities.update", found[entity_id].datazone_ids)
         if assignment.push and await missing_services(uow.session, claims.tenant_id, {service}):
             raise MissingServices("The service ID given could not be found.")
         pulled = set(assignment.pull)
