@@ -43,7 +43,7 @@ BUS_USERS: dict[str, BusUser] = {
         BusUser("consents", "consents", consumes=("identity",)),
         BusUser("gateway", None, consumes=("identity",)),
         BusUser("assets", "assets", consumes=("identity", "contracts", "iam")),
-        BusUser("contracts", "contracts", consumes=("identity", "assets")),
+        BusUser("contracts", "contracts", consumes=("identity", "assets", "iam")),
         BusUser("iam", "iam", consumes=("identity", "assets", "contracts")),
         BusUser("heatmaps", "heatmaps", consumes=("identity", "assets", "iam")),
     )

@@ -11,9 +11,15 @@ identity.
 
 ``assets.asset.created|updated|deleted`` and ``assets.entity.created|updated|deleted``
 (contract 1): ``id``, ``name``, ``suspended_at``, ``deleted_at`` at the event's ``version``, to
-validate asset and entity ids (``eAttemptSaveWithMissingAssets`` / ``…Entities``). A deleted
+validate asset and entity ids (``eAttemptSaveWithMissingAssets`` / ``…Entities``); an entity's
+``industry_id`` too (dynamic commercial datazones take the contracts linking it). A deleted
 asset or entity is unlinked from every contract of its tenant (each a new version of the
 contract). Fields not named here are ignored; a payload ``contract`` other than 1 is parked.
+
+``iam.permissions.updated`` and ``iam.datazone.created|updated|deleted`` (contract 1, on iam's
+stream ``IAM``): a user's grants and a datazone's state, kept by ``proximity.access`` (its
+payloads: ``proximity.access.replica`` and ``.datazones``); a datazone change recomputes the
+``datazone_ids`` of the tenant's contracts it can move (``contracts.services.territories``).
 
 ``assets.document.created|updated|deleted`` (contract 1): ``id``, ``documentable_type``,
 ``documentable_id`` and ``deleted`` at the event's ``version``, to validate ``media_ids``
@@ -52,6 +58,8 @@ ENTITIES_CONSUMER = "contracts-assets-entities"
 DOCUMENT_SUBJECTS = ("assets.document.created", "assets.document.updated", "assets.document.deleted")
 DOCUMENT_FILTER = "assets.document.*"
 DOCUMENTS_CONSUMER = "contracts-assets-documents"
+GRANTS_CONSUMER = "contracts-iam-permissions"
+DATAZONES_CONSUMER = "contracts-iam-datazones"
 # The payload's own major (``data.contract``) assets publishes; another is parked.
 ASSETS_PAYLOAD_CONTRACT = 1
 
@@ -77,6 +85,7 @@ class AssetsObjectState(BaseModel):
     contract: int = ASSETS_PAYLOAD_CONTRACT
     id: uuid.UUID
     name: str = ""
+    industry_id: uuid.UUID | None = None  # an entity's (an asset's payload has none)
     suspended_at: datetime | None = None
     deleted_at: datetime | None = None
 

@@ -33,6 +33,9 @@ class ReplicatedEntity(SQLModel, table=True):
     entity_id: uuid.UUID = Field(primary_key=True)
     tenant_id: uuid.UUID = Field(index=True)
     name: str = ""
+    # What dynamic commercial datazones look at (a contract lies in the zones of its entities'
+    # industries); null until assets announces one.
+    industry_id: uuid.UUID | None = Field(default=None, index=True)
     suspended_at: datetime | None = stamp()
     deleted_at: datetime | None = stamp()
     version: int
@@ -89,3 +92,26 @@ async def missing_entities(
         col(ReplicatedEntity.deleted_at).is_(None),
     )
     return set(entity_ids) - set((await session.execute(query)).scalars())
+
+
+async def industry_of(session: AsyncSession, tenant_id: uuid.UUID, entity_id: uuid.UUID) -> uuid.UUID | None:
+    """The entity's industry as last announced (None: none, or an entity not known)."""
+    query = select(col(ReplicatedEntity.industry_id)).where(
+        col(ReplicatedEntity.tenant_id) == tenant_id, col(ReplicatedEntity.entity_id) == entity_id
+    )
+    found: uuid.UUID | None = (await session.execute(query)).scalar_one_or_none()
+    return found
+
+
+async def industries_of(
+    session: AsyncSession, tenant_id: uuid.UUID, entity_ids: Collection[uuid.UUID]
+) -> frozenset[uuid.UUID]:
+    """The industries of these entities, as assets last announced them."""
+    if not entity_ids:
+        return frozenset()
+    query = select(col(ReplicatedEntity.industry_id)).where(
+        col(ReplicatedEntity.tenant_id) == tenant_id,
+        col(ReplicatedEntity.entity_id).in_(sorted(entity_ids)),
+        col(ReplicatedEntity.industry_id).is_not(None),
+    )
+    return frozenset(found for found in (await session.execute(query)).scalars() if found is not None)

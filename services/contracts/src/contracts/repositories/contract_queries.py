@@ -20,6 +20,7 @@ from contracts.repositories.contract_records import (
     ContractParty,
     ContractService,
 )
+from proximity.access.listing import zones_condition
 from proximity.db.keywords import matches_keywords
 from proximity.db.listing import (
     TOTAL_CAP,
@@ -43,6 +44,8 @@ class ContractFilter:
     service_id: uuid.UUID | None = None
     asset_id: uuid.UUID | None = None
     entity_ids: tuple[uuid.UUID, ...] = ()
+    # The caller's ``contracts.view`` reach: None, everywhere; else contracts in one of these zones.
+    zones: frozenset[uuid.UUID] | None = None
 
 
 _columns = Contract.__table__.c  # type: ignore[attr-defined]  # typed Core columns of the model
@@ -140,6 +143,8 @@ def _conditions(
         conditions.append(col(Contract.id).in_(filters.ids))  # deleted ones only when named
     else:
         conditions.append(col(Contract.deleted_at).is_(None))
+    if filters.zones is not None:
+        conditions.append(zones_condition(_columns.datazone_ids, filters.zones))
     for name, table, column in _LINKS:
         ids = _link_ids(filters, name)
         if ids and name != skip:

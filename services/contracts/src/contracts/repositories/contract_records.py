@@ -45,6 +45,7 @@ def _contract_indexes() -> tuple[Index, ...]:
     live = text("deleted_at IS NULL")
     return (
         Index("ix_contracts_search_words", "search_words", postgresql_using="gin"),
+        Index("ix_contracts_datazones", "datazone_ids", postgresql_using="gin"),
         *(
             Index(f"ix_contracts_list_{name}", "tenant_id", *map(key, keys), "id", postgresql_where=live)
             for name, keys in CONTRACT_SORT_INDEXES.items()
@@ -91,6 +92,13 @@ class Contract(SQLModel, table=True):
     )
     search_words: Any = Field(
         default=None, sa_column=Column(TSVECTOR, Computed(CONTRACT_SEARCH_WORDS, persisted=True))
+    )
+    # The live datazones it lies in (``contracts.services.territories``, on every write of it or
+    # of its entity links and every datazone event), sorted: what scoped lists filter by
+    # (``datazone_ids && :zones``, GIN) and what ``__permissions__`` are computed from.
+    datazone_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(Uuid()), nullable=False, server_default=text("'{}'::uuid[]")),
     )
 
 

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contracts.routes.caller import authenticated, collaborators
+from contracts.routes.caller import collaborators, granted
 from contracts.schemas.contract_roles import ContractRoleView, contract_role_view
 from contracts.services.contract_roles import list_contract_roles
 from proximity.http.responses import catalogue
@@ -25,7 +25,7 @@ from proximity.openapi.operation import documented
     permission="contracts.view",
 )
 async def list_roles(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     found = await list_contract_roles(collaborators(request), claims)
     return catalogue([contract_role_view(item) for item in found])
 

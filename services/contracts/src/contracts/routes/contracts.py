@@ -97,10 +97,10 @@ async def list_contracts(request: Request) -> Response:
         asset_id=optional_uuid(params, "asset_id"),
         entity_ids=uuid_list(params, "entity_ids"),
     )
-    found, page = await contracts.list_contracts(collaborators(request), claims, filters, listing)
+    listed = await contracts.list_contracts(collaborators(request), claims, filters, listing)
     counts = "counts" in listing.include
-    items = [contract_view(item, claims, counts=counts) for item in found]
-    return many(items, query=listing, total=page, url=public_url(request))
+    items = [contract_view(item, listed.grants, counts=counts) for item in listed.shown]
+    return many(items, query=listing, total=listed.page, url=public_url(request))
 
 
 @documented(
@@ -124,7 +124,7 @@ async def get_contract(request: Request) -> Response:
     claims = await authenticated(request)
     counts = "counts" in _includes(request)
     found = await contracts.get_contract(collaborators(request), claims, contract_id(request))
-    return one(contract_view(found.contract, claims, found.links, counts=counts))
+    return one(contract_view(found.contract, found.grants, found.links, counts=counts))
 
 
 def _includes(request: Request) -> set[str]:
@@ -152,7 +152,7 @@ async def create_contract(request: Request) -> Response:
     claims = await authenticated(request)
     fields = await read_model(request, ContractIn)
     made = await contracts.create_contract(collaborators(request), claims, fields)
-    return created(contract_view(made.contract, claims, made.links))
+    return created(contract_view(made.contract, made.grants, made.links))
 
 
 @documented(
@@ -170,7 +170,7 @@ async def replace_contract(request: Request) -> Response:
     target = contract_id(request)
     fields = await read_model(request, ContractIn)
     replaced = await contracts.replace_contract(collaborators(request), claims, target, fields)
-    return one(contract_view(replaced.contract, claims, replaced.links))
+    return one(contract_view(replaced.contract, replaced.grants, replaced.links))
 
 
 @documented(
@@ -194,8 +194,8 @@ async def replace_contract(request: Request) -> Response:
 async def patch_many(request: Request) -> Response:
     claims = await authenticated(request)
     body = await read_model(request, BatchRows)
-    outcome = await patch_contracts(collaborators(request), claims, body.data)
-    return batch([contract_view(item, claims) for item in outcome.applied], outcome.failures)
+    outcome, grants = await patch_contracts(collaborators(request), claims, body.data)
+    return batch([contract_view(item, grants) for item in outcome.applied], outcome.failures)
 
 
 @documented(

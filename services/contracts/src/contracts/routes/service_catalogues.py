@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contracts.routes.caller import authenticated, collaborators
+from contracts.routes.caller import collaborators, granted
 from contracts.schemas.services import ServiceCategoryView, ServiceTypeView, catalogue_view
 from contracts.services import services
 from proximity.http.responses import catalogue
@@ -25,7 +25,7 @@ from proximity.openapi.operation import documented
     permission="services.view",
 )
 async def list_service_types(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     found = await services.list_service_types(collaborators(request), claims)
     return catalogue([catalogue_view(item) for item in found])
 
@@ -40,7 +40,7 @@ async def list_service_types(request: Request) -> Response:
     permission="services.view",
 )
 async def list_service_categories(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     found = await services.list_service_categories(collaborators(request), claims)
     return catalogue([catalogue_view(item) for item in found])
 

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from contracts.domain.service_errors import SERVICE_WRITE_ERRORS, ServiceNotFound
 from contracts.repositories.services import SORTS, ServiceFilter
-from contracts.routes.caller import authenticated, collaborators
+from contracts.routes.caller import collaborators, granted
 from contracts.routes.params import OPTIONAL_UUID, optional_uuid
 from contracts.schemas.batch import MAX_BATCH, BatchRows
 from contracts.schemas.services import ServiceIn, ServicePatch, ServiceView, service_view
@@ -66,7 +66,7 @@ def _service_id(request: Request) -> uuid.UUID:
     permission="services.view",
 )
 async def list_services(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     params = request.query_params
     listing = parse_list_query(params, sortable=SORTS, default_sort="+name", max_offset=MAX_OFFSET)
     filters = ServiceFilter(
@@ -88,7 +88,7 @@ async def list_services(request: Request) -> Response:
     permission="services.view",
 )
 async def get_service(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     found = await services.get_service(collaborators(request), claims, _service_id(request))
     return one(service_view(found, claims))
 
@@ -103,7 +103,7 @@ async def get_service(request: Request) -> Response:
     permission="services.create",
 )
 async def create_service(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     fields = await read_model(request, ServiceIn)
     made = await services.create_service(collaborators(request), claims, fields)
     return created(service_view(made, claims))
@@ -119,7 +119,7 @@ async def create_service(request: Request) -> Response:
     permission="services.update",
 )
 async def replace_service(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     target = _service_id(request)
     fields = await read_model(request, ServiceIn)
     replaced = await services.replace_service(collaborators(request), claims, target, fields)
@@ -143,7 +143,7 @@ async def replace_service(request: Request) -> Response:
     operation_id="patch_services",
 )
 async def patch_many(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     body = await read_model(request, BatchRows)
     outcome = await patch_services(collaborators(request), claims, body.data)
     return batch([service_view(item, claims) for item in outcome.applied], outcome.failures)
@@ -160,7 +160,7 @@ async def patch_many(request: Request) -> Response:
     permission="services.delete",
 )
 async def delete_service(request: Request) -> Response:
-    claims = await authenticated(request)
+    claims = await granted(request)
     await services.delete_service(collaborators(request), claims, _service_id(request))
     return no_content()
 

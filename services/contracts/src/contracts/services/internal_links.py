@@ -17,8 +17,10 @@ from contracts.bootstrap import Collaborators
 from contracts.errors import MissingContracts
 from contracts.events import contract_events
 from contracts.repositories import contract_links, contract_queries
+from contracts.repositories.access_replica import access
 from contracts.repositories.contract_links import LinkKind
 from contracts.repositories.contract_records import Contract
+from contracts.services.territories import place_contract
 from proximity.auth.claims import Claims
 from proximity.db.columns import now
 from proximity.db.unit_of_work import UnitOfWork
@@ -69,6 +71,8 @@ async def _write(
     if after - current - set(live):
         raise MissingContracts()
     stamp = now()
+    # An entity linked or unlinked moves the contract in or out of the zones naming it.
+    territory = await access.territory(session, tenant_id) if kind == "entities" and after ^ current else None
     for contract_id in sorted(after ^ current):
         found = live[contract_id]
         if contract_id in after:
@@ -80,7 +84,10 @@ async def _write(
         found.updated_at = stamp
         await session.flush()
         await session.refresh(found)
-        uow.publish(contract_events.contract_updated(found, await contract_links.links_of(session, found.id)))
+        linked = await contract_links.links_of(session, found.id)
+        if territory is not None:
+            await place_contract(session, found, linked.entity_ids, territory)
+        uow.publish(contract_events.contract_updated(found, linked))
     touched = sorted(after | current)
     return ObjectLinks(
         object_id, sorted(after), [LinkVersion(c, c in after, live[c].version) for c in touched]

@@ -1,7 +1,8 @@
 """Keeping contracts' replicas current from the events of identity and assets, and what
-contracts does on its own side when they change: a new tenant is provisioned, and a deleted
+contracts does on its own side when they change: a new tenant is provisioned, a deleted
 asset or entity is unlinked from the tenant's contracts (each a new version of the contract,
-published in the inbox's transaction)."""
+published in the inbox's transaction), and an entity's new industry (or an unlinked entity)
+moves the contracts linking it in or out of datazones (``services.territories``)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,13 @@ from contracts.events.consumed import (
     TenantCreated,
 )
 from contracts.repositories import contract_links, contract_queries
-from contracts.repositories.asset_replica import apply_asset, apply_entity
+from contracts.repositories.access_replica import access
+from contracts.repositories.asset_replica import apply_asset, apply_entity, industry_of
 from contracts.repositories.contract_links import LinkKind
 from contracts.repositories.document_replica import apply_document
 from contracts.repositories.party_replica import apply_party
 from contracts.services.tenant_provisioning import provision_tenant
+from contracts.services.territories import place_contract, refresh
 from proximity.db.columns import now
 from proximity.events.consumer import UnusableEvent
 from proximity.events.envelope import Event
@@ -80,6 +83,7 @@ async def unlink_everywhere(
     """Unlinks the object from every live contract of the tenant; returns how many."""
     linking = await contract_links.contracts_linking(session, tenant_id, kind, object_id)
     found = await contract_queries.contracts_for_update(session, tenant_id, linking)
+    territory = await access.territory(session, tenant_id) if kind == "entities" and found else None
     stamp = now()
     for contract_id in sorted(found):
         contract = found[contract_id]
@@ -90,9 +94,10 @@ async def unlink_everywhere(
         contract.updated_at = stamp
         await session.flush()
         await session.refresh(contract)
-        event = contract_events.contract_updated(
-            contract, await contract_links.links_of(session, contract.id)
-        )
+        linked = await contract_links.links_of(session, contract.id)
+        if territory is not None:  # an entity less: the zones that took it by that entity
+            await place_contract(session, contract, linked.entity_ids, territory)
+        event = contract_events.contract_updated(contract, linked)
         # The inbox's transaction is the write's: its outbox row commits with it.
         session.add(OutboxMessage.from_event(event))
     return len(found)
@@ -103,13 +108,27 @@ async def _apply_object(session: AsyncSession, event: Event, kind: LinkKind) -> 
     state = _parsed(AssetsObjectState, event)
     _payload_contract(event, state.contract)
     values = {"name": state.name, "suspended_at": state.suspended_at, "deleted_at": state.deleted_at}
-    apply = apply_asset if kind == "assets" else apply_entity
-    key = "asset_id" if kind == "assets" else "entity_id"
-    applied = await apply(
-        session, tenant_id=tenant_id, version=event.version, state=values, **{key: state.id}
-    )
+    if kind == "assets":
+        applied = await apply_asset(
+            session, tenant_id=tenant_id, asset_id=state.id, version=event.version, state=values
+        )
+        industry_moved = False
+    else:
+        industry = await industry_of(session, tenant_id, state.id)
+        applied = await apply_entity(
+            session,
+            tenant_id=tenant_id,
+            entity_id=state.id,
+            version=event.version,
+            state={**values, "industry_id": state.industry_id},
+        )
+        industry_moved = applied and industry != state.industry_id
     if applied and state.deleted_at is not None:
         await unlink_everywhere(session, tenant_id, kind, state.id)
+    elif industry_moved:
+        # Dynamic commercial zones take a contract by its entities' industries.
+        linking = await contract_links.contracts_linking(session, tenant_id, "entities", state.id)
+        await refresh(session, tenant_id, linking)
 
 
 async def apply_asset_event(session: AsyncSession, event: Event) -> None:
