@@ -6,9 +6,7 @@ keeps the token's permissions over the whole tenant."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +18,8 @@ from sqlmodel import col, select
 from assets.domain.asset_types import type_id
 from assets.repositories.access_replica import AccessGrant
 from proximity.events.envelope import Event
-from proximity.events.streams import declare_stream
+from proximity.testing.iam_events import datazone_changed, eventually, permissions_updated, publish_as
+from proximity.testing.iam_events import grant_entry as entry
 
 CALGARY = {"lat": 51.0453, "long": -114.0581}
 EDMONTON = {"lat": 53.5461, "long": -113.4938}
@@ -29,17 +28,7 @@ SCOPED_TAGS = ["assets.create", "assets.update", "assets.view", "entities.view"]
 
 async def publish(service: Assets, event: Event) -> None:
     """As iam will: onto its stream ``IAM`` (declared by iam, its publisher)."""
-    js = service.wired.runtime.js
-    await declare_stream(js, "iam")
-    await js.publish(event.subject, event.to_json())
-
-
-async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
-    for _ in range(300):
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the event never took effect")
+    await publish_as(service.wired.runtime.js, "iam", event)
 
 
 @dataclass
@@ -59,47 +48,21 @@ def user(service: Assets, tenant: Tenant, perms: list[str]) -> User:
 
 
 def grants_event(tenant: Tenant, who: User, version: int, entries: list[dict[str, Any]]) -> Event:
-    return Event(
-        type="iam.permissions.updated",
-        tenant_id=tenant.id,
-        aggregate_id=str(who.party_id),
-        version=version,
-        data={"contract": 1, "party_id": str(who.party_id), "user_id": None, "permissions": entries},
-    )
-
-
-def entry(tags: list[str], zones: list[uuid.UUID] | None) -> dict[str, Any]:
-    return {
-        "op_group_id": str(uuid.uuid4()),
-        "permissions": tags,
-        "datazone_ids": None if zones is None else [str(z) for z in zones],
-    }
+    return permissions_updated(tenant.id, who.party_id, version, entries)
 
 
 def zone_event(
     tenant: Tenant, zone: uuid.UUID, version: int, *, around: dict[str, float] | None = None, **rules: Any
 ) -> Event:
     geozones = [] if around is None else [{"id": str(uuid.uuid4()), "name": "g", **around, "radius": 5000}]
-    return Event(
-        type="iam.datazone.updated" if version > 1 else "iam.datazone.created",
-        tenant_id=tenant.id,
-        aggregate_id=str(zone),
-        version=version,
-        data={
-            "contract": 1,
-            "id": str(zone),
-            "name": "Zone",
-            "type": rules.pop("type", "geo"),
-            "is_dynamic": rules.pop("is_dynamic", True),
-            "addresses": [],
-            "geozones": geozones,
-            "entity_ids": [],
-            "contract_ids": [],
-            "industry_ids": [],
-            "suspended_at": None,
-            "deleted_at": None,
-            **rules,
-        },
+    return datazone_changed(
+        tenant.id,
+        zone,
+        version,
+        type_=rules.pop("type", "geo"),
+        is_dynamic=rules.pop("is_dynamic", True),
+        geozones=geozones,
+        **rules,
     )
 
 

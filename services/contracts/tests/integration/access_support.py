@@ -4,31 +4,19 @@ entity with its industry (``assets.entity.*``), and users whose token names a pa
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from contracts_harness import Contracts, Tenant
 
 from proximity.events.envelope import Event
-from proximity.events.streams import declare_stream
+from proximity.testing.iam_events import datazone_changed, permissions_updated, publish_as
 
 
 async def publish(service: Contracts, context: str, event: Event) -> None:
     """As its publisher does: onto the publisher's own stream (``IAM``, ``ASSETS``)."""
-    js = service.wired.runtime.js
-    await declare_stream(js, context)
-    await js.publish(event.subject, event.to_json())
-
-
-async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
-    for _ in range(300):
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the event never took effect")
+    await publish_as(service.wired.runtime.js, context, event)
 
 
 @dataclass
@@ -48,45 +36,18 @@ def user(service: Contracts, tenant: Tenant, perms: list[str]) -> User:
 
 
 def grants_event(tenant: Tenant, who: User, version: int, entries: list[dict[str, Any]]) -> Event:
-    return Event(
-        type="iam.permissions.updated",
-        tenant_id=tenant.id,
-        aggregate_id=str(who.party_id),
-        version=version,
-        data={"contract": 1, "party_id": str(who.party_id), "user_id": None, "permissions": entries},
-    )
-
-
-def entry(tags: list[str], zones: list[uuid.UUID] | None) -> dict[str, Any]:
-    return {
-        "op_group_id": str(uuid.uuid4()),
-        "permissions": tags,
-        "datazone_ids": None if zones is None else [str(z) for z in zones],
-    }
+    return permissions_updated(tenant.id, who.party_id, version, entries)
 
 
 def zone_event(tenant: Tenant, zone: uuid.UUID, version: int, **rules: Any) -> Event:
     """A commercial, static zone unless ``rules`` say otherwise."""
-    return Event(
-        type="iam.datazone.updated" if version > 1 else "iam.datazone.created",
-        tenant_id=tenant.id,
-        aggregate_id=str(zone),
-        version=version,
-        data={
-            "contract": 1,
-            "id": str(zone),
-            "name": "Zone",
-            "type": rules.pop("type", "commercial"),
-            "is_dynamic": rules.pop("is_dynamic", False),
-            "addresses": [],
-            "geozones": [],
-            "entity_ids": [],
-            "contract_ids": [],
-            "industry_ids": [],
-            "suspended_at": None,
-            "deleted_at": None,
-            **{name: [str(i) for i in ids] if isinstance(ids, list) else ids for name, ids in rules.items()},
-        },
+    return datazone_changed(
+        tenant.id,
+        zone,
+        version,
+        type_=rules.pop("type", "commercial"),
+        is_dynamic=rules.pop("is_dynamic", False),
+        **rules,
     )
 
 

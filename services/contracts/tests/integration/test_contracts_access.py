@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 
-from access_support import entity_event, entry, eventually, grants_event, names, publish, user, zone_event
+from access_support import entity_event, grants_event, names, publish, user, zone_event
 from contracts_harness import Contracts, Tenant, assert_error, contract_body, create_contract, known_entity
 
 from contracts.repositories.asset_replica import industries_of
+from proximity.testing.iam_events import eventually
+from proximity.testing.iam_events import grant_entry as entry
 
 SCOPED_TAGS = ["contracts.create", "contracts.update", "contracts.view"]
 
