@@ -109,6 +109,12 @@ async def test_published_permissions_reach_users_me_and_the_next_token(
     relogin = await log_in(identity.http, user)
     viewer = {**user.key, "Authorization": relogin.json()["data"]["access_token"]}
     assert (await identity.http.get("/parties/~/users", headers=viewer)).status_code == 200
+    # iam's latest grants decide, not the tags a token was signed with: the older token now
+    # passes, and once iam takes the permission away the newer one is refused before expiring.
+    assert (await identity.http.get("/parties/~/users", headers=fresh)).status_code == 200
+    await publish(identity, permissions_event(user, [], version=3))
+    await until_permissions(identity, headers, [])
+    assert (await identity.http.get("/parties/~/users", headers=viewer)).status_code == 403
 
 
 async def test_a_redelivered_or_older_event_has_no_second_effect(

@@ -80,6 +80,18 @@ async def permission_groups(
     return groups or []
 
 
+async def granted_tags(
+    session: AsyncSession, tenant_id: uuid.UUID, party_id: uuid.UUID
+) -> frozenset[str] | None:
+    """Every tag iam's latest grants give the party's user, or None while iam has told nothing
+    about them (the token's tags then stand: they came from the same replica when it signed)."""
+    query = select(col(EffectivePermissions.groups)).where(
+        EffectivePermissions.tenant_id == tenant_id, EffectivePermissions.party_id == party_id
+    )
+    groups: list[dict[str, Any]] | None = (await session.execute(query)).scalar_one_or_none()
+    return None if groups is None else frozenset(flattened(groups))
+
+
 def seed_grouping(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Seed 004's ``/users/me`` grouping, ``[{"op_group_id", "permissions"}]``: the seed names
     just these two properties per group, and where the tags reach is for the services that own
