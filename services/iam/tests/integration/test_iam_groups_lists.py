@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from datazones_harness import create_datazone, known_entity
 from iam_harness import Iam, Tenant, assert_error, create_group, get_group, known_user, system_group
 
 FOUR = ("view", "create", "update", "delete")
@@ -45,11 +46,7 @@ async def test_filters(service: Iam, tenant: Tenant) -> None:
         "South Support",
     ]
     assert await _names(service, tenant, datazone_id=str(uuid.uuid4())) == []
-    assert await _names(service, tenant, entity_id=str(uuid.uuid4()), type="user") == [
-        "North Sales",
-        "Owned",
-        "South Support",
-    ]
+    assert await _names(service, tenant, entity_id=str(uuid.uuid4())) == []
     assert owned["id"]
     for params in ({"keywords": "n"}, {"type": "team"}, {"party_id": "x"}, {"sort": "+total_users"}):
         assert_error(
@@ -57,6 +54,25 @@ async def test_filters(service: Iam, tenant: Tenant) -> None:
         )
     other_tenant = service.headers(uuid.uuid4(), admin=True)
     assert (await service.http.get("/groups", headers=other_tenant)).json()["data"] == []
+
+
+async def test_entity_id_finds_the_groups_reaching_an_entity_through_their_datazones(
+    service: Iam, tenant: Tenant
+) -> None:
+    entity, elsewhere = await known_entity(service, tenant), await known_entity(service, tenant)
+    naming = await create_datazone(service, tenant, "Naming", "commercial", entity_ids=[str(entity)])
+    other = await create_datazone(service, tenant, "Other", "commercial", entity_ids=[str(elsewhere)])
+    territory = await create_group(service, tenant, "Holds it", "territory", items=[naming["id"]])
+    await create_group(service, tenant, "Holds another", "territory", items=[other["id"]])
+    wider = await create_group(service, tenant, "Wider", "territory", inherit_ids=[territory["id"]])
+    await create_group(service, tenant, "Operations", "operational", inherit_ids=[wider["id"]])
+
+    assert sorted(await _names(service, tenant, entity_id=str(entity))) == ["Holds it", "Operations", "Wider"]
+    assert await _names(service, tenant, entity_id=str(entity), type="operational") == ["Operations"]
+    assert await _names(service, tenant, entity_id=str(elsewhere)) == ["Holds another"]
+    gone = await service.http.delete(f"/datazones/{naming['id']}", headers=tenant.admin)
+    assert gone.status_code == 204, gone.text
+    assert await _names(service, tenant, entity_id=str(entity)) == []
 
 
 async def test_counts_aggregate_over_inheritance(service: Iam, tenant: Tenant) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import CTE
 from sqlmodel import col
 
+from iam.repositories.datazone_records import Datazone
 from iam.repositories.groups import GroupInherit, GroupItem, GroupOwner, IamGroup
 from proximity.db.keywords import matches_keywords
 from proximity.db.listing import capped_total, keyset_page, ordering, page_of, window
@@ -41,6 +42,7 @@ _groups = IamGroup.__table__  # type: ignore[attr-defined]  # typed Core columns
 _edges = GroupInherit.__table__  # type: ignore[attr-defined]
 _items = GroupItem.__table__  # type: ignore[attr-defined]
 _owners = GroupOwner.__table__  # type: ignore[attr-defined]
+_zones = Datazone.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class GroupFilter:
     keywords: str | None = None
     party_id: uuid.UUID | None = None
     datazone_id: uuid.UUID | None = None
+    entity_id: uuid.UUID | None = None
 
 
 async def group(
@@ -363,7 +366,31 @@ def _conditions(tenant_id: uuid.UUID, filters: GroupFilter) -> list[ColumnElemen
     if filters.datazone_id is not None:
         holds = exists().where(_items.c.group_id == _groups.c.id, _items.c.item_id == filters.datazone_id)
         conditions.append(and_(_groups.c.type == "territory", holds))
+    if filters.entity_id is not None:
+        conditions.append(_groups.c.id.in_(select(_reaching_entity(tenant_id, filters.entity_id).c.id)))
     return conditions
+
+
+def _reaching_entity(tenant_id: uuid.UUID, entity_id: uuid.UUID) -> CTE:
+    """The territory groups holding a live datazone that names the entity, and every group
+    inheriting one of them, transitively (seed 004: "a recursive filter")."""
+    holding = (
+        select(_items.c.group_id.label("id"))
+        .join(_zones, _zones.c.id == _items.c.item_id)
+        .where(
+            _items.c.tenant_id == tenant_id,
+            _zones.c.tenant_id == tenant_id,
+            _zones.c.deleted_at.is_(None),
+            _zones.c.entity_ids.contains([entity_id]),
+        )
+        .cte("reaching_entity", recursive=True)
+    )
+    inheriting = (
+        select(_edges.c.group_id)
+        .join(holding, _edges.c.inherit_id == holding.c.id)
+        .where(_edges.c.tenant_id == tenant_id)
+    )
+    return holding.union(inheriting)
 
 
 async def list_page(

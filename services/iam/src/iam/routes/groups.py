@@ -91,15 +91,13 @@ def _filters(params: QueryParams, listing: ListQuery) -> GroupFilter:
         raise ValidationFailed(
             f"'keywords' needs at least {MIN_KEYWORDS} characters.", fields={"keywords": "too_short"}
         )
-    # entity_id (groups reaching an entity through their datazones) is read but not applied
-    # until iam keeps a replica of entities: a malformed id is still refused.
-    _optional_uuid(params, "entity_id")
     return GroupFilter(
         ids=listing.ids,
         type=group_type,
         keywords=listing.keywords,
         party_id=_optional_uuid(params, "party_id"),
         datazone_id=_optional_uuid(params, "datazone_id"),
+        entity_id=_optional_uuid(params, "entity_id"),
     )
 
 
@@ -121,7 +119,12 @@ def _filters(params: QueryParams, listing: ListQuery) -> GroupFilter:
         ),
         query("party_id", OPTIONAL_UUID, description="Only groups this party owns or belongs to."),
         query("datazone_id", OPTIONAL_UUID, description="Only territory groups holding this datazone."),
-        query("entity_id", OPTIONAL_UUID, description="Reserved: not applied yet."),
+        query(
+            "entity_id",
+            OPTIONAL_UUID,
+            description="Only groups reaching this entity: territory groups holding a datazone that "
+            "names it, and every group inheriting one of them.",
+        ),
     ),
     permission="groups.view",
 )
