@@ -1,5 +1,5 @@
 """Which datazones a contract lies in (pure: ``contract_place`` against a ``Territory``), and
-the tags a check of something that lies nowhere holds against (``claims_of``)."""
+the tags a check of something that lies nowhere holds against (``claims_with_grants``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from contracts.repositories.memberships import contract_place
-from contracts.services.territories import claims_of
+from proximity.access.caller import claims_with_grants
 from proximity.access.datazones import DatazoneState
 from proximity.access.grants import GrantEntry, Grants
 from proximity.access.territory import Territory
@@ -44,6 +44,6 @@ def test_claims_take_the_tags_the_grants_give_anywhere() -> None:
             GrantEntry(None, frozenset({"services.update"}), frozenset()),
         ]
     )
-    assert claims_of(claims, granted).permissions == {"contracts.view", "services.update"}
-    assert claims_of(claims, Grants.from_token(claims.permissions)) is claims
-    assert claims_of(claims, Grants.everything()) is claims
+    assert claims_with_grants(claims, granted).permissions == {"contracts.view", "services.update"}
+    assert claims_with_grants(claims, Grants.from_token(claims.permissions)) is claims
+    assert claims_with_grants(claims, Grants.everything()) is claims

@@ -36,13 +36,18 @@ class Iam:
     client_keys: ClientKeys
 
     def headers(
-        self, tenant_id: uuid.UUID, *, admin: bool = False, permissions: tuple[str, ...] = ()
+        self,
+        tenant_id: uuid.UUID,
+        *,
+        admin: bool = False,
+        permissions: tuple[str, ...] = (),
+        party_id: uuid.UUID | None = None,
     ) -> dict[str, str]:
         """A user's token with their tenant's client key, as the gateway forwards them."""
         claims: dict[str, Any] = {
             "sub": str(uuid.uuid4()),
             "tid": str(tenant_id),
-            "pid": str(uuid.uuid4()),
+            "pid": str(party_id or uuid.uuid4()),
             "perms": list(permissions),
             "adm": admin,
         }

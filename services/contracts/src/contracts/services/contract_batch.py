@@ -22,7 +22,8 @@ from contracts.repositories.contract_links import LinkKind
 from contracts.repositories.contract_records import Contract
 from contracts.schemas.contract_batch import ContractPatch
 from contracts.services.link_checks import missing_of_kind
-from contracts.services.territories import claims_of, grants_of, place_contract
+from contracts.services.territories import grants_of, place_contract
+from proximity.access.caller import claims_with_grants
 from proximity.access.grants import Grants
 from proximity.auth.claims import Claims
 from proximity.batch_patch import BatchOutcome, BatchPlan, patch_rows
@@ -103,4 +104,4 @@ async def patch_contracts(
     plan = BatchPlan(ContractPatch, "contracts.delete", ContractNotFound, lock, apply)
     # patch_rows checks a deleting row's tag on the claims before it reads the rows: the tags
     # the grants give, so iam's grants decide rather than the token's (the row checks its zones).
-    return await patch_rows(ctx.unit_of_work, claims_of(claims, grants), rows, plan), grants
+    return await patch_rows(ctx.unit_of_work, claims_with_grants(claims, grants), rows, plan), grants

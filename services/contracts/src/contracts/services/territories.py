@@ -13,14 +13,13 @@ and a datazone event (the zone's candidates: the contracts in it now and those i
 can take in). Deriving it is no new version of the contract and publishes nothing.
 
 Services (``/services``) are not located: their checks stay plain tag checks, with the tags
-the replica grants (``claims_of``).
+the replica grants (``proximity.access.caller.claims_with_grants``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +27,7 @@ from contracts.repositories.access_replica import AccessGrant, access
 from contracts.repositories.asset_replica import industries_of
 from contracts.repositories.contract_records import Contract
 from contracts.repositories.memberships import Candidates, contract_place, contract_places
-from proximity.access.caller import caller_access
+from proximity.access.caller import caller_access, claims_with_grants
 from proximity.access.grants import Grants
 from proximity.access.membership import stored, write_memberships
 from proximity.access.replica import ZoneChange
@@ -40,19 +39,8 @@ async def grants_of(session: AsyncSession, claims: Claims) -> Grants:
     return await caller_access(claims, session, AccessGrant)
 
 
-def claims_of(claims: Claims, grants: Grants) -> Claims:
-    """The claims with the tags the grants give somewhere (whatever their territory) as its
-    permissions: what a check of an object that lies nowhere (a service, a catalogue, a batch's
-    delete before its rows are read) holds against. A user iam computed nothing for keeps the
-    token's; a system administrator bypasses every check anyway."""
-    if grants.system_admin or grants.source == "token":
-        return claims
-    tags = frozenset(tag for entry in grants.entries for tag in entry.tags)
-    return replace(claims, permissions=tags)
-
-
 async def granted_claims(session: AsyncSession, claims: Claims) -> Claims:
-    return claims_of(claims, await grants_of(session, claims))
+    return claims_with_grants(claims, await grants_of(session, claims))
 
 
 async def place_contract(

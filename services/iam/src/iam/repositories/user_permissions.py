@@ -107,3 +107,14 @@ async def store(
         },
     )
     await session.execute(statement, rows)
+
+
+async def granted_entries(
+    session: AsyncSession, tenant_id: uuid.UUID, party_id: uuid.UUID
+) -> list[dict[str, Any]] | None:
+    """What iam last published for the party's user, as the event carried it; None if never."""
+    query = select(col(UserPermissions.entries)).where(
+        col(UserPermissions.tenant_id) == tenant_id, col(UserPermissions.party_id) == party_id
+    )
+    found: list[dict[str, Any]] | None = (await session.execute(query)).scalar_one_or_none()
+    return found

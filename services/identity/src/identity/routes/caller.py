@@ -9,12 +9,10 @@ is refused here within a second or so, not when the token expires, as assets and
 
 from __future__ import annotations
 
-import dataclasses
-
 from starlette.requests import Request
 
 from identity.bootstrap import Collaborators
-from identity.services.permissions_replica import granted_tags
+from identity.services.permissions_replica import granted
 from proximity.auth.caller import authenticated_user
 from proximity.auth.claims import Claims
 from proximity.service_app import wired
@@ -28,8 +26,7 @@ def collaborators(request: Request) -> Collaborators:
 
 async def authenticated(request: Request) -> Claims:
     claims = await authenticated_user(request)
-    if claims.system_admin or claims.party_id is None:
+    if claims.system_admin:
         return claims
     async with collaborators(request).reading() as session:
-        tags = await granted_tags(session, claims.tenant_id, claims.party_id)
-    return claims if tags is None else dataclasses.replace(claims, permissions=tags)
+        return await granted(session, claims)

@@ -15,6 +15,9 @@ from sqlmodel import col, select
 from identity.events.consumed import PermissionsUpdated
 from identity.repositories.tables import Party, User
 from identity.repositories.users_tables import EffectivePermissions
+from proximity.access.caller import claims_with_grants
+from proximity.access.grants import Grants
+from proximity.auth.claims import Claims
 from proximity.events.consumer import UnusableEvent
 from proximity.events.envelope import Event
 from proximity.events.replica import apply_if_newer
@@ -80,16 +83,16 @@ async def permission_groups(
     return groups or []
 
 
-async def granted_tags(
-    session: AsyncSession, tenant_id: uuid.UUID, party_id: uuid.UUID
-) -> frozenset[str] | None:
-    """Every tag iam's latest grants give the party's user, or None while iam has told nothing
-    about them (the token's tags then stand: they came from the same replica when it signed)."""
+async def granted(session: AsyncSession, claims: Claims) -> Claims:
+    """The caller with the tags iam's latest grants give them; a user iam has told nothing
+    about keeps the token's (they came from this same replica when it was signed)."""
+    if claims.party_id is None:
+        return claims
     query = select(col(EffectivePermissions.groups)).where(
-        EffectivePermissions.tenant_id == tenant_id, EffectivePermissions.party_id == party_id
+        EffectivePermissions.tenant_id == claims.tenant_id, EffectivePermissions.party_id == claims.party_id
     )
     groups: list[dict[str, Any]] | None = (await session.execute(query)).scalar_one_or_none()
-    return None if groups is None else frozenset(flattened(groups))
+    return claims if groups is None else claims_with_grants(claims, Grants.from_json(groups))
 
 
 def seed_grouping(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
