@@ -7,8 +7,8 @@ caches them in /tmp/supercluster-bench/). Timed like its bench.js: `load_ms` is 
 3 index builds (the numba kernels are compiled, or loaded from their cache, before: `jit_ms`);
 each (zoom 0..16, box) query runs twice as warm-up, then call by call until at least 5 reps and
 300 ms, at most 1000 reps, and its median is kept. The timed call is
-`ClusterIndex.clusters(bbox, zoom)`: a `ClusterSet` holding one float64 row per cluster or lone
-point (lng, lat, count, sum, min, max and the slice of its point ids), no JSON. Compare with
+`ClusterIndex.clusters(bbox, zoom)`: a new float64 array of one row per cluster or lone point
+(lng, lat, count, sum, min, max, and where its point ids start), no JSON. Compare with
 `python3 ../shared/bench/supercluster/compare.py ANCHOR.json[,...] THIS.json[,...]`.
 Tunables (env) as bench.js: BENCH_LOAD_REPS, BENCH_WARMUP, BENCH_MIN_REPS, BENCH_MIN_TIME_MS,
 BENCH_MAX_REPS.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from heatmaps.domain.cluster_index import ClusterIndex, ClusterOptions
+from heatmaps.domain.cluster_index import COUNT, SUM, ClusterIndex, ClusterOptions
 
 HEADER_BYTES = 24
 
@@ -89,7 +89,7 @@ def main(points_path: str, boxes_path: str) -> None:
             for _ in range(max(1, WARMUP)):
                 res = index.clusters(bbox, zoom)
             assert res is not None
-            returned, covered, vsum = len(res), int(res.count.sum()), float(res.sum.sum())
+            returned, covered, vsum = len(res), int(res[:, COUNT].sum()), float(res[:, SUM].sum())
             times: list[float] = []
             start = time.perf_counter_ns()
             deadline = start + MIN_TIME_MS * 1_000_000
@@ -110,7 +110,7 @@ def main(points_path: str, boxes_path: str) -> None:
                     "min_ms": round(min(times), 4),
                     "reps": len(times),
                     "clusters_returned": returned,
-                    "cluster_features": int((res.count > 1).sum()),
+                    "cluster_features": int((res[:, COUNT] > 1).sum()),
                     "total_points_covered": covered,
                     "value_sum": vsum,
                 }
@@ -140,8 +140,8 @@ def main(points_path: str, boxes_path: str) -> None:
             "value_sum_all_points": value_sum_all,
         },
         "options": {"radius": 40, "extent": 512, "minPoints": 2, "nodeSize": 64, "maxZoom": 16},
-        "timed_call": "ClusterIndex.clusters(bbox, zoom) -> ClusterSet (float64 rows: lng, lat, count, "
-        "sum, min, max, start of its point ids)",
+        "timed_call": "ClusterIndex.clusters(bbox, zoom) -> new float64 array, a row per cluster or lone "
+        "point: lng, lat, count, sum, min, max, start of its point ids",
         "points_file": points_path,
         "points_sha256": hashlib.sha256(raw).hexdigest(),
         "boxes_file": boxes_path,

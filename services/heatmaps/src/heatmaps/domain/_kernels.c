@@ -1,0 +1,700 @@
+/*
+ * Compiled kernels of the heatmaps clustering engine (see cluster_index.py for the whole picture).
+ *
+ * A port of supercluster 8.0.1 (ISC licence, Copyright (c) 2021, Mapbox;
+ * https://github.com/mapbox/supercluster) and KDBush 4.1.0 (ISC licence, Copyright (c) 2018,
+ * Vladimir Agafonkin; https://github.com/mourner/kdbush):
+ *
+ *   Permission to use, copy, modify, and/or distribute this software for any purpose with or
+ *   without fee is hereby granted, provided that the above copyright notice and this permission
+ *   notice appear in all copies. THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL
+ *   WARRANTIES WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF MERCHANTABILITY
+ *   AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR ANY SPECIAL, DIRECT, INDIRECT, OR
+ *   CONSEQUENTIAL DAMAGES OR ANY DAMAGES WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS,
+ *   WHETHER IN AN ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF OR IN
+ *   CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ *
+ * Why the results equal supercluster's: projected coordinates are rounded to float32 like
+ * Math.fround; the KD-tree is sorted with KDBush's selection (same medians, same ties); each level
+ * is visited in insertion order; and the neighbours of a point come in the order KDBush's `within`
+ * returns them (median, then right subtree, then left; leaves left to right) -- that order fixes
+ * the floating-point sums of cluster centres. Compiled without FMA contraction (setup.py) so that
+ * each operation rounds as in JavaScript.
+ *
+ * What is faster than supercluster (besides flat arrays and no GeoJSON objects): searches run
+ * on a finer tree (leaves of FINE_NODE items instead of node_size: the same sort carried on
+ * inside each leaf, so fewer points are tested per search), and each item's rank in the coarse
+ * tree's traversal order restores KDBush's order on the few neighbours found. A neighbour search
+ * does not depend on which items are already visited, so each level's searches run first, in KD
+ * order (consecutive searches walk the same branch, in cache), into one list per item; the
+ * greedy pass then follows insertion order over those lists. Those searches, and the two halves
+ * of each KD sort, run on two threads when the machine has two cores (the greedy pass itself is
+ * sequential by nature).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STACK_FRAMES 256
+/* leaves of the search tree (see kd_sort_ranked) */
+#ifndef FINE_NODE
+#define FINE_NODE 8
+#endif
+/* a row; LNG and LAT hold projected x and y until finish_rows */
+enum { C_LNG, C_LAT, C_COUNT, C_SUM, C_MIN, C_MAX, C_START, COLUMNS };
+
+/* ---- arguments ------------------------------------------------------------------------------ */
+
+static void *arg_array(PyObject *o, int typenum, npy_intp *n, const char *name) {
+    if (!PyArray_Check(o) || PyArray_TYPE((PyArrayObject *)o) != typenum ||
+        !PyArray_IS_C_CONTIGUOUS((PyArrayObject *)o)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a C-contiguous array of the kernel's dtype", name);
+        return NULL;
+    }
+    if (n) *n = PyArray_SIZE((PyArrayObject *)o);
+    return PyArray_DATA((PyArrayObject *)o);
+}
+
+static PyObject *new_array(npy_intp n, int typenum) { return PyArray_SimpleNew(1, &n, typenum); }
+#define DATA(a, T) ((T *)PyArray_DATA((PyArrayObject *)(a)))
+
+/* ---- projection (supercluster's lngX / latY / xLng / yLat) ---------------------------------- */
+
+static double lng_x(double lng) { return lng / 360.0 + 0.5; }
+
+static double lat_y(double lat) {
+    const double s = sin(lat * M_PI / 180.0);
+    const double y = 0.5 - 0.25 * log((1.0 + s) / (1.0 - s)) / M_PI;
+    return y < 0 ? 0 : y > 1 ? 1 : y;
+}
+
+static double x_lng(double x) { return (x - 0.5) * 360.0; }
+
+static double y_lat(double y) {
+    const double y2 = (180.0 - y * 360.0) * M_PI / 180.0;
+    return 360.0 * atan(exp(y2)) / M_PI - 90.0;
+}
+
+/* project(lng, lat) -> (x, y): float64 arrays holding float32-rounded values */
+static PyObject *k_project(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    npy_intp n, n2;
+    if (nargs != 2) return PyErr_Format(PyExc_TypeError, "project(lng, lat)");
+    const double *lng = arg_array(args[0], NPY_FLOAT64, &n, "lng");
+    const double *lat = lng ? arg_array(args[1], NPY_FLOAT64, &n2, "lat") : NULL;
+    if (!lat) return NULL;
+    PyObject *x = new_array(n, NPY_FLOAT64), *y = new_array(n, NPY_FLOAT64);
+    if (!x || !y) goto fail;
+    for (npy_intp i = 0; i < n; i++) {
+        DATA(x, double)[i] = (float)lng_x(lng[i]);
+        DATA(y, double)[i] = (float)lat_y(lat[i]);
+    }
+    return Py_BuildValue("(NN)", x, y);
+fail:
+    Py_XDECREF(x);
+    Py_XDECREF(y);
+    return NULL;
+}
+
+/* ---- KD sort (KDBush) ----------------------------------------------------------------------- */
+
+static inline void swap_item(int32_t *ids, float *coords, npy_intp i, npy_intp j) {
+    int32_t t = ids[i]; ids[i] = ids[j]; ids[j] = t;
+    float a = coords[2 * i]; coords[2 * i] = coords[2 * j]; coords[2 * j] = a;
+    float b = coords[2 * i + 1]; coords[2 * i + 1] = coords[2 * j + 1]; coords[2 * j + 1] = b;
+}
+
+static void kd_select(int32_t *ids, float *coords, npy_intp k, npy_intp left, npy_intp right, int axis) {
+    while (right > left) {
+        if (right - left > 600) {
+            const double n = (double)(right - left + 1);
+            const double m = (double)(k - left + 1);
+            const double z = log(n);
+            const double s = 0.5 * exp(2.0 * z / 3.0);
+            const double sd = 0.5 * sqrt(z * s * (n - s) / n) * (m - n / 2.0 < 0 ? -1.0 : 1.0);
+            npy_intp nl = (npy_intp)floor((double)k - m * s / n + sd);
+            npy_intp nr = (npy_intp)floor((double)k + (n - m) * s / n + sd);
+            kd_select(ids, coords, k, nl > left ? nl : left, nr < right ? nr : right, axis);
+        }
+        const float t = coords[2 * k + axis];
+        npy_intp i = left, j = right;
+        swap_item(ids, coords, left, k);
+        if (coords[2 * right + axis] > t) swap_item(ids, coords, left, right);
+        while (i < j) {
+            swap_item(ids, coords, i, j);
+            i++;
+            j--;
+            while (coords[2 * i + axis] < t) i++;
+            while (coords[2 * j + axis] > t) j--;
+        }
+        if (coords[2 * left + axis] == t) swap_item(ids, coords, left, j);
+        else {
+            j++;
+            swap_item(ids, coords, j, right);
+        }
+        if (j <= k) left = j + 1;
+        if (k <= j) right = j - 1;
+    }
+}
+
+static void kd_sort(int32_t *ids, float *coords, npy_intp left, npy_intp right, int axis, npy_intp node) {
+    while (right - left > node) {
+        const npy_intp m = (left + right) >> 1;
+        kd_select(ids, coords, m, left, right, axis);
+        kd_sort(ids, coords, left, m - 1, 1 - axis, node);
+        left = m + 1;
+        axis = 1 - axis;
+    }
+}
+
+/* KDBush's sort with `node` leaves, recording each item's rank in KDBush's traversal order
+ * (median, right subtree, left subtree; a leaf in position order), then carried on to FINE_NODE. */
+static void kd_sort_ranked(int32_t *ids, float *coords, int32_t *rank, npy_intp left, npy_intp right,
+                           int axis, npy_intp node, int32_t base) {
+    while (right - left > node) {
+        const npy_intp m = (left + right) >> 1;
+        kd_select(ids, coords, m, left, right, axis);
+        rank[ids[m]] = base;
+        kd_sort_ranked(ids, coords, rank, left, m - 1, 1 - axis, node, base + 1 + (int32_t)(right - m));
+        left = m + 1;
+        axis = 1 - axis;
+        base += 1;
+    }
+    for (npy_intp i = left; i <= right; i++) rank[ids[i]] = base + (int32_t)(i - left);
+    kd_sort(ids, coords, left, right, axis, FINE_NODE);
+}
+
+/* Two threads for a level of at least this many items, if there are two cores. */
+#define PARALLEL_FROM 20000
+
+static int workers(npy_intp n) { return n >= PARALLEL_FROM && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1; }
+
+typedef struct {
+    int32_t *ids, *rank;
+    float *coords;
+    npy_intp left, right, node;
+    int axis;
+    int32_t base;
+} sort_job;
+
+static void *run_sort(void *arg) {
+    sort_job *j = arg;
+    kd_sort_ranked(j->ids, j->coords, j->rank, j->left, j->right, j->axis, j->node, j->base);
+    return NULL;
+}
+
+/* kd_sort_ranked from the root, its two halves on two threads */
+static void kd_sort_root(int32_t *ids, float *coords, int32_t *rank, npy_intp n, npy_intp node) {
+    pthread_t thread;
+    if (n - 1 <= node || workers(n) < 2) {
+        kd_sort_ranked(ids, coords, rank, 0, n - 1, 0, node, 0);
+        return;
+    }
+    const npy_intp m = (n - 1) >> 1;
+    kd_select(ids, coords, m, 0, n - 1, 0);
+    rank[ids[m]] = 0;
+    sort_job left = {ids, rank, coords, 0, m - 1, node, 1, 1 + (int32_t)(n - 1 - m)};
+    sort_job right = {ids, rank, coords, m + 1, n - 1, node, 1, 1};
+    const int threaded = pthread_create(&thread, NULL, run_sort, &left) == 0;
+    if (!threaded) run_sort(&left);
+    run_sort(&right);
+    if (threaded) pthread_join(thread, NULL);
+}
+
+/* kd_build(x, y, node_size) -> (ids, coords, rank): the search tree, and ranks by insertion index */
+static PyObject *k_kd_build(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    npy_intp n, n2;
+    if (nargs != 3) return PyErr_Format(PyExc_TypeError, "kd_build(x, y, node_size)");
+    const double *x = arg_array(args[0], NPY_FLOAT64, &n, "x");
+    const double *y = x ? arg_array(args[1], NPY_FLOAT64, &n2, "y") : NULL;
+    if (!y) return NULL;
+    const long node = PyLong_AsLong(args[2]);
+    if (node < 1) return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_ValueError, "node_size >= 1");
+    PyObject *ids = new_array(n, NPY_INT32), *coords = new_array(2 * n, NPY_FLOAT32);
+    PyObject *rank = new_array(n, NPY_INT32);
+    if (!ids || !coords || !rank) goto fail;
+    int32_t *id = DATA(ids, int32_t);
+    float *c = DATA(coords, float);
+    for (npy_intp i = 0; i < n; i++) {
+        id[i] = (int32_t)i;
+        c[2 * i] = (float)x[i];
+        c[2 * i + 1] = (float)y[i];
+    }
+    Py_BEGIN_ALLOW_THREADS
+    int32_t *rk = DATA(rank, int32_t);
+    kd_sort_root(id, c, rk, n, node);
+    Py_END_ALLOW_THREADS
+    return Py_BuildValue("(NNN)", ids, coords, rank);
+fail:
+    Py_XDECREF(ids);
+    Py_XDECREF(coords);
+    Py_XDECREF(rank);
+    return NULL;
+}
+
+/* ---- tree queries ----------------------------------------------------------------------------- */
+
+/* KDBush's within on the search tree (leaves of `node`): ids of the items within r of (qx, qy) but
+ * `skip`, as a set. Appends to *out from *count, growing it (*cap its size). */
+static int kd_within(const int32_t *ids, const float *coords, npy_intp n, npy_intp node, double qx,
+                     double qy, double r, int32_t skip, int32_t **out, npy_intp *count, npy_intp *cap) {
+    npy_intp stack[3 * STACK_FRAMES];
+    npy_intp top = 0;
+    const double r2 = r * r;
+    stack[top++] = 0; stack[top++] = n - 1; stack[top++] = 0;
+    while (top > 0) {
+        const npy_intp axis = stack[--top], right = stack[--top], left = stack[--top];
+        const npy_intp span = right - left <= node ? right - left + 1 : 1;
+        if (*count + span > *cap) {
+            const npy_intp bigger = 2 * *cap > *count + span ? 2 * *cap : *count + span;
+            int32_t *grown = realloc(*out, bigger * sizeof(int32_t));
+            if (!grown) return -1;
+            *out = grown;
+            *cap = bigger;
+        }
+        if (right - left <= node) {
+            for (npy_intp i = left; i <= right; i++) {
+                const double dx = (double)coords[2 * i] - qx, dy = (double)coords[2 * i + 1] - qy;
+                if (dx * dx + dy * dy <= r2 && ids[i] != skip) (*out)[(*count)++] = ids[i];
+            }
+            continue;
+        }
+        const npy_intp m = (left + right) >> 1;
+        const double x = coords[2 * m], y = coords[2 * m + 1];
+        const double dx = x - qx, dy = y - qy;
+        if (dx * dx + dy * dy <= r2 && ids[m] != skip) (*out)[(*count)++] = ids[m];
+        if (axis == 0 ? qx - r <= x : qy - r <= y) {
+            stack[top++] = left; stack[top++] = m - 1; stack[top++] = 1 - axis;
+        }
+        if (axis == 0 ? qx + r >= x : qy + r >= y) {
+            stack[top++] = m + 1; stack[top++] = right; stack[top++] = 1 - axis;
+        }
+    }
+    return 0;
+}
+
+/* Positions of the items in the box, appended to *out (grown with realloc; *cap its size). */
+static int kd_range(const float *coords, npy_intp n, npy_intp node, double min_x, double min_y, double max_x,
+                    double max_y, npy_intp **out, npy_intp *count, npy_intp *cap, npy_intp *local) {
+    npy_intp stack[3 * STACK_FRAMES];
+    npy_intp top = 0;
+    stack[top++] = 0; stack[top++] = n - 1; stack[top++] = 0;
+    while (top > 0) {
+        const npy_intp axis = stack[--top], right = stack[--top], left = stack[--top];
+        const npy_intp span = right - left <= node ? right - left + 1 : 1;
+        if (*count + span > *cap) {
+            npy_intp bigger = 2 * *cap > *count + span ? 2 * *cap : *count + span;
+            npy_intp *grown = *out == local ? malloc(bigger * sizeof(npy_intp))
+                                            : realloc(*out, bigger * sizeof(npy_intp));
+            if (!grown) return -1;
+            if (*out == local) memcpy(grown, local, *count * sizeof(npy_intp));
+            *out = grown;
+            *cap = bigger;
+        }
+        if (right - left <= node) {
+            for (npy_intp i = left; i <= right; i++) {
+                const double x = coords[2 * i], y = coords[2 * i + 1];
+                if (x >= min_x && x <= max_x && y >= min_y && y <= max_y) (*out)[(*count)++] = i;
+            }
+            continue;
+        }
+        const npy_intp m = (left + right) >> 1;
+        const double x = coords[2 * m], y = coords[2 * m + 1];
+        if (x >= min_x && x <= max_x && y >= min_y && y <= max_y) (*out)[(*count)++] = m;
+        if (axis == 0 ? min_x <= x : min_y <= y) {
+            stack[top++] = left; stack[top++] = m - 1; stack[top++] = 1 - axis;
+        }
+        if (axis == 0 ? max_x >= x : max_y >= y) {
+            stack[top++] = m + 1; stack[top++] = right; stack[top++] = 1 - axis;
+        }
+    }
+    return 0;
+}
+
+/* ---- one zoom of greedy clustering (supercluster's _cluster) --------------------------------- */
+
+typedef struct {
+    const int32_t *ids;
+    const float *coords;
+    const double *qx, *qy;
+    npy_intp n, fine, from, to;
+    double r;
+    int32_t *nb, *len;
+    npy_intp *first, total, cap;
+    int failed;
+} search_job;
+
+/* The searches of KD positions [from, to): lists into the job's own buffer. */
+static void *run_search(void *arg) {
+    search_job *j = arg;
+    j->cap = j->to - j->from + 16;
+    j->total = 0;
+    j->nb = malloc(j->cap * sizeof(int32_t));
+    j->failed = !j->nb;
+    for (npy_intp p = j->from; p < j->to && !j->failed; p++) {
+        const int32_t i = j->ids[p];
+        const npy_intp before = j->total;
+        j->failed = kd_within(j->ids, j->coords, j->n, j->fine, j->qx[p], j->qy[p], j->r, i, &j->nb, &j->total,
+                              &j->cap) < 0;
+        j->first[i] = before;
+        j->len[i] = (int32_t)(j->total - before);
+    }
+    return NULL;
+}
+
+static int by_key(const void *a, const void *b) {
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Neighbour ids into KDBush's order: by their rank in the coarse tree's traversal. */
+static int order_by_rank(int32_t *nb, npy_intp count, const int32_t *rank) {
+    uint64_t local[64], *keys = count <= 64 ? local : malloc(count * sizeof(uint64_t));
+    if (!keys) return -1;
+    for (npy_intp j = 0; j < count; j++) keys[j] = ((uint64_t)(uint32_t)rank[nb[j]] << 32) | (uint32_t)nb[j];
+    if (count <= 32) {
+        for (npy_intp j = 1; j < count; j++) {
+            const uint64_t key = keys[j];
+            npy_intp i = j - 1;
+            while (i >= 0 && keys[i] > key) { keys[i + 1] = keys[i]; i--; }
+            keys[i + 1] = key;
+        }
+    } else {
+        qsort(keys, (size_t)count, sizeof(uint64_t), by_key);
+    }
+    for (npy_intp j = 0; j < count; j++) nb[j] = (int32_t)(keys[j] & 0xffffffffu);
+    if (keys != local) free(keys);
+    return 0;
+}
+
+/* cluster_level(x, y, num, sum, min, max, ids, coords, rank, node_size, r, min_points)
+ *   -> (x, y, num, sum, min, max, parent) of the next coarser level */
+static PyObject *k_cluster_level(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    npy_intp n;
+    if (nargs != 12) return PyErr_Format(PyExc_TypeError, "cluster_level: 12 arguments");
+    const double *x = arg_array(args[0], NPY_FLOAT64, &n, "x");
+    const double *y = x ? arg_array(args[1], NPY_FLOAT64, NULL, "y") : NULL;
+    const int32_t *num = y ? arg_array(args[2], NPY_INT32, NULL, "num") : NULL;
+    const double *vsum = num ? arg_array(args[3], NPY_FLOAT64, NULL, "sum") : NULL;
+    const double *vmin = vsum ? arg_array(args[4], NPY_FLOAT64, NULL, "min") : NULL;
+    const double *vmax = vmin ? arg_array(args[5], NPY_FLOAT64, NULL, "max") : NULL;
+    const int32_t *ids = vmax ? arg_array(args[6], NPY_INT32, NULL, "ids") : NULL;
+    const float *coords = ids ? arg_array(args[7], NPY_FLOAT32, NULL, "coords") : NULL;
+    const int32_t *rank = coords ? arg_array(args[8], NPY_INT32, NULL, "rank") : NULL;
+    if (!rank) return NULL;
+    const long node = PyLong_AsLong(args[9]);
+    const double r = PyFloat_AsDouble(args[10]);
+    const long min_points = PyLong_AsLong(args[11]);
+    if (PyErr_Occurred()) return NULL;
+    const npy_intp fine = node < FINE_NODE ? node : FINE_NODE;
+
+    double *ox = malloc(n * sizeof(double) + 1), *oy = malloc(n * sizeof(double) + 1);
+    double *osum = malloc(n * sizeof(double) + 1), *omin = malloc(n * sizeof(double) + 1);
+    double *omax = malloc(n * sizeof(double) + 1);
+    int32_t *onum = malloc(n * sizeof(int32_t) + 1), *len = malloc(n * sizeof(int32_t) + 1);
+    npy_intp *first = malloc(n * sizeof(npy_intp) + 1), total = 0;
+    double *qx = malloc(n * sizeof(double) + 1), *qy = malloc(n * sizeof(double) + 1);
+    int32_t *nb = NULL;
+    char *visited = calloc(n + 1, 1);
+    PyObject *parent = new_array(n, NPY_INT32), *result = NULL;
+    int failed = 0;
+    if (!ox || !oy || !osum || !omin || !omax || !onum || !len || !first || !qx || !qy || !visited ||
+        !parent) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int32_t *par = DATA(parent, int32_t);
+    npy_intp m = 0;
+    Py_BEGIN_ALLOW_THREADS
+    /* every item's neighbours but itself, searched in KD order (the gathers first, in a loop of
+     * independent loads: inside the search loop each one was a stall) */
+    for (npy_intp p = 0; p < n; p++) {
+        qx[p] = x[ids[p]];
+        qy[p] = y[ids[p]];
+    }
+    {
+        const int t = workers(n);
+        search_job jobs[2];
+        pthread_t thread;
+        for (int w = 0; w < t; w++) {
+            search_job job = {ids, coords, qx, qy, n, fine, n * w / t, n * (w + 1) / t, r, NULL, len, first, 0, 0, 0};
+            jobs[w] = job;
+        }
+        const int threaded = t > 1 && pthread_create(&thread, NULL, run_search, &jobs[1]) == 0;
+        if (t > 1 && !threaded) run_search(&jobs[1]);
+        run_search(&jobs[0]);
+        if (threaded) pthread_join(thread, NULL);
+        for (int w = 0; w < t; w++) {
+            failed |= jobs[w].failed;
+            total += jobs[w].total;
+        }
+        nb = failed ? NULL : malloc(total * sizeof(int32_t) + 1);
+        failed |= !nb;
+        for (int w = 0, base = 0; w < t && !failed; w++) {
+            memcpy(nb + base, jobs[w].nb, jobs[w].total * sizeof(int32_t));
+            for (npy_intp p = jobs[w].from; p < jobs[w].to && base; p++) first[ids[p]] += base;
+            base += (int)jobs[w].total;
+        }
+        for (int w = 0; w < t; w++) free(jobs[w].nb);
+    }
+    for (npy_intp i = 0; i < n && !failed; i++) {
+        if (visited[i]) continue;
+        visited[i] = 1;
+        int32_t *list = nb + first[i];
+        const npy_intp found = len[i];
+        const int32_t origin = num[i];
+        int64_t points = origin;
+        for (npy_intp j = 0; j < found; j++)
+            if (!visited[list[j]]) points += num[list[j]];
+        if (points > 1 && found > 1 && order_by_rank(list, found, rank) < 0) {
+            failed = 1;
+            break;
+        }
+        if (points > origin && points >= min_points) {
+            double wx = x[i] * origin, wy = y[i] * origin;
+            double s = vsum[i], lo = vmin[i], hi = vmax[i];
+            for (npy_intp j = 0; j < found; j++) {
+                const int32_t k = list[j];
+                if (visited[k]) continue;
+                visited[k] = 1;
+                wx += x[k] * num[k];
+                wy += y[k] * num[k];
+                s += vsum[k];
+                if (vmin[k] < lo) lo = vmin[k];
+                if (vmax[k] > hi) hi = vmax[k];
+                par[k] = (int32_t)m;
+            }
+            par[i] = (int32_t)m;
+            ox[m] = wx / (double)points;
+            oy[m] = wy / (double)points;
+            onum[m] = (int32_t)points;
+            osum[m] = s;
+            omin[m] = lo;
+            omax[m] = hi;
+            m++;
+        } else {
+            /* carried over unchanged; with several points, so are its unvisited neighbours */
+            for (npy_intp j = -1; j < (points > 1 ? found : 0); j++) {
+                const npy_intp k = j < 0 ? i : list[j];
+                if (j >= 0) {
+                    if (visited[k]) continue;
+                    visited[k] = 1;
+                }
+                ox[m] = x[k]; oy[m] = y[k]; onum[m] = num[k];
+                osum[m] = vsum[k]; omin[m] = vmin[k]; omax[m] = vmax[k];
+                par[k] = (int32_t)m;
+                m++;
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (failed) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    PyObject *cols[6] = {new_array(m, NPY_FLOAT64), new_array(m, NPY_FLOAT64), new_array(m, NPY_INT32),
+                         new_array(m, NPY_FLOAT64), new_array(m, NPY_FLOAT64), new_array(m, NPY_FLOAT64)};
+    if (cols[0] && cols[1] && cols[2] && cols[3] && cols[4] && cols[5]) {
+        memcpy(DATA(cols[0], double), ox, m * sizeof(double));
+        memcpy(DATA(cols[1], double), oy, m * sizeof(double));
+        memcpy(DATA(cols[2], int32_t), onum, m * sizeof(int32_t));
+        memcpy(DATA(cols[3], double), osum, m * sizeof(double));
+        memcpy(DATA(cols[4], double), omin, m * sizeof(double));
+        memcpy(DATA(cols[5], double), omax, m * sizeof(double));
+        result = Py_BuildValue("(NNNNNNO)", cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], parent);
+    } else {
+        for (int c = 0; c < 6; c++) Py_XDECREF(cols[c]);
+    }
+done:
+    free(ox); free(oy); free(osum); free(omin); free(omax); free(onum); free(len); free(first); free(nb);
+    free(qx); free(qy);
+    free(visited);
+    Py_XDECREF(parent);
+    return result;
+}
+
+/* ---- a level's table and the depth-first layout of points ------------------------------------ */
+
+/* level_table(x, y, num, sum, min, max, ids) -> float64 (n, COLUMNS) rows in KD order */
+static PyObject *k_level_table(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    npy_intp n;
+    if (nargs != 7) return PyErr_Format(PyExc_TypeError, "level_table: 7 arguments");
+    const double *x = arg_array(args[0], NPY_FLOAT64, &n, "x");
+    const double *y = x ? arg_array(args[1], NPY_FLOAT64, NULL, "y") : NULL;
+    const int32_t *num = y ? arg_array(args[2], NPY_INT32, NULL, "num") : NULL;
+    const double *vsum = num ? arg_array(args[3], NPY_FLOAT64, NULL, "sum") : NULL;
+    const double *vmin = vsum ? arg_array(args[4], NPY_FLOAT64, NULL, "min") : NULL;
+    const double *vmax = vmin ? arg_array(args[5], NPY_FLOAT64, NULL, "max") : NULL;
+    const int32_t *ids = vmax ? arg_array(args[6], NPY_INT32, NULL, "ids") : NULL;
+    if (!ids) return NULL;
+    npy_intp dims[2] = {n, COLUMNS};
+    PyObject *table = PyArray_SimpleNew(2, dims, NPY_FLOAT64);
+    if (!table) return NULL;
+    double *t = DATA(table, double);
+    for (npy_intp p = 0; p < n; p++, t += COLUMNS) {
+        const int32_t i = ids[p];
+        t[C_LNG] = x[i];
+        t[C_LAT] = y[i];
+        t[C_COUNT] = num[i];
+        t[C_SUM] = vsum[i];
+        t[C_MIN] = vmin[i];
+        t[C_MAX] = vmax[i];
+        t[C_START] = 0;
+    }
+    return table;
+}
+
+/* child_starts(parent_start int64, parent int32, table, ids) -> start int64 (insertion order) and
+ * writes each row's START. Each item takes the next slice of its parent's slice. */
+static PyObject *k_child_starts(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    npy_intp np_, n;
+    if (nargs != 4) return PyErr_Format(PyExc_TypeError, "child_starts: 4 arguments");
+    const int64_t *pstart = arg_array(args[0], NPY_INT64, &np_, "parent_start");
+    const int32_t *parent = pstart ? arg_array(args[1], NPY_INT32, &n, "parent") : NULL;
+    double *table = parent ? arg_array(args[2], NPY_FLOAT64, NULL, "table") : NULL;
+    const int32_t *ids = table ? arg_array(args[3], NPY_INT32, NULL, "ids") : NULL;
+    if (!ids) return NULL;
+    PyObject *start = new_array(n, NPY_INT64);
+    int64_t *cursor = malloc(np_ * sizeof(int64_t) + 1), *count = malloc(n * sizeof(int64_t) + 1);
+    if (!start || !cursor || !count) {
+        Py_XDECREF(start);
+        free(cursor);
+        free(count);
+        return PyErr_NoMemory();
+    }
+    int64_t *st = DATA(start, int64_t);
+    memcpy(cursor, pstart, np_ * sizeof(int64_t));
+    for (npy_intp p = 0; p < n; p++) count[ids[p]] = (int64_t)table[p * COLUMNS + C_COUNT];
+    for (npy_intp i = 0; i < n; i++) {
+        st[i] = cursor[parent[i]];
+        cursor[parent[i]] += count[i];
+    }
+    for (npy_intp p = 0; p < n; p++) table[p * COLUMNS + C_START] = (double)st[ids[p]];
+    free(cursor);
+    free(count);
+    return start;
+}
+
+/* finish_rows(table, lng, lat): positions in degrees. A lone point keeps its own coordinates
+ * (lng/lat in the depth-first order of points), as supercluster returns the input feature; a
+ * cluster's centre is unprojected. */
+static PyObject *k_finish_rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    npy_intp n;
+    if (nargs != 3) return PyErr_Format(PyExc_TypeError, "finish_rows(table, lng, lat)");
+    double *t = arg_array(args[0], NPY_FLOAT64, &n, "table");
+    const double *lng = t ? arg_array(args[1], NPY_FLOAT64, NULL, "lng") : NULL;
+    const double *lat = lng ? arg_array(args[2], NPY_FLOAT64, NULL, "lat") : NULL;
+    if (!lat) return NULL;
+    for (npy_intp p = 0; p < n / COLUMNS; p++, t += COLUMNS) {
+        if (t[C_COUNT] == 1) {
+            t[C_LNG] = lng[(npy_intp)t[C_START]];
+            t[C_LAT] = lat[(npy_intp)t[C_START]];
+        } else {
+            t[C_LNG] = x_lng(t[C_LNG]);
+            t[C_LAT] = y_lat(t[C_LAT]);
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- the query (supercluster's getClusters on one level) ------------------------------------- */
+
+static PyObject *no_rows; /* the answer with no rows, shared (read-only) */
+
+static double wrap_lng(double lng) { return fmod(fmod(lng + 180.0, 360.0) + 360.0, 360.0) - 180.0; }
+
+static void normalise(double b[4]) {
+    const double west = b[0], east = b[2];
+    b[0] = wrap_lng(west);
+    b[1] = fmax(-90.0, fmin(90.0, b[1]));
+    b[2] = east == 180.0 ? 180.0 : wrap_lng(east);
+    b[3] = fmax(-90.0, fmin(90.0, b[3]));
+    if (east - west >= 360.0) {
+        b[0] = -180.0;
+        b[2] = 180.0;
+    }
+}
+
+/* rows_in_bbox(coords, table, node_size, (west, south, east, north)) -> float64 (k, COLUMNS) */
+static PyObject *k_rows_in_bbox(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    npy_intp n2;
+    if (nargs != 4 || !PyTuple_Check(args[3]) || PyTuple_GET_SIZE(args[3]) != 4)
+        return PyErr_Format(PyExc_TypeError, "rows_in_bbox(coords, table, node_size, (w, s, e, n))");
+    const float *coords = arg_array(args[0], NPY_FLOAT32, &n2, "coords");
+    const double *table = coords ? arg_array(args[1], NPY_FLOAT64, NULL, "table") : NULL;
+    if (!table) return NULL;
+    npy_intp node = PyLong_AsSsize_t(args[2]);
+    if (node > FINE_NODE) node = FINE_NODE;
+    PyObject *box = args[3];
+    double b[4] = {PyFloat_AsDouble(PyTuple_GET_ITEM(box, 0)), PyFloat_AsDouble(PyTuple_GET_ITEM(box, 1)),
+                   PyFloat_AsDouble(PyTuple_GET_ITEM(box, 2)), PyFloat_AsDouble(PyTuple_GET_ITEM(box, 3))};
+    if (PyErr_Occurred()) return NULL;
+    double parts[2][4];
+    int nparts = 1;
+    normalise(b);
+    if (b[0] > b[2]) {  /* across the antimeridian: the eastern part, then the western one */
+        double east[4] = {b[0], b[1], 180.0, b[3]}, west[4] = {-180.0, b[1], b[2], b[3]};
+        normalise(east);
+        normalise(west);
+        memcpy(parts[0], east, sizeof east);
+        memcpy(parts[1], west, sizeof west);
+        nparts = 2;
+    } else {
+        memcpy(parts[0], b, sizeof b);
+    }
+    npy_intp local[256], *found = local, count = 0, cap = 256;
+    for (int p = 0; p < nparts; p++) {
+        const double *q = parts[p];
+        if (kd_range(coords, n2 / 2, node, lng_x(q[0]), lat_y(q[3]), lng_x(q[2]), lat_y(q[1]), &found, &count,
+                     &cap, local) < 0) {
+            if (found != local) free(found);
+            return PyErr_NoMemory();
+        }
+    }
+    if (count == 0) {
+        Py_INCREF(no_rows);
+        return no_rows;
+    }
+    npy_intp dims[2] = {count, COLUMNS};
+    PyObject *rows = PyArray_SimpleNew(2, dims, NPY_FLOAT64);
+    if (rows) {
+        double *out = DATA(rows, double);
+        for (npy_intp j = 0; j < count; j++, out += COLUMNS)
+            memcpy(out, table + found[j] * COLUMNS, sizeof(double) * COLUMNS);
+    }
+    if (found != local) free(found);
+    return rows;
+}
+
+/* ---- module ----------------------------------------------------------------------------------- */
+
+static PyMethodDef methods[] = {
+    {"project", (PyCFunction)(void (*)(void))k_project, METH_FASTCALL, "project(lng, lat) -> (x, y)"},
+    {"kd_build", (PyCFunction)(void (*)(void))k_kd_build, METH_FASTCALL, "kd_build(x, y, node_size)"},
+    {"cluster_level", (PyCFunction)(void (*)(void))k_cluster_level, METH_FASTCALL, "one zoom"},
+    {"level_table", (PyCFunction)(void (*)(void))k_level_table, METH_FASTCALL, "a level's rows"},
+    {"child_starts", (PyCFunction)(void (*)(void))k_child_starts, METH_FASTCALL, "point slices"},
+    {"finish_rows", (PyCFunction)(void (*)(void))k_finish_rows, METH_FASTCALL, "positions in degrees"},
+    {"rows_in_bbox", (PyCFunction)(void (*)(void))k_rows_in_bbox, METH_FASTCALL, "getClusters"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", "Clustering kernels.", -1, methods};
+
+PyMODINIT_FUNC PyInit__kernels(void) {
+    import_array();
+    npy_intp dims[2] = {0, COLUMNS};
+    no_rows = PyArray_SimpleNew(2, dims, NPY_FLOAT64);
+    if (!no_rows) return NULL;
+    PyArray_CLEARFLAGS((PyArrayObject *)no_rows, NPY_ARRAY_WRITEABLE);
+    PyObject *m = PyModule_Create(&module);
+    if (m) PyModule_AddIntConstant(m, "COLUMNS", COLUMNS);
+    return m;
+}
