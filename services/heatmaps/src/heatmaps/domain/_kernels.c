@@ -83,24 +83,28 @@ static double y_lat(double y) {
     return 360.0 * atan(exp(y2)) / M_PI - 90.0;
 }
 
-/* project(lng, lat) -> (x, y): float64 arrays holding float32-rounded values */
-static PyObject *k_project(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    npy_intp n, n2;
-    if (nargs != 2) return PyErr_Format(PyExc_TypeError, "project(lng, lat)");
+/* point_rows(lng, lat, value) -> float64 (n, COLUMNS) in input order: projected x, y rounded to
+ * float32 (Math.fround), count 1, sum = min = max = value */
+static PyObject *k_point_rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    npy_intp n, n2, n3;
+    if (nargs != 3) return PyErr_Format(PyExc_TypeError, "point_rows(lng, lat, value)");
     const double *lng = arg_array(args[0], NPY_FLOAT64, &n, "lng");
     const double *lat = lng ? arg_array(args[1], NPY_FLOAT64, &n2, "lat") : NULL;
-    if (!lat) return NULL;
-    PyObject *x = new_array(n, NPY_FLOAT64), *y = new_array(n, NPY_FLOAT64);
-    if (!x || !y) goto fail;
-    for (npy_intp i = 0; i < n; i++) {
-        DATA(x, double)[i] = (float)lng_x(lng[i]);
-        DATA(y, double)[i] = (float)lat_y(lat[i]);
+    const double *value = lat ? arg_array(args[2], NPY_FLOAT64, &n3, "value") : NULL;
+    if (!value) return NULL;
+    if (n2 != n || n3 != n) return PyErr_Format(PyExc_ValueError, "lng, lat and value differ in length");
+    npy_intp dims[2] = {n, COLUMNS};
+    PyObject *rows = PyArray_SimpleNew(2, dims, NPY_FLOAT64);
+    if (!rows) return NULL;
+    double *t = DATA(rows, double);
+    for (npy_intp i = 0; i < n; i++, t += COLUMNS) {
+        t[C_LNG] = (float)lng_x(lng[i]);
+        t[C_LAT] = (float)lat_y(lat[i]);
+        t[C_COUNT] = 1;
+        t[C_SUM] = t[C_MIN] = t[C_MAX] = value[i];
+        t[C_START] = 0;
     }
-    return Py_BuildValue("(NN)", x, y);
-fail:
-    Py_XDECREF(x);
-    Py_XDECREF(y);
-    return NULL;
+    return rows;
 }
 
 /* ---- KD sort (KDBush) ----------------------------------------------------------------------- */
@@ -208,14 +212,15 @@ static void kd_sort_root(int32_t *ids, float *coords, int32_t *rank, npy_intp n,
     if (threaded) pthread_join(thread, NULL);
 }
 
-/* kd_build(x, y, node_size) -> (ids, coords, rank): the search tree, and ranks by insertion index */
+/* kd_build(rows, node_size) -> (ids, coords, rank): the search tree over the rows' x, y, and
+ * ranks by insertion index */
 static PyObject *k_kd_build(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    npy_intp n, n2;
-    if (nargs != 3) return PyErr_Format(PyExc_TypeError, "kd_build(x, y, node_size)");
-    const double *x = arg_array(args[0], NPY_FLOAT64, &n, "x");
-    const double *y = x ? arg_array(args[1], NPY_FLOAT64, &n2, "y") : NULL;
-    if (!y) return NULL;
-    const long node = PyLong_AsLong(args[2]);
+    npy_intp n;
+    if (nargs != 2) return PyErr_Format(PyExc_TypeError, "kd_build(rows, node_size)");
+    const double *t = arg_array(args[0], NPY_FLOAT64, &n, "rows");
+    if (!t) return NULL;
+    n /= COLUMNS;
+    const long node = PyLong_AsLong(args[1]);
     if (node < 1) return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_ValueError, "node_size >= 1");
     PyObject *ids = new_array(n, NPY_INT32), *coords = new_array(2 * n, NPY_FLOAT32);
     PyObject *rank = new_array(n, NPY_INT32);
@@ -224,8 +229,8 @@ static PyObject *k_kd_build(PyObject *self, PyObject *const *args, Py_ssize_t na
     float *c = DATA(coords, float);
     for (npy_intp i = 0; i < n; i++) {
         id[i] = (int32_t)i;
-        c[2 * i] = (float)x[i];
-        c[2 * i + 1] = (float)y[i];
+        c[2 * i] = (float)t[i * COLUMNS + C_LNG];
+        c[2 * i + 1] = (float)t[i * COLUMNS + C_LAT];
     }
     Py_BEGIN_ALLOW_THREADS
     int32_t *rk = DATA(rank, int32_t);
@@ -374,50 +379,49 @@ static int order_by_rank(int32_t *nb, npy_intp count, const int32_t *rank) {
     return 0;
 }
 
-/* cluster_level(x, y, num, sum, min, max, ids, coords, rank, node_size, r, min_points)
- *   -> (x, y, num, sum, min, max, parent) of the next coarser level */
+#define IN(i, c) in[(npy_intp)(i) * COLUMNS + (c)]
+#define OUT(i, c) out[(npy_intp)(i) * COLUMNS + (c)]
+/* cluster_level(rows, ids, coords, rank, node_size, r, min_points)
+ *   -> (rows, parent): the next coarser level's rows in insertion order, and for each item of
+ *   this level the index of the coarser row it went into */
 static PyObject *k_cluster_level(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     npy_intp n;
-    if (nargs != 12) return PyErr_Format(PyExc_TypeError, "cluster_level: 12 arguments");
-    const double *x = arg_array(args[0], NPY_FLOAT64, &n, "x");
-    const double *y = x ? arg_array(args[1], NPY_FLOAT64, NULL, "y") : NULL;
-    const int32_t *num = y ? arg_array(args[2], NPY_INT32, NULL, "num") : NULL;
-    const double *vsum = num ? arg_array(args[3], NPY_FLOAT64, NULL, "sum") : NULL;
-    const double *vmin = vsum ? arg_array(args[4], NPY_FLOAT64, NULL, "min") : NULL;
-    const double *vmax = vmin ? arg_array(args[5], NPY_FLOAT64, NULL, "max") : NULL;
-    const int32_t *ids = vmax ? arg_array(args[6], NPY_INT32, NULL, "ids") : NULL;
-    const float *coords = ids ? arg_array(args[7], NPY_FLOAT32, NULL, "coords") : NULL;
-    const int32_t *rank = coords ? arg_array(args[8], NPY_INT32, NULL, "rank") : NULL;
+    if (nargs != 7) return PyErr_Format(PyExc_TypeError, "cluster_level: 7 arguments");
+    const double *in = arg_array(args[0], NPY_FLOAT64, &n, "rows");
+    const int32_t *ids = in ? arg_array(args[1], NPY_INT32, NULL, "ids") : NULL;
+    const float *coords = ids ? arg_array(args[2], NPY_FLOAT32, NULL, "coords") : NULL;
+    const int32_t *rank = coords ? arg_array(args[3], NPY_INT32, NULL, "rank") : NULL;
     if (!rank) return NULL;
-    const long node = PyLong_AsLong(args[9]);
-    const double r = PyFloat_AsDouble(args[10]);
-    const long min_points = PyLong_AsLong(args[11]);
+    n /= COLUMNS;
+    const long node = PyLong_AsLong(args[4]);
+    const double r = PyFloat_AsDouble(args[5]);
+    const long min_points = PyLong_AsLong(args[6]);
     if (PyErr_Occurred()) return NULL;
     const npy_intp fine = node < FINE_NODE ? node : FINE_NODE;
 
-    double *ox = malloc(n * sizeof(double) + 1), *oy = malloc(n * sizeof(double) + 1);
-    double *osum = malloc(n * sizeof(double) + 1), *omin = malloc(n * sizeof(double) + 1);
-    double *omax = malloc(n * sizeof(double) + 1);
-    int32_t *onum = malloc(n * sizeof(int32_t) + 1), *len = malloc(n * sizeof(int32_t) + 1);
+    npy_intp dims[2] = {n, COLUMNS};
+    PyObject *coarser = PyArray_SimpleNew(2, dims, NPY_FLOAT64);
+    int32_t *len = malloc(n * sizeof(int32_t) + 1);
     npy_intp *first = malloc(n * sizeof(npy_intp) + 1), total = 0;
     double *qx = malloc(n * sizeof(double) + 1), *qy = malloc(n * sizeof(double) + 1);
     int32_t *nb = NULL;
     char *visited = calloc(n + 1, 1);
     PyObject *parent = new_array(n, NPY_INT32), *result = NULL;
     int failed = 0;
-    if (!ox || !oy || !osum || !omin || !omax || !onum || !len || !first || !qx || !qy || !visited ||
+    if (!coarser || !len || !first || !qx || !qy || !visited ||
         !parent) {
         PyErr_NoMemory();
         goto done;
     }
     int32_t *par = DATA(parent, int32_t);
+    double *out = DATA(coarser, double);
     npy_intp m = 0;
     Py_BEGIN_ALLOW_THREADS
     /* every item's neighbours but itself, searched in KD order (the gathers first, in a loop of
      * independent loads: inside the search loop each one was a stall) */
     for (npy_intp p = 0; p < n; p++) {
-        qx[p] = x[ids[p]];
-        qy[p] = y[ids[p]];
+        qx[p] = IN(ids[p], C_LNG);
+        qy[p] = IN(ids[p], C_LAT);
     }
     {
         const int t = workers(n);
@@ -449,35 +453,35 @@ static PyObject *k_cluster_level(PyObject *self, PyObject *const *args, Py_ssize
         visited[i] = 1;
         int32_t *list = nb + first[i];
         const npy_intp found = len[i];
-        const int32_t origin = num[i];
+        const int32_t origin = (int32_t)IN(i, C_COUNT);
         int64_t points = origin;
         for (npy_intp j = 0; j < found; j++)
-            if (!visited[list[j]]) points += num[list[j]];
+            if (!visited[list[j]]) points += (int64_t)IN(list[j], C_COUNT);
         if (points > 1 && found > 1 && order_by_rank(list, found, rank) < 0) {
             failed = 1;
             break;
         }
         if (points > origin && points >= min_points) {
-            double wx = x[i] * origin, wy = y[i] * origin;
-            double s = vsum[i], lo = vmin[i], hi = vmax[i];
+            double wx = IN(i, C_LNG) * origin, wy = IN(i, C_LAT) * origin;
+            double s = IN(i, C_SUM), lo = IN(i, C_MIN), hi = IN(i, C_MAX);
             for (npy_intp j = 0; j < found; j++) {
                 const int32_t k = list[j];
                 if (visited[k]) continue;
                 visited[k] = 1;
-                wx += x[k] * num[k];
-                wy += y[k] * num[k];
-                s += vsum[k];
-                if (vmin[k] < lo) lo = vmin[k];
-                if (vmax[k] > hi) hi = vmax[k];
+                wx += IN(k, C_LNG) * IN(k, C_COUNT);
+                wy += IN(k, C_LAT) * IN(k, C_COUNT);
+                s += IN(k, C_SUM);
+                if (IN(k, C_MIN) < lo) lo = IN(k, C_MIN);
+                if (IN(k, C_MAX) > hi) hi = IN(k, C_MAX);
                 par[k] = (int32_t)m;
             }
             par[i] = (int32_t)m;
-            ox[m] = wx / (double)points;
-            oy[m] = wy / (double)points;
-            onum[m] = (int32_t)points;
-            osum[m] = s;
-            omin[m] = lo;
-            omax[m] = hi;
+            OUT(m, C_LNG) = wx / (double)points;
+            OUT(m, C_LAT) = wy / (double)points;
+            OUT(m, C_COUNT) = (int32_t)points;
+            OUT(m, C_SUM) = s;
+            OUT(m, C_MIN) = lo;
+            OUT(m, C_MAX) = hi;
             m++;
         } else {
             /* carried over unchanged; with several points, so are its unvisited neighbours */
@@ -487,8 +491,8 @@ static PyObject *k_cluster_level(PyObject *self, PyObject *const *args, Py_ssize
                     if (visited[k]) continue;
                     visited[k] = 1;
                 }
-                ox[m] = x[k]; oy[m] = y[k]; onum[m] = num[k];
-                osum[m] = vsum[k]; omin[m] = vmin[k]; omax[m] = vmax[k];
+                OUT(m, C_LNG) = IN(k, C_LNG); OUT(m, C_LAT) = IN(k, C_LAT); OUT(m, C_COUNT) = IN(k, C_COUNT);
+                OUT(m, C_SUM) = IN(k, C_SUM); OUT(m, C_MIN) = IN(k, C_MIN); OUT(m, C_MAX) = IN(k, C_MAX);
                 par[k] = (int32_t)m;
                 m++;
             }
@@ -499,55 +503,41 @@ static PyObject *k_cluster_level(PyObject *self, PyObject *const *args, Py_ssize
         PyErr_NoMemory();
         goto done;
     }
-    PyObject *cols[6] = {new_array(m, NPY_FLOAT64), new_array(m, NPY_FLOAT64), new_array(m, NPY_INT32),
-                         new_array(m, NPY_FLOAT64), new_array(m, NPY_FLOAT64), new_array(m, NPY_FLOAT64)};
-    if (cols[0] && cols[1] && cols[2] && cols[3] && cols[4] && cols[5]) {
-        memcpy(DATA(cols[0], double), ox, m * sizeof(double));
-        memcpy(DATA(cols[1], double), oy, m * sizeof(double));
-        memcpy(DATA(cols[2], int32_t), onum, m * sizeof(int32_t));
-        memcpy(DATA(cols[3], double), osum, m * sizeof(double));
-        memcpy(DATA(cols[4], double), omin, m * sizeof(double));
-        memcpy(DATA(cols[5], double), omax, m * sizeof(double));
-        result = Py_BuildValue("(NNNNNNO)", cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], parent);
-    } else {
-        for (int c = 0; c < 6; c++) Py_XDECREF(cols[c]);
+    PyArray_Dims shape = {dims, 2};
+    dims[0] = m;
+    for (npy_intp k = 0; k < m; k++) OUT(k, C_START) = 0;
+    PyObject *resized = PyArray_Resize((PyArrayObject *)coarser, &shape, 0, NPY_CORDER);
+    if (resized) {
+        Py_DECREF(resized);
+        result = Py_BuildValue("(OO)", coarser, parent);
     }
 done:
-    free(ox); free(oy); free(osum); free(omin); free(omax); free(onum); free(len); free(first); free(nb);
+    Py_XDECREF(coarser);
+    free(len); free(first); free(nb);
     free(qx); free(qy);
     free(visited);
     Py_XDECREF(parent);
     return result;
 }
 
+#undef IN
+#undef OUT
+
 /* ---- a level's table and the depth-first layout of points ------------------------------------ */
 
-/* level_table(x, y, num, sum, min, max, ids) -> float64 (n, COLUMNS) rows in KD order */
+/* level_table(rows, ids) -> the rows in KD order */
 static PyObject *k_level_table(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     npy_intp n;
-    if (nargs != 7) return PyErr_Format(PyExc_TypeError, "level_table: 7 arguments");
-    const double *x = arg_array(args[0], NPY_FLOAT64, &n, "x");
-    const double *y = x ? arg_array(args[1], NPY_FLOAT64, NULL, "y") : NULL;
-    const int32_t *num = y ? arg_array(args[2], NPY_INT32, NULL, "num") : NULL;
-    const double *vsum = num ? arg_array(args[3], NPY_FLOAT64, NULL, "sum") : NULL;
-    const double *vmin = vsum ? arg_array(args[4], NPY_FLOAT64, NULL, "min") : NULL;
-    const double *vmax = vmin ? arg_array(args[5], NPY_FLOAT64, NULL, "max") : NULL;
-    const int32_t *ids = vmax ? arg_array(args[6], NPY_INT32, NULL, "ids") : NULL;
+    if (nargs != 2) return PyErr_Format(PyExc_TypeError, "level_table(rows, ids)");
+    const double *in = arg_array(args[0], NPY_FLOAT64, &n, "rows");
+    const int32_t *ids = in ? arg_array(args[1], NPY_INT32, NULL, "ids") : NULL;
     if (!ids) return NULL;
+    n /= COLUMNS;
     npy_intp dims[2] = {n, COLUMNS};
     PyObject *table = PyArray_SimpleNew(2, dims, NPY_FLOAT64);
     if (!table) return NULL;
     double *t = DATA(table, double);
-    for (npy_intp p = 0; p < n; p++, t += COLUMNS) {
-        const int32_t i = ids[p];
-        t[C_LNG] = x[i];
-        t[C_LAT] = y[i];
-        t[C_COUNT] = num[i];
-        t[C_SUM] = vsum[i];
-        t[C_MIN] = vmin[i];
-        t[C_MAX] = vmax[i];
-        t[C_START] = 0;
-    }
+    for (npy_intp p = 0; p < n; p++) memcpy(t + p * COLUMNS, in + (npy_intp)ids[p] * COLUMNS, sizeof(double) * COLUMNS);
     return table;
 }
 
@@ -676,7 +666,7 @@ static PyObject *k_rows_in_bbox(PyObject *self, PyObject *const *args, Py_ssize_
 /* ---- module ----------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
-    {"project", (PyCFunction)(void (*)(void))k_project, METH_FASTCALL, "project(lng, lat) -> (x, y)"},
+    {"point_rows", (PyCFunction)(void (*)(void))k_point_rows, METH_FASTCALL, "the points' rows"},
     {"kd_build", (PyCFunction)(void (*)(void))k_kd_build, METH_FASTCALL, "kd_build(x, y, node_size)"},
     {"cluster_level", (PyCFunction)(void (*)(void))k_cluster_level, METH_FASTCALL, "one zoom"},
     {"level_table", (PyCFunction)(void (*)(void))k_level_table, METH_FASTCALL, "a level's rows"},

@@ -96,29 +96,29 @@ class ClusterIndex:
 
 
 def _build(lng: F64, lat: F64, value: F64, ids: I64, opts: ClusterOptions) -> tuple[list[F32], list[F64], I64]:
-    x, y = _kernels.project(lng, lat)
-    level = (x, y, np.ones(x.shape[0], np.int32), value, value, value)
-    tree = _kernels.kd_build(x, y, opts.node_size)
+    rows = _kernels.point_rows(lng, lat, value)
+    tree = _kernels.kd_build(rows, opts.node_size)
     # Finest first, per level: its KD ids, coordinates and rows, and each item's parent in the next coarser level.
     built: list[tuple[I32, F32, F64, I32 | None]] = []
     for zoom in range(opts.max_zoom, opts.min_zoom - 1, -1):
-        *coarser, parent = _kernels.cluster_level(
-            *level, *tree, opts.node_size, opts.radius_at(zoom), opts.min_points
+        coarser, parent = _kernels.cluster_level(
+            rows, *tree, opts.node_size, opts.radius_at(zoom), opts.min_points
         )
-        built.append((tree[0], tree[1], _kernels.level_table(*level, tree[0]), parent))
-        level = (coarser[0], coarser[1], coarser[2], coarser[3], coarser[4], coarser[5])
-        tree = _kernels.kd_build(level[0], level[1], opts.node_size)
-    built.append((tree[0], tree[1], _kernels.level_table(*level, tree[0]), None))
+        built.append((tree[0], tree[1], _kernels.level_table(rows, tree[0]), parent))
+        rows = coarser
+        tree = _kernels.kd_build(rows, opts.node_size)
+    built.append((tree[0], tree[1], _kernels.level_table(rows, tree[0]), None))
     built.reverse()
     # Depth-first layout, coarsest level first: each item takes the next slice of its parent's.
-    start = np.cumsum(level[2], dtype=np.int64) - level[2]
+    counts = rows[:, COUNT].astype(np.int64)
+    start = np.cumsum(counts) - counts
     coarsest = built[0]
     coarsest[2][:, START] = start[coarsest[0]]
     for kd_ids, _coords, table, parent in built[1:]:
         assert parent is not None
         start = _kernels.child_starts(start, parent, table, kd_ids)
-    order = np.empty(x.shape[0], np.int64)
-    order[start] = np.arange(x.shape[0])
+    order = np.empty(lng.shape[0], np.int64)
+    order[start] = np.arange(lng.shape[0])
     lng_in_order, lat_in_order = lng[order], lat[order]
     for _kd_ids, _coords, table, _parent in built:
         _kernels.finish_rows(table, lng_in_order, lat_in_order)
