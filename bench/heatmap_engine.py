@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from heatmaps.domain.cluster_index import COUNT, SUM, ClusterIndex, ClusterOptions
 
 HEADER_BYTES = 24

@@ -38,7 +38,8 @@ BBox = tuple[float, float, float, float]
 
 @dataclass(frozen=True, slots=True)
 class ClusterOptions:
-    """supercluster's options and defaults (the seed's `min_cluster_size`, `radius`, `extent`, `node_size`)."""
+    """supercluster's options and defaults (the seed's `min_cluster_size`, `radius`, `extent`,
+    `node_size`)."""
 
     radius: float = 40.0
     extent: float = 512.0
@@ -60,7 +61,9 @@ class ClusterOptions:
 class ClusterIndex:
     """Clusters of points at every zoom of `options`; immutable once built."""
 
-    def __init__(self, lng: F64, lat: F64, value: F64, ids: I64, options: ClusterOptions | None = None) -> None:
+    def __init__(
+        self, lng: F64, lat: F64, value: F64, ids: I64, options: ClusterOptions | None = None
+    ) -> None:
         self.options = opts = options or ClusterOptions()
         lng, lat, value = (np.ascontiguousarray(a, dtype=np.float64) for a in (lng, lat, value))
         ids = np.ascontiguousarray(ids, dtype=np.int64)
@@ -73,13 +76,15 @@ class ClusterIndex:
         self._ids = ids_in_order
         self._node_size = opts.node_size
         # Per integer zoom its level, as supercluster's _limitZoom picks it (max_zoom + 1: the points).
-        self._levels = {z: (coords[z - opts.min_zoom], tables[z - opts.min_zoom])
-                        for z in range(opts.min_zoom, opts.max_zoom + 2)}
+        self._levels: dict[float, tuple[F32, F64]] = {
+            z: (coords[z - opts.min_zoom], tables[z - opts.min_zoom])
+            for z in range(opts.min_zoom, opts.max_zoom + 2)
+        }
 
     def clusters(self, bbox: BBox, zoom: float) -> F64:
         """Rows (see LNG ... START) of the clusters and lone points whose position lies in bbox
         (west, south, east, north, degrees; across the antimeridian when west > east) at zoom."""
-        level = self._levels.get(zoom)  # type: ignore[call-overload]
+        level = self._levels.get(zoom)
         if level is None:
             opts = self.options
             level = self._levels[max(opts.min_zoom, min(math.floor(zoom), opts.max_zoom + 1))]
@@ -95,10 +100,13 @@ class ClusterIndex:
         return [self.items(row) if row[COUNT] < size else None for row in rows]
 
 
-def _build(lng: F64, lat: F64, value: F64, ids: I64, opts: ClusterOptions) -> tuple[list[F32], list[F64], I64]:
+def _build(
+    lng: F64, lat: F64, value: F64, ids: I64, opts: ClusterOptions
+) -> tuple[list[F32], list[F64], I64]:
     rows = _kernels.point_rows(lng, lat, value)
     tree = _kernels.kd_build(rows, opts.node_size)
-    # Finest first, per level: its KD ids, coordinates and rows, and each item's parent in the next coarser level.
+    # Finest first, per level: its KD ids, coordinates and rows, and each item's parent in the
+    # next coarser level.
     built: list[tuple[I32, F32, F64, I32 | None]] = []
     for zoom in range(opts.max_zoom, opts.min_zoom - 1, -1):
         coarser, parent = _kernels.cluster_level(
