@@ -122,12 +122,12 @@ def _build(
     start = np.cumsum(counts) - counts
     coarsest = built[0]
     coarsest[2][:, START] = start[coarsest[0]]
-    for kd_ids, _coords, table, parent in built[1:]:
-        assert parent is not None
-        start = _kernels.child_starts(start, parent, table, kd_ids)
+    for kd_ids, _coords, table, parent_of in built[1:]:
+        assert parent_of is not None
+        start = _kernels.child_starts(start, parent_of, table, kd_ids)
     order = np.empty(lng.shape[0], np.int64)
     order[start] = np.arange(lng.shape[0])
     lng_in_order, lat_in_order = lng[order], lat[order]
-    for _kd_ids, _coords, table, _parent in built:
-        _kernels.finish_rows(table, lng_in_order, lat_in_order)
+    for level in built:
+        _kernels.finish_rows(level[2], lng_in_order, lat_in_order)
     return [b[1] for b in built], [b[2] for b in built], ids[order]
