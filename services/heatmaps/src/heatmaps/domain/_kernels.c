@@ -46,7 +46,7 @@
 #define STACK_FRAMES 256
 /* leaves of the search tree (see kd_sort_ranked) */
 #ifndef FINE_NODE
-#define FINE_NODE 8
+#define FINE_NODE 16
 #endif
 /* a row; LNG and LAT hold projected x and y until finish_rows */
 enum { C_LNG, C_LAT, C_COUNT, C_SUM, C_MIN, C_MAX, C_START, COLUMNS };
@@ -246,45 +246,6 @@ fail:
 
 /* ---- tree queries ----------------------------------------------------------------------------- */
 
-/* KDBush's within on the search tree (leaves of `node`): ids of the items within r of (qx, qy) but
- * `skip`, as a set. Appends to *out from *count, growing it (*cap its size). */
-static int kd_within(const int32_t *ids, const float *coords, npy_intp n, npy_intp node, double qx,
-                     double qy, double r, int32_t skip, int32_t **out, npy_intp *count, npy_intp *cap) {
-    npy_intp stack[3 * STACK_FRAMES];
-    npy_intp top = 0;
-    const double r2 = r * r;
-    stack[top++] = 0; stack[top++] = n - 1; stack[top++] = 0;
-    while (top > 0) {
-        const npy_intp axis = stack[--top], right = stack[--top], left = stack[--top];
-        const npy_intp span = right - left <= node ? right - left + 1 : 1;
-        if (*count + span > *cap) {
-            const npy_intp bigger = 2 * *cap > *count + span ? 2 * *cap : *count + span;
-            int32_t *grown = realloc(*out, bigger * sizeof(int32_t));
-            if (!grown) return -1;
-            *out = grown;
-            *cap = bigger;
-        }
-        if (right - left <= node) {
-            for (npy_intp i = left; i <= right; i++) {
-                const double dx = (double)coords[2 * i] - qx, dy = (double)coords[2 * i + 1] - qy;
-                if (dx * dx + dy * dy <= r2 && ids[i] != skip) (*out)[(*count)++] = ids[i];
-            }
-            continue;
-        }
-        const npy_intp m = (left + right) >> 1;
-        const double x = coords[2 * m], y = coords[2 * m + 1];
-        const double dx = x - qx, dy = y - qy;
-        if (dx * dx + dy * dy <= r2 && ids[m] != skip) (*out)[(*count)++] = ids[m];
-        if (axis == 0 ? qx - r <= x : qy - r <= y) {
-            stack[top++] = left; stack[top++] = m - 1; stack[top++] = 1 - axis;
-        }
-        if (axis == 0 ? qx + r >= x : qy + r >= y) {
-            stack[top++] = m + 1; stack[top++] = right; stack[top++] = 1 - axis;
-        }
-    }
-    return 0;
-}
-
 /* Positions of the items in the box, appended to *out (grown with realloc; *cap its size). */
 static int kd_range(const float *coords, npy_intp n, npy_intp node, double min_x, double min_y, double max_x,
                     double max_y, npy_intp **out, npy_intp *count, npy_intp *cap, npy_intp *local) {
@@ -336,21 +297,60 @@ typedef struct {
     int failed;
 } search_job;
 
+/* Consecutive KD positions searched together: one range query for the block's box widened by r
+ * gives every candidate, then each item keeps those within r (KDBush's distance test). */
+#define SEARCH_BLOCK 8
+
 /* The searches of KD positions [from, to): lists into the job's own buffer. */
 static void *run_search(void *arg) {
     search_job *j = arg;
+    npy_intp ccap = 256, ccount;
+    npy_intp *cand = malloc(ccap * sizeof(npy_intp));
     j->cap = j->to - j->from + 16;
     j->total = 0;
     j->nb = malloc(j->cap * sizeof(int32_t));
-    j->failed = !j->nb;
-    for (npy_intp p = j->from; p < j->to && !j->failed; p++) {
-        const int32_t i = j->ids[p];
-        const npy_intp before = j->total;
-        j->failed = kd_within(j->ids, j->coords, j->n, j->fine, j->qx[p], j->qy[p], j->r, i, &j->nb, &j->total,
-                              &j->cap) < 0;
-        j->first[i] = before;
-        j->len[i] = (int32_t)(j->total - before);
+    j->failed = !j->nb || !cand;
+    /* widened a little: the exact test below decides, the box only has to miss nobody */
+    const double reach = j->r * (1.0 + 1e-9) + 1e-12;
+    const double r2 = j->r * j->r;
+    for (npy_intp b = j->from; b < j->to && !j->failed; b += SEARCH_BLOCK) {
+        const npy_intp e = b + SEARCH_BLOCK < j->to ? b + SEARCH_BLOCK : j->to;
+        double x0 = j->qx[b], x1 = x0, y0 = j->qy[b], y1 = y0;
+        for (npy_intp p = b + 1; p < e; p++) {
+            if (j->qx[p] < x0) x0 = j->qx[p];
+            if (j->qx[p] > x1) x1 = j->qx[p];
+            if (j->qy[p] < y0) y0 = j->qy[p];
+            if (j->qy[p] > y1) y1 = j->qy[p];
+        }
+        ccount = 0;
+        if (kd_range(j->coords, j->n, j->fine, x0 - reach, y0 - reach, x1 + reach, y1 + reach, &cand, &ccount,
+                     &ccap, NULL) < 0) {
+            j->failed = 1;
+            break;
+        }
+        if (j->total + (e - b) * ccount > j->cap) {
+            const npy_intp bigger = 2 * j->cap > j->total + (e - b) * ccount ? 2 * j->cap : j->total + (e - b) * ccount;
+            int32_t *grown = realloc(j->nb, bigger * sizeof(int32_t));
+            if (!grown) {
+                j->failed = 1;
+                break;
+            }
+            j->nb = grown;
+            j->cap = bigger;
+        }
+        for (npy_intp p = b; p < e; p++) {
+            const int32_t i = j->ids[p];
+            const double qx = j->qx[p], qy = j->qy[p];
+            j->first[i] = j->total;
+            for (npy_intp c = 0; c < ccount; c++) {
+                const npy_intp q = cand[c];
+                const double dx = (double)j->coords[2 * q] - qx, dy = (double)j->coords[2 * q + 1] - qy;
+                if (dx * dx + dy * dy <= r2 && j->ids[q] != i) j->nb[j->total++] = j->ids[q];
+            }
+            j->len[i] = (int32_t)(j->total - j->first[i]);
+        }
     }
+    free(cand);
     return NULL;
 }
 
