@@ -441,10 +441,11 @@ static PyObject *k_cluster_level(PyObject *self, PyObject *const *args, Py_ssize
         }
         nb = failed ? NULL : malloc(total * sizeof(int32_t) + 1);
         failed |= !nb;
-        for (int w = 0, base = 0; w < t && !failed; w++) {
+        npy_intp base = 0;
+        for (int w = 0; w < t && !failed; w++) {
             memcpy(nb + base, jobs[w].nb, jobs[w].total * sizeof(int32_t));
             for (npy_intp p = jobs[w].from; p < jobs[w].to && base; p++) first[ids[p]] += base;
-            base += (int)jobs[w].total;
+            base += jobs[w].total;
         }
         for (int w = 0; w < t; w++) free(jobs[w].nb);
     }
