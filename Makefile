@@ -5,15 +5,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SOURCES := libs/src services/identity/src services/consents/src services/assets/src services/contracts/src services/iam/src gateway/src
-TESTS := docs/tests libs/tests services/identity/tests services/consents/tests services/assets/tests services/contracts/tests services/iam/tests gateway/tests deploy/tests tests-e2e
+SOURCES := libs/src services/identity/src services/consents/src services/assets/src services/contracts/src services/iam/src services/heatmaps/src gateway/src
+TESTS := docs/tests libs/tests services/identity/tests services/consents/tests services/assets/tests services/contracts/tests services/iam/tests services/heatmaps/tests gateway/tests deploy/tests tests-e2e
 
 .PHONY: run test lint typecheck fmt migrate bench clean install
 
-$(STAMP): libs/pyproject.toml services/identity/pyproject.toml services/consents/pyproject.toml services/assets/pyproject.toml services/contracts/pyproject.toml services/iam/pyproject.toml gateway/pyproject.toml requirements-dev.txt
+$(STAMP): libs/pyproject.toml services/identity/pyproject.toml services/consents/pyproject.toml services/assets/pyproject.toml services/contracts/pyproject.toml services/iam/pyproject.toml services/heatmaps/pyproject.toml gateway/pyproject.toml requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e 'libs[dev]' -e services/identity -e services/consents -e 'services/assets[dev]' -e services/contracts -e services/iam -e gateway -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -e 'libs[dev]' -e services/identity -e services/consents -e 'services/assets[dev]' -e services/contracts -e services/iam -e services/heatmaps -e gateway -r requirements-dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -1,0 +1,1 @@
+"""Proximity heatmaps context: heatmap configurations and the clustering engine behind their queries."""
