@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from heatmaps.domain.cluster_index import COUNT, SUM, ClusterIndex, ClusterOptions
 
 HEADER_BYTES = 24

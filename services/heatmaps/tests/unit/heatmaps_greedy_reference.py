@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from heatmaps.domain.cluster_index import ClusterOptions
 
 

@@ -6,8 +6,9 @@ import random
 
 import numpy as np
 import pytest
-from heatmaps.domain.cluster_index import COUNT, LAT, LNG, MAX, MIN, SUM, ClusterIndex, ClusterOptions
 from heatmaps_greedy_reference import levels
+
+from heatmaps.domain.cluster_index import COUNT, LAT, LNG, MAX, MIN, SUM, ClusterIndex, ClusterOptions
 
 WORLD = (-180.0, -85.0, 180.0, 85.0)
 
