@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/heatmap_engine.py POINTS.bin BOXES.json > result.json
 
-POINTS.bin and BOXES.json are made by ../shared/bench/supercluster/gen_points.py (its run.sh
+POINTS.bin and BOXES.json are made by bench/supercluster/gen_points.py (its run.sh
 caches them in /tmp/supercluster-bench/). Timed like its bench.js: `load_ms` is the median of
-3 index builds (the numba kernels are compiled, or loaded from their cache, before: `jit_ms`);
+3 index builds (after one warm-up build on a few points, `jit_ms`, kept in the output for the shape);
 each (zoom 0..16, box) query runs twice as warm-up, then call by call until at least 5 reps and
 300 ms, at most 1000 reps, and its median is kept. The timed call is
 `ClusterIndex.clusters(bbox, zoom)`: a new float64 array of one row per cluster or lone point
 (lng, lat, count, sum, min, max, and where its point ids start), no JSON. Compare with
-`python3 ../shared/bench/supercluster/compare.py ANCHOR.json[,...] THIS.json[,...]`.
+`python3 bench/supercluster/compare.py ANCHOR.json[,...] THIS.json[,...]`.
 Tunables (env) as bench.js: BENCH_LOAD_REPS, BENCH_WARMUP, BENCH_MIN_REPS, BENCH_MIN_TIME_MS,
 BENCH_MAX_REPS.
 """
