@@ -1,0 +1,430 @@
+"""One tenant's points in memory, clustered and kept current: what a heatmap query reads.
+
+The read model's rows arrive here (``apply``, ``apply_value``) at start-up and then as they
+change; each point takes a slot, its columns live in arrays by slot, and the located ones are in
+a ``LiveIndex`` (clusters kept current without a rebuild). Membership in the tenant's datazones
+is computed here from the datazone replica (``set_territory``), so a datazone change touches no
+row of the read model.
+
+A query for everything the tenant has (a caller who may view both kinds everywhere, no text
+filter, no datazones, the default tuning) reads the live index. Any narrower query clusters its
+own subset (supercluster's semantics on exactly the points the caller may see: a pin never
+reveals where hidden points are), built from the arrays and kept while nothing changes (LRU).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+
+from heatmaps.domain.cluster_index import ClusterOptions
+from heatmaps.domain.live_index import LiveIndex, Pins
+from heatmaps.domain.map_points import KINDS, Kind, MapPoint
+from heatmaps.domain.map_view import MapView, Pin, ZonePins
+from heatmaps.domain.pin_metrics import MetricTotals, largest_total, percents, totals_of
+from proximity.access.grants import EVERYWHERE
+from proximity.access.territory import Territory
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+KIND_CODE: dict[Kind, int] = {kind: code for code, kind in enumerate(KINDS)}
+CACHED_SUBSETS = 16
+_EMPTY = np.empty(0, np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Grouped:
+    """Pins of one datazone entry before metrics: positions or field values, and members."""
+
+    lng: F64 | None
+    lat: F64 | None
+    fields: list[str] | None
+    members: I64
+    offsets: I64
+
+
+class TenantMap:
+    def __init__(self, options: ClusterOptions | None = None) -> None:
+        self.options = options or ClusterOptions()
+        self.live = LiveIndex(self.options)
+        self.generation = 0  # raised by every change: cached subsets older than it are stale
+        self._slot: dict[uuid.UUID, int] = {}
+        self._free: list[int] = []
+        self._points: list[MapPoint | None] = []
+        self._versions: dict[uuid.UUID, int] = {}  # deleted points too: a late event is old
+        self._lng: F64 = np.full(0, np.nan)
+        self._lat: F64 = np.full(0, np.nan)
+        self._kind = np.zeros(0, np.int8)
+        self._groups: dict[str, npt.NDArray[np.object_]] = {}
+        self._search: list[str] = []
+        self._zones: list[frozenset[uuid.UUID]] = []
+        self._zone_members: dict[uuid.UUID, set[int]] = {}
+        self._assets_of_entity: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self._values: dict[uuid.UUID, F64] = {}
+        # (field, point) -> {object: value}: a point's value for a field is the sum over objects.
+        self._value_parts: dict[tuple[uuid.UUID, uuid.UUID], dict[uuid.UUID, float]] = {}
+        self._value_versions: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], int] = {}
+        self._territory = Territory(())
+        self._subsets: OrderedDict[Hashable, tuple[int, LiveIndex]] = OrderedDict()
+
+    # -- keeping it current -------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.live)
+
+    def stage(self, points: Iterable[MapPoint]) -> None:
+        """Many points at once (start-up), the index left as it is until ``build``."""
+        for point in points:
+            if self._versions.get(point.id, 0) < point.version:
+                self._store(point)
+
+    def build(self) -> None:
+        """The live index over every located point, built once (after ``stage``)."""
+        slots = np.flatnonzero(~np.isnan(self._lng))
+        self.live.load(slots.astype(np.int64), self._lng[slots], self._lat[slots])
+        self.generation += 1
+
+    def apply(self, point: MapPoint) -> bool:
+        """One point's new state; False when an equal or newer one is already here."""
+        if self._versions.get(point.id, 0) >= point.version:
+            return False
+        slot = self._store(point)
+        if slot is not None and not np.isnan(self._lng[slot]):
+            self.live.put(slot, float(self._lng[slot]), float(self._lat[slot]))
+        elif slot is not None:
+            self.live.remove(slot)
+        self.generation += 1
+        return True
+
+    def apply_value(
+        self,
+        field_id: uuid.UUID,
+        point_id: uuid.UUID,
+        object_id: uuid.UUID,
+        value: float | None,
+        version: int,
+    ) -> bool:
+        """A dynamic field's value whose subject is the point (None: cleared)."""
+        key = (field_id, point_id, object_id)
+        if self._value_versions.get(key, 0) >= version:
+            return False
+        self._value_versions[key] = version
+        parts = self._value_parts.setdefault((field_id, point_id), {})
+        if value is None:
+            parts.pop(object_id, None)
+        else:
+            parts[object_id] = value
+        slot = self._slot.get(point_id)
+        if slot is not None:
+            self._write_value(field_id, slot, parts)
+        self.generation += 1
+        return True
+
+    def set_territory(self, territory: Territory) -> None:
+        """The tenant's datazones changed: every point's membership again (vectorised)."""
+        self._territory = territory
+        slots = [slot for slot, point in enumerate(self._points) if point is not None]
+        located = [self._points[slot] for slot in slots]
+        zones = territory.zones_of_many(
+            [p.locatable(self._industry_of(p)) for p in located if p is not None]
+        )
+        self._zone_members = {}
+        for slot, found in zip(slots, zones, strict=True):
+            self._zones[slot] = found
+            for zone in found:
+                self._zone_members.setdefault(zone, set()).add(slot)
+        self.generation += 1
+
+    def _industry_of(self, point: MapPoint) -> uuid.UUID | None:
+        if point.kind == "entity" or point.entity_id is None:
+            return point.industry_id
+        slot = self._slot.get(point.entity_id)
+        entity = self._points[slot] if slot is not None else None
+        return entity.industry_id if entity is not None else None
+
+    def _grow(self, size: int) -> None:
+        if size <= len(self._lng):
+            return
+        capacity = max(size, 2 * len(self._lng), 1024)
+        extra = capacity - len(self._lng)
+        self._lng = np.concatenate([self._lng, np.full(extra, np.nan)])
+        self._lat = np.concatenate([self._lat, np.full(extra, np.nan)])
+        self._kind = np.concatenate([self._kind, np.zeros(extra, np.int8)])
+        for name, column in list(self._groups.items()):
+            self._groups[name] = np.concatenate([column, np.full(extra, None, dtype=object)])
+        for field_id, column in list(self._values.items()):
+            self._values[field_id] = np.concatenate([column, np.full(extra, np.nan)])
+
+    def _store(self, point: MapPoint) -> int | None:
+        """Writes the point's columns; returns its slot (None: it has none and gets none)."""
+        self._versions[point.id] = point.version
+        previous_slot = self._slot.get(point.id)
+        old: MapPoint | None = None
+        if previous_slot is not None:
+            self._forget_zones(previous_slot)
+            old = self._points[previous_slot]
+            if old is not None and old.kind == "asset" and old.entity_id:
+                self._assets_of_entity.get(old.entity_id, set()).discard(point.id)
+        if not point.on_map:
+            if previous_slot is not None:
+                self._release(point.id, previous_slot)
+            return previous_slot
+        slot = previous_slot if previous_slot is not None else self._take(point.id)
+        self._points[slot] = point
+        self._lng[slot] = point.lng if point.located else np.nan
+        self._lat[slot] = point.lat if point.located else np.nan
+        self._kind[slot] = KIND_CODE[point.kind]
+        for name in ("country", "region", "city"):
+            self._groups[name][slot] = point.group_value(name)
+        self._search[slot] = point.search_text()
+        zones = self._territory.zones_of(point.locatable(self._industry_of(point)))
+        self._zones[slot] = zones
+        for zone in zones:
+            self._zone_members.setdefault(zone, set()).add(slot)
+        if point.kind == "asset" and point.entity_id:
+            self._assets_of_entity.setdefault(point.entity_id, set()).add(point.id)
+        if point.kind == "entity" and (previous_slot is None or _industry_changed(old, point)):
+            self._recompute_assets_of(point.id)
+        for (field_id, point_id), parts in self._value_parts.items():
+            if point_id == point.id:
+                self._write_value(field_id, slot, parts)
+        return slot
+
+    def _recompute_assets_of(self, entity_id: uuid.UUID) -> None:
+        for asset_id in self._assets_of_entity.get(entity_id, set()):
+            slot = self._slot.get(asset_id)
+            asset = self._points[slot] if slot is not None else None
+            if slot is None or asset is None:
+                continue
+            self._forget_zones(slot)
+            zones = self._territory.zones_of(asset.locatable(self._industry_of(asset)))
+            self._zones[slot] = zones
+            for zone in zones:
+                self._zone_members.setdefault(zone, set()).add(slot)
+
+    def _take(self, point_id: uuid.UUID) -> int:
+        if self._free:
+            slot = self._free.pop()
+        else:
+            slot = len(self._points)
+            self._points.append(None)
+            self._search.append("")
+            self._zones.append(frozenset())
+            if not self._groups:
+                self._groups = {name: np.full(0, None, dtype=object) for name in ("country", "region", "city")}
+            self._grow(slot + 1)
+        self._slot[point_id] = slot
+        return slot
+
+    def _release(self, point_id: uuid.UUID, slot: int) -> None:
+        self.live.remove(slot)
+        del self._slot[point_id]
+        self._points[slot] = None
+        self._lng[slot] = self._lat[slot] = np.nan
+        self._search[slot] = ""
+        for column in self._values.values():
+            column[slot] = np.nan
+        self._free.append(slot)
+
+    def _forget_zones(self, slot: int) -> None:
+        for zone in self._zones[slot]:
+            members = self._zone_members.get(zone)
+            if members is not None:
+                members.discard(slot)
+        self._zones[slot] = frozenset()
+
+    def _write_value(self, field_id: uuid.UUID, slot: int, parts: dict[uuid.UUID, float]) -> None:
+        column = self._values.get(field_id)
+        if column is None:
+            column = self._values[field_id] = np.full(len(self._lng), np.nan)
+        column[slot] = sum(parts.values()) if parts else np.nan
+
+    # -- answering ----------------------------------------------------------------------
+
+    def query(self, view: MapView) -> list[ZonePins]:
+        """Per datazone entry (``view.datazones`` each, then null: all of them together; or
+        only null: everything the caller may view), its pins with their metrics."""
+        selected = self._selected(view)
+        if view.datazones is None:
+            entries: list[tuple[uuid.UUID | None, I64 | None]] = [(None, selected)]
+        else:
+            union: set[int] = set()
+            entries = []
+            for zone in view.datazones:
+                members = self._zone_members.get(zone, set())
+                union |= members
+                entries.append((zone, self._within(selected, members)))
+            entries.append((None, self._within(selected, union)))
+        grouped = [(zone, self._grouped(view, zone, slots)) for zone, slots in entries]
+        totals = [
+            [totals_of(metric, self._values, group.members, group.offsets) for metric in view.metrics]
+            for _zone, group in grouped
+        ]
+        largest = [largest_total([part[m] for part in totals]) for m in range(len(view.metrics))]
+        return [
+            ZonePins(zone, self._pins(view, group, parts, largest))
+            for (zone, group), parts in zip(grouped, totals, strict=True)
+        ]
+
+    def _selected(self, view: MapView) -> I64 | None:
+        """The slots the query may count (None: all the tenant's, the live index as it is)."""
+        everything = (
+            view.kinds == frozenset(KINDS)
+            and all(view.reach.get(kind) is EVERYWHERE for kind in KINDS)
+            and not view.keywords
+            and view.query is None
+        )
+        if everything:
+            return None
+        slots = np.flatnonzero(~np.isnan(self._lng))
+        codes = [KIND_CODE[kind] for kind in view.kinds]
+        slots = slots[np.isin(self._kind[slots], codes)]
+        for kind in KINDS:
+            reach = view.reach.get(kind, frozenset())
+            if kind not in view.kinds or reach is EVERYWHERE:
+                continue
+            assert isinstance(reach, frozenset)
+            allowed: set[int] = set()
+            for zone in reach:
+                allowed |= self._zone_members.get(zone, set())
+            other = self._kind[slots] != KIND_CODE[kind]
+            slots = slots[other | np.isin(slots, np.fromiter(allowed, np.int64, len(allowed)))]
+        if view.keywords:
+            words = [word.casefold() for word in view.keywords]
+            slots = np.array(
+                [s for s in slots.tolist() if all(w in self._search[s] for w in words)], np.int64
+            )
+        if view.query is not None:
+            text, target = view.query[0].casefold(), view.query[1]
+            slots = np.array([s for s in slots.tolist() if text in self._target(s, target)], np.int64)
+        return slots.astype(np.int64)
+
+    def _target(self, slot: int, target: str) -> str:
+        point = self._points[slot]
+        if point is None:
+            return ""
+        if target == "name":
+            return point.name.casefold()
+        if target == "address":
+            return self._search[slot]
+        value = point.group_value(target)
+        return value.casefold() if value else ""
+
+    def _index_for(self, view: MapView, zone: uuid.UUID | None, slots: I64 | None) -> LiveIndex:
+        if slots is None and view.options == self.options:
+            return self.live
+        if slots is None:
+            slots = np.flatnonzero(~np.isnan(self._lng)).astype(np.int64)
+        key = (
+            view.kinds,
+            tuple(sorted((k, str(v)) for k, v in view.reach.items())),
+            view.keywords,
+            view.query,
+            zone,
+            view.datazones,
+            view.options,
+        )
+        kept = self._subsets.get(key)
+        if kept is not None and kept[0] == self.generation:
+            self._subsets.move_to_end(key)
+            return kept[1]
+        index = LiveIndex(view.options)
+        index.load(slots, self._lng[slots], self._lat[slots])
+        self._subsets[key] = (self.generation, index)
+        if len(self._subsets) > CACHED_SUBSETS:
+            self._subsets.popitem(last=False)
+        return index
+
+    def _grouped(self, view: MapView, zone: uuid.UUID | None, slots: I64 | None) -> _Grouped:
+        if view.group_type == "cluster":
+            pins = self._index_for(view, zone, slots).clusters(view.bbox, view.zoom)
+            if view.shape is not None and len(pins):
+                pins = _inside(pins, view.shape)
+            return _Grouped(pins.lng, pins.lat, None, pins.members, pins.offsets)
+        return self._by_field(view, slots)
+
+    def _by_field(self, view: MapView, slots: I64 | None) -> _Grouped:
+        if slots is None:
+            slots = np.flatnonzero(~np.isnan(self._lng)).astype(np.int64)
+        west, south, east, north = view.bbox
+        lng, lat = self._lng[slots], self._lat[slots]
+        across = (lng >= west) & (lng <= east) if west <= east else (lng >= west) | (lng <= east)
+        slots = slots[across & (lat >= south) & (lat <= north)]
+        if view.shape is not None and len(slots):
+            slots = slots[shapely.intersects_xy(view.shape, self._lng[slots], self._lat[slots])]
+        values = self._groups[view.group_type][slots] if self._groups else np.empty(0, object)
+        known = np.array([v is not None for v in values.tolist()], dtype=bool)
+        slots, values = slots[known], values[known]
+        if not len(slots):
+            return _Grouped(None, None, [], _EMPTY, np.zeros(1, np.int64))
+        order = np.argsort(values.astype(str), kind="stable")
+        slots, values = slots[order], values[order].astype(str)
+        starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+        offsets = np.concatenate([starts, [len(slots)]]).astype(np.int64)
+        return _Grouped(None, None, values[starts].tolist(), slots.astype(np.int64), offsets)
+
+    def _pins(
+        self, view: MapView, group: _Grouped, parts: list[MetricTotals], largest: list[float]
+    ) -> list[Pin]:
+        counts = np.diff(group.offsets).tolist()
+        shown = [percents(part, largest[m]) for m, part in enumerate(parts)]
+        totals = [part.totals.tolist() for part in parts]
+        lngs = group.lng.tolist() if group.lng is not None else None
+        lats = group.lat.tolist() if group.lat is not None else None
+        offsets = group.offsets.tolist()
+        pins: list[Pin] = []
+        for i, count in enumerate(counts):
+            items = None
+            if count < view.items_below:
+                items = [self._id_of(s) for s in group.members[offsets[i] : offsets[i + 1]].tolist()]
+            pins.append(
+                Pin(
+                    lng=lngs[i] if lngs is not None else None,
+                    lat=lats[i] if lats is not None else None,
+                    field=group.fields[i] if group.fields is not None else None,
+                    count=count,
+                    metrics=[
+                        (metric, None if totals[m][i] != totals[m][i] else totals[m][i], shown[m][i])
+                        for m, metric in enumerate(view.metrics)
+                    ],
+                    items=items,
+                )
+            )
+        return pins
+
+    def _within(self, selected: I64 | None, members: set[int]) -> I64:
+        """The located slots of a datazone that the query selected."""
+        zone = np.fromiter(members, np.int64, len(members))
+        zone.sort()
+        zone = zone[~np.isnan(self._lng[zone])]
+        return zone if selected is None else zone[np.isin(zone, selected)]
+
+    def _id_of(self, slot: int) -> uuid.UUID:
+        point = self._points[slot]
+        assert point is not None
+        return point.id
+
+
+def _industry_changed(old: MapPoint | None, new: MapPoint) -> bool:
+    return old is None or old.industry_id != new.industry_id
+
+
+def _inside(pins: Pins, shape: object) -> Pins:
+    keep = shapely.intersects_xy(shape, pins.lng, pins.lat)
+    counts = np.diff(pins.offsets)
+    member_keep = np.repeat(keep, counts)
+    kept_counts = counts[keep]
+    return Pins(
+        lng=pins.lng[keep],
+        lat=pins.lat[keep],
+        count=pins.count[keep],
+        members=pins.members[member_keep],
+        offsets=np.concatenate([[0], np.cumsum(kept_counts)]).astype(np.int64),
+    )
