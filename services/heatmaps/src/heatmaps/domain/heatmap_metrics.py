@@ -20,7 +20,7 @@ MAX_RANGES = 100
 MAX_LINKED_IDS = 1000
 
 
-def ranges_problem(ranges: Sequence[float]) -> str | None:
+def ranges_problem(ranges: Sequence[int | float]) -> str | None:
     """Why ``ranges`` cannot grade a metric, or None: the bands' bounds must be finite and
     strictly ascending, and there must be at least one (null, not [], means no bands)."""
     if not ranges:

@@ -20,7 +20,7 @@ from proximity.db.columns import stamp
 # The key expressions of each sort's partial index, as PostgreSQL prints them back (so the
 # migration's indexes and the model's compare equal); heatmap_queries.SORTS are the same.
 HEATMAP_SORT_INDEXES: dict[str, tuple[str, ...]] = {
-    "name": ("lower((name)::text)",),
+    "name": ("lower(name)",),
     # A prefix: a long description does not fit in a btree index row.
     "description": (
         '(lower("left"(description, 200)) IS NULL)',

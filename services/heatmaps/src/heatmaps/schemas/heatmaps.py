@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from heatmaps.domain.heatmap_metrics import (
@@ -27,6 +27,8 @@ from proximity.openapi.view_fields import sometimes_absent
 
 MAX_DESCRIPTION = 2000
 MAX_LABEL = 150
+# A bound as it was sent (an integer stays one); never a boolean, a text or a non-finite number.
+RangeBound = StrictInt | Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 def _distinct(ids: list[uuid.UUID]) -> list[uuid.UUID]:
@@ -45,13 +47,13 @@ class MetricIn(BaseModel):
     label: Annotated[str, StringConstraints(max_length=MAX_LABEL)] | None = None
     ref: MetricRef
     calc: MetricCalc
-    ranges: (
-        Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(max_length=MAX_RANGES)] | None
-    ) = Field(default=None, description="Null, or at least one finite bound, strictly ascending.")
+    ranges: Annotated[list[RangeBound], Field(max_length=MAX_RANGES)] | None = Field(
+        default=None, description="Null, or at least one finite bound, strictly ascending."
+    )
 
     @field_validator("ranges")
     @classmethod
-    def _graded(cls, ranges: list[float] | None) -> list[float] | None:
+    def _graded(cls, ranges: list[int | float] | None) -> list[int | float] | None:
         if ranges is not None:
             problem = ranges_problem(ranges)
             if problem is not None:
@@ -92,7 +94,7 @@ class MetricView(BaseModel):
     label: str | None
     ref: MetricRef
     calc: MetricCalc
-    ranges: list[float] | None
+    ranges: list[int | float] | None
 
 
 class GroupStatsView(BaseModel):

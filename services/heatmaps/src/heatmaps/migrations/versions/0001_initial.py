@@ -101,7 +101,7 @@ def _heatmap_tables() -> None:
     op.create_index(
         "ix_heatmaps_list_name",
         "heatmaps",
-        ["tenant_id", sa.literal_column("lower((name)::text)"), "id"],
+        ["tenant_id", sa.literal_column("lower(name)"), "id"],
         unique=False,
         postgresql_where=sa.text("deleted_at IS NULL"),
     )
