@@ -14,7 +14,8 @@ async def test_each_operation_needs_its_tag(service: Heatmaps, tenant: Tenant) -
     made = await create_heatmap(service, tenant)
     path = f"/heatmaps/{made['id']}"
     for missing in HEATMAP_PERMISSIONS:
-        headers = service.headers(tenant.id, permissions=tuple(p for p in HEATMAP_PERMISSIONS if p != missing))
+        others = tuple(p for p in HEATMAP_PERMISSIONS if p != missing)
+        headers = service.headers(tenant.id, permissions=others)
         requests = {
             "heatmaps.view": [("GET", "/heatmaps", None), ("GET", path, None)],
             "heatmaps.create": [("POST", "/heatmaps", heatmap_body())],

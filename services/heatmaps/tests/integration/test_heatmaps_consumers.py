@@ -107,7 +107,8 @@ async def test_number_fields_become_metrics_until_archived(service: Heatmaps, te
     await _publish(service, "assets", field_event("created", 1))
     await _becomes(service, tenant, "created", **metrics)
     async with service.wired.reading() as session:
-        stored = (await session.execute(select(HeatmapsField).where(col(HeatmapsField.field_id) == field))).scalar_one()
+        query = select(HeatmapsField).where(col(HeatmapsField.field_id) == field)
+        stored = (await session.execute(query)).scalar_one()
     assert stored.scalefactor == 2.5
     await _publish(service, "assets", field_event("updated", 2, archived_at=DELETED))
     await _becomes(service, tenant, "eInvalidMetricField", **metrics)

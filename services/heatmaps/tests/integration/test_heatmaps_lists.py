@@ -59,9 +59,8 @@ async def test_sorts(service: Heatmaps, tenant: Tenant) -> None:
         await known_group(service, tenant, "user"),
     )
     await create_heatmap(service, tenant, "One", type="user", description="b", group_ids=[str(op_a)])
-    await create_heatmap(
-        service, tenant, "Two", type="business", description=None, group_ids=[str(op_a), str(op_b), str(user_a)]
-    )
+    every = [str(op_a), str(op_b), str(user_a)]
+    await create_heatmap(service, tenant, "Two", type="business", description=None, group_ids=every)
     await create_heatmap(service, tenant, "Three", type="system", description="a", group_ids=[str(user_a)])
     assert _names(await _listed(service, tenant, sort="-name")) == ["Two", "Three", "One"]
     assert _names(await _listed(service, tenant, sort="type")) == ["Two", "Three", "One"]
