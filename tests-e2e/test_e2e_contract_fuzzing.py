@@ -28,6 +28,7 @@ from contracts.app import create_app as contracts_app
 from e2e_stack import Stack, admin_token
 from gateway.api_document import merged
 from gateway.app import create_app as gateway_app
+from heatmaps.app import create_app as heatmaps_app
 from iam.app import create_app as iam_app
 from identity.app import create_app as identity_app
 
@@ -68,6 +69,7 @@ def public_document() -> dict[str, Any]:
         "contracts": contracts_app().state.openapi,
         "iam": iam_app().state.openapi,
         "consents": consents_app().state.openapi,
+        "heatmaps": heatmaps_app().state.openapi,
     }
     return merged(gateway_app().state.gateway_document, services)
 

@@ -194,6 +194,24 @@ APPS = {
         required_copies=("libs", "services/consents"),
         package="consents",
     ),
+    "heatmaps": App(
+        name="heatmaps",
+        dockerfile="services/heatmaps/Dockerfile",
+        source_dir="services/heatmaps",
+        image="proximity/heatmaps:0.1.0",
+        port=8006,
+        factory="heatmaps.app:create_app",
+        # heatmaps/config.py: the shared ServiceSettings; it checks its callers again itself,
+        # tokens with the JWKS and client keys with identity.
+        env=frozenset(
+            {"DATABASE_URL", "NATS_URL", "JWKS_URL", "IDENTITY_URL", "PORT", "LOG_LEVEL", "JWT_AUDIENCE"}
+        )
+        | BUS_ENV
+        | STREAM_ENV,
+        database="heatmaps",
+        required_copies=("libs", "services/heatmaps"),
+        package="heatmaps",
+    ),
     "gateway": App(
         name="gateway",
         dockerfile="gateway/Dockerfile",
@@ -210,6 +228,7 @@ APPS = {
                 "CONTRACTS_URL",
                 "IAM_URL",
                 "CONSENTS_URL",
+                "HEATMAPS_URL",
                 "PORT",
                 "LOG_LEVEL",
                 "MAX_BODY_BYTES",
@@ -233,6 +252,7 @@ EXPECTED_VALUES = {
     "CONTRACTS_URL": "http://contracts:8003",
     "IAM_URL": "http://iam:8004",
     "CONSENTS_URL": "http://consents:8005",
+    "HEATMAPS_URL": "http://heatmaps:8006",
     "MAX_BODY_BYTES": "10485760",
     "NATS_URL": "nats://nats:4222",
 }

@@ -1,0 +1,16 @@
+"""The heatmaps service's settings, read from the environment."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from proximity.settings import ServiceSettings
+
+
+class HeatmapsSettings(ServiceSettings):
+    # A rejected setting must not echo its value into the start-up error: it may be a secret.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
+
+    service_name: str = "heatmaps"
+    port: int = 8006
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/proximity_heatmaps"
