@@ -90,6 +90,13 @@ class ClusterIndex:
             level = self._levels[max(opts.min_zoom, min(math.floor(zoom), opts.max_zoom + 1))]
         return _kernels.rows_in_bbox(level[0], level[1], self._node_size, bbox)
 
+    @property
+    def ids(self) -> I64:
+        """All ids in depth-first order: a row's items are `ids[start : start + count]` (read-only)."""
+        view = self._ids.view()
+        view.flags.writeable = False
+        return view
+
     def items(self, row: F64) -> I64:
         """Ids of the points of one row of an answer (a view, O(1))."""
         start = int(row[START])
