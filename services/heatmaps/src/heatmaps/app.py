@@ -8,7 +8,8 @@ from starlette.routing import BaseRoute
 from heatmaps.bootstrap import Collaborators
 from heatmaps.config import HeatmapsSettings
 from heatmaps.events.consumers import start_consumers
-from heatmaps.routes import heatmaps
+from heatmaps.routes import heatmaps, map_query
+from heatmaps.services.map_feed import start_map_feed
 from proximity.openapi.served import ApiInfo
 from proximity.runtime import Runtime
 from proximity.service_app import service_app
@@ -22,14 +23,16 @@ API_DESCRIPTION = (
 
 def routes() -> list[BaseRoute]:
     """Every route of the service; a resource's module adds its own list here."""
-    return [*heatmaps.routes]
+    return [*heatmaps.routes, *map_query.routes]
 
 
 def create_app(settings: HeatmapsSettings | None = None) -> Starlette:
     settings = settings or HeatmapsSettings()
 
     async def wire(runtime: Runtime) -> Collaborators:
-        return Collaborators(settings, runtime)
+        return Collaborators(
+            settings, runtime, start_map_feed(runtime, poll_seconds=settings.map_poll_seconds)
+        )
 
     return service_app(
         settings,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from heatmaps.config import HeatmapsSettings
+from heatmaps.services.map_feed import MapFeed
 from proximity.db.unit_of_work import UnitOfWork
 from proximity.runtime import Runtime
 
@@ -15,6 +16,7 @@ from proximity.runtime import Runtime
 class Collaborators:
     settings: HeatmapsSettings
     runtime: Runtime
+    feed: MapFeed  # this replica's maps
 
     def unit_of_work(self) -> UnitOfWork:
         return self.runtime.unit_of_work()

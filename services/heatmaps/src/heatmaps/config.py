@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from proximity.settings import ServiceSettings
@@ -14,3 +15,5 @@ class HeatmapsSettings(ServiceSettings):
     service_name: str = "heatmaps"
     port: int = 8006
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/proximity_heatmaps"
+    # How often each replica reads what changed in the map's read model (services.map_feed).
+    map_poll_seconds: float = Field(default=0.1, gt=0, le=60)

@@ -26,5 +26,11 @@ class OwnerNotFound(NotFound):
     message = "One of the owners given could not be found."
 
 
+class DatazoneNotFound(NotFound):
+    # iam's spelling of the code (its datazone routes answer it too).
+    code = "eDataZoneNotFound"
+    message = "The datazone could not be found / invalid ID."
+
+
 # What a create or replace may answer besides eValidationError (seed 004).
 HEATMAP_WRITE_ERRORS: tuple[type[ProximityError], ...] = (InvalidMetricField, GroupNotFound, OwnerNotFound)

@@ -43,7 +43,8 @@ def test_a_metric_without_a_field_counts_the_points_whatever_its_calc() -> None:
 
 def test_a_field_no_point_has_a_value_for_gives_null_totals() -> None:
     found = totals_of(metric("sum", field=uuid.uuid4()), VALUES, MEMBERS, OFFSETS).totals
-    assert np.isnan(found).all() and len(found) == 4
+    assert np.isnan(found).all()
+    assert len(found) == 4
 
 
 def test_percent_without_ranges_is_against_the_largest_total_of_the_answer() -> None:
@@ -75,7 +76,14 @@ def test_percent_is_zero_when_the_largest_total_is_not_positive() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(2.0, "2"), (123151.0, "123151"), (-101.3426234234, "-101.342623423"), (0.1 + 0.2, "0.3"), (1e-12, "0"), (-0.0, "0")],
+    [
+        (2.0, "2"),
+        (123151.0, "123151"),
+        (-101.3426234234, "-101.342623423"),
+        (0.1 + 0.2, "0.3"),
+        (1e-12, "0"),
+        (-0.0, "0"),
+    ],
 )
 def test_numbers_are_shown_as_the_seed_shows_them(value: float, text: str) -> None:
     assert number_text(value) == text

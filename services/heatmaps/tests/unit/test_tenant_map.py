@@ -33,7 +33,9 @@ PARIS = DatazoneState(
 )  # fmt: skip
 
 
-def asset(lng: float | None, lat: float | None, *, version: int = 1, name: str = "site", **more: object) -> MapPoint:
+def asset(
+    lng: float | None, lat: float | None, *, version: int = 1, name: str = "site", **more: object
+) -> MapPoint:
     fields: dict[str, object] = {"id": uuid.uuid4(), "kind": "asset", "version": version, "name": name,
                                  "lng": lng, "lat": lat, **more}  # fmt: skip
     return MapPoint(**fields)  # type: ignore[arg-type]
@@ -71,7 +73,10 @@ def built(*points: MapPoint) -> TenantMap:
 
 def test_everything_the_tenant_has_is_counted_at_every_zoom_with_exact_sums() -> None:
     rng = np.random.default_rng(7)
-    points = [asset(float(x), float(y)) for x, y in zip(rng.uniform(-10, 10, 300), rng.uniform(40, 60, 300), strict=True)]
+    points = [
+        asset(float(x), float(y))
+        for x, y in zip(rng.uniform(-10, 10, 300), rng.uniform(40, 60, 300), strict=True)
+    ]
     tenant_map = built(*points)
     for i, point in enumerate(points):
         tenant_map.apply_value(FIELD, point.id, point.id, float(i), 1)
@@ -79,7 +84,9 @@ def test_everything_the_tenant_has_is_counted_at_every_zoom_with_exact_sums() ->
         [entry] = tenant_map.query(view(zoom=zoom))
         assert entry.datazone_id is None
         assert counted(entry) == 300
-        assert sum(total for pin in entry.pins for metric, total, _ in pin.metrics if metric is AREA and total) == sum(range(300))
+        assert sum(
+            total for pin in entry.pins for metric, total, _ in pin.metrics if metric is AREA and total
+        ) == sum(range(300))
 
 
 def test_a_point_without_a_location_or_hidden_or_deleted_is_not_on_the_map() -> None:
@@ -93,7 +100,8 @@ def test_a_caller_scoped_to_a_zone_counts_only_its_points() -> None:
     london, paris = asset(0.1, 51.5), asset(2.5, 48.5)
     tenant_map = built(london, paris, asset(10, 10))
     [entry] = tenant_map.query(view(zoom=0, reach={"asset": frozenset({LONDON.id}), "entity": EVERYWHERE}))
-    assert counted(entry) == 1 and items(entry) == {london.id}
+    assert counted(entry) == 1
+    assert items(entry) == {london.id}
     [nothing] = tenant_map.query(view(reach={"asset": frozenset(), "entity": frozenset()}))
     assert nothing.pins == []
 
@@ -139,7 +147,10 @@ def test_values_may_arrive_before_their_point_and_sum_over_objects() -> None:
     tenant_map.apply_value(FIELD, point.id, other, 5.0, 1)
     tenant_map.apply(point)
     [entry] = tenant_map.query(view(zoom=16))
-    assert [(m.label, total) for m, total, _ in entry.pins[0].metrics] == [("Total count", 1.0), ("Area", 15.0)]
+    assert [(m.label, total) for m, total, _ in entry.pins[0].metrics] == [
+        ("Total count", 1.0),
+        ("Area", 15.0),
+    ]
     tenant_map.apply_value(FIELD, point.id, other, None, 2)
     assert not tenant_map.apply_value(FIELD, point.id, point.id, 99.0, 1)  # older
     [entry] = tenant_map.query(view(zoom=16))
@@ -148,10 +159,16 @@ def test_values_may_arrive_before_their_point_and_sum_over_objects() -> None:
 
 def test_grouping_by_address_counts_per_value_and_skips_points_without_it() -> None:
     tenant_map = built(
-        asset(0.1, 51.5, country="UK"), asset(0.2, 51.6, country="UK"), asset(2.5, 48.5, country="FR"), asset(3, 3)
+        asset(0.1, 51.5, country="UK"),
+        asset(0.2, 51.6, country="UK"),
+        asset(2.5, 48.5, country="FR"),
+        asset(3, 3),
     )
     [entry] = tenant_map.query(view(group_type="country"))
-    assert [(p.field, p.count, p.lat, p.lng) for p in entry.pins] == [("FR", 1, None, None), ("UK", 2, None, None)]
+    assert [(p.field, p.count, p.lat, p.lng) for p in entry.pins] == [
+        ("FR", 1, None, None),
+        ("UK", 2, None, None),
+    ]
 
 
 def test_a_bound_that_is_not_a_box_keeps_only_the_pins_inside_it() -> None:
@@ -175,7 +192,9 @@ def test_keywords_and_a_query_on_one_field_narrow_the_points() -> None:
 
 
 def test_only_the_asked_types_count() -> None:
-    entity = MapPoint(id=uuid.uuid4(), kind="entity", version=1, name="Acme", lng=0.1, lat=51.5, entity_id=None)
+    entity = MapPoint(
+        id=uuid.uuid4(), kind="entity", version=1, name="Acme", lng=0.1, lat=51.5, entity_id=None
+    )
     site = asset(0.2, 51.6)
     tenant_map = built(entity, site)
     [entry] = tenant_map.query(view(zoom=16, kinds=frozenset({"entity"})))
@@ -184,14 +203,20 @@ def test_only_the_asked_types_count() -> None:
 
 def test_an_assets_industry_comes_from_its_entity_for_commercial_zones() -> None:
     industry = uuid.uuid4()
-    zone = DatazoneState(id=uuid.uuid4(), type="commercial", is_dynamic=True, industry_ids=frozenset({industry}))
+    zone = DatazoneState(
+        id=uuid.uuid4(), type="commercial", is_dynamic=True, industry_ids=frozenset({industry})
+    )
     entity_id = uuid.uuid4()
     site = asset(5, 5, entity_id=entity_id)
     tenant_map = built(site)
     tenant_map.set_territory(Territory([zone]))
     scoped = view(zoom=16, reach={"asset": frozenset({zone.id}), "entity": frozenset({zone.id})})
     assert tenant_map.query(scoped)[0].pins == []
-    tenant_map.apply(MapPoint(id=entity_id, kind="entity", version=1, name="Acme", entity_id=entity_id, industry_id=industry))
+    tenant_map.apply(
+        MapPoint(
+            id=entity_id, kind="entity", version=1, name="Acme", entity_id=entity_id, industry_id=industry
+        )
+    )
     assert items(tenant_map.query(scoped)[0]) == {site.id}
 
 

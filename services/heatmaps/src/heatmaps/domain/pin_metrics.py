@@ -46,9 +46,7 @@ class MetricTotals:
     totals: F64
 
 
-def totals_of(
-    metric: PinMetric, values: Mapping[uuid.UUID, F64], members: I64, offsets: I64
-) -> MetricTotals:
+def totals_of(metric: PinMetric, values: Mapping[uuid.UUID, F64], members: I64, offsets: I64) -> MetricTotals:
     """Totals of ``metric`` for pins whose members (slots) are ``members[offsets[i]:offsets[i+1]]``;
     ``values[field_id][slot]`` is a point's value (NaN: none). Every pin has a member."""
     pins = len(offsets) - 1
@@ -75,7 +73,7 @@ def totals_of(
 
 
 def _rounded(share: float) -> int:
-    return int(math.floor(share + 0.5)) if share >= 0 else -int(math.floor(-share + 0.5))
+    return math.floor(share + 0.5) if share >= 0 else -math.floor(-share + 0.5)
 
 
 def percents(totals: MetricTotals, largest: float) -> list[int | None]:

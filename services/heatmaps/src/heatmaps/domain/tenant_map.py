@@ -132,9 +132,7 @@ class TenantMap:
         self._territory = territory
         slots = [slot for slot, point in enumerate(self._points) if point is not None]
         located = [self._points[slot] for slot in slots]
-        zones = territory.zones_of_many(
-            [p.locatable(self._industry_of(p)) for p in located if p is not None]
-        )
+        zones = territory.zones_of_many([p.locatable(self._industry_of(p)) for p in located if p is not None])
         self._zone_members = {}
         for slot, found in zip(slots, zones, strict=True):
             self._zones[slot] = found
@@ -157,10 +155,10 @@ class TenantMap:
         self._lng = np.concatenate([self._lng, np.full(extra, np.nan)])
         self._lat = np.concatenate([self._lat, np.full(extra, np.nan)])
         self._kind = np.concatenate([self._kind, np.zeros(extra, np.int8)])
-        for name, column in list(self._groups.items()):
-            self._groups[name] = np.concatenate([column, np.full(extra, None, dtype=object)])
-        for field_id, column in list(self._values.items()):
-            self._values[field_id] = np.concatenate([column, np.full(extra, np.nan)])
+        for name, group in list(self._groups.items()):
+            self._groups[name] = np.concatenate([group, np.full(extra, None, dtype=object)])
+        for field_id, values in list(self._values.items()):
+            self._values[field_id] = np.concatenate([values, np.full(extra, np.nan)])
 
     def _store(self, point: MapPoint) -> int | None:
         """Writes the point's columns; returns its slot (None: it has none and gets none)."""
@@ -218,7 +216,9 @@ class TenantMap:
             self._search.append("")
             self._zones.append(frozenset())
             if not self._groups:
-                self._groups = {name: np.full(0, None, dtype=object) for name in ("country", "region", "city")}
+                self._groups = {
+                    name: np.full(0, None, dtype=object) for name in ("country", "region", "city")
+                }
             self._grow(slot + 1)
         self._slot[point_id] = slot
         return slot

@@ -17,6 +17,15 @@ from heatmaps.events.consumed import (
     PARTIES_CONSUMER,
     PARTY_FILTER,
 )
+from heatmaps.events.point_consumed import (
+    ASSET_FILTER,
+    ASSETS_CONSUMER,
+    ENTITIES_CONSUMER,
+    ENTITY_FILTER,
+    VALUE_UPDATED,
+    VALUES_CONSUMER,
+)
+from heatmaps.services.point_replicas import apply_point_event, apply_value_event
 from heatmaps.services.replicas import (
     apply_datazone_event,
     apply_field_event,
@@ -35,6 +44,9 @@ CONSUMERS: tuple[tuple[str, str, SessionEventHandler, str], ...] = (
     ("iam", DATAZONE_FILTER, apply_datazone_event, DATAZONES_CONSUMER),
     # assets' stream may not exist yet (its service not deployed): these wait for it.
     ("assets", FIELD_FILTER, apply_field_event, FIELDS_CONSUMER),
+    ("assets", ASSET_FILTER, apply_point_event, ASSETS_CONSUMER),
+    ("assets", ENTITY_FILTER, apply_point_event, ENTITIES_CONSUMER),
+    ("assets", VALUE_UPDATED, apply_value_event, VALUES_CONSUMER),
 )
 
 

@@ -54,7 +54,7 @@ class ValueUpdated(BaseModel):
         """The value as the number it stands for; None when cleared or not a number."""
         if isinstance(self.value, bool) or not isinstance(self.value, (int, float)):
             return None
-        return float(self.value) / 10 ** (self.scalefactor or 0)
+        return float(self.value) / float(10 ** (self.scalefactor or 0))
 
 
 def _checked(event: Event) -> tuple[uuid.UUID, dict[str, Any]]:

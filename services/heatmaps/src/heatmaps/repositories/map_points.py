@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Float, Index, String, func, text
+from sqlalchemy.dialects.postgresql.base import ischema_names
+from sqlalchemy.types import UserDefinedType
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
@@ -24,8 +26,20 @@ from sqlmodel import Field, SQLModel
 from heatmaps.domain.map_points import MapPoint
 from proximity.events.replica import apply_if_newer
 
-# The column is xid8 (migration 0002); the model only writes it, through pg_current_xact_id().
-XID8 = String
+
+
+class XID8(UserDefinedType[str]):
+    """PostgreSQL's 64-bit transaction id; written only as ``pg_current_xact_id()``."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_: Any) -> str:
+        return "xid8"
+
+
+# So that reflecting the table (alembic's drift check) knows the type.
+ischema_names.setdefault("xid8", XID8)
+_WRITING_TRANSACTION = text("pg_current_xact_id()")
 STREAM_ROWS = 5000
 
 
@@ -47,7 +61,9 @@ class MapPointRow(SQLModel, table=True):
     industry_id: uuid.UUID | None = Field(default=None, sa_column=Column(UUID(as_uuid=True), nullable=True))
     addresses: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     on_map: bool = Field(sa_column=Column(Boolean, nullable=False))
-    tx: str | None = Field(default=None, sa_column=Column("tx", XID8, nullable=True))
+    tx: str | None = Field(
+        default=None, sa_column=Column("tx", XID8(), nullable=False, server_default=_WRITING_TRANSACTION)
+    )
 
 
 class MapValueRow(SQLModel, table=True):
@@ -60,7 +76,9 @@ class MapValueRow(SQLModel, table=True):
     tenant_id: uuid.UUID = Field(sa_column=Column(UUID(as_uuid=True), nullable=False))
     value: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     version: int = Field(sa_column=Column(BigInteger, nullable=False))
-    tx: str | None = Field(default=None, sa_column=Column("tx", XID8, nullable=True))
+    tx: str | None = Field(
+        default=None, sa_column=Column("tx", XID8(), nullable=False, server_default=_WRITING_TRANSACTION)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +164,16 @@ async def horizon(session: AsyncSession) -> str:
 
 async def points_since(session: AsyncSession, since: str) -> AsyncIterator[list[tuple[uuid.UUID, MapPoint]]]:
     """Points written at or after ``since``, in chunks (a start-up reads every row)."""
-    result = await session.stream(_POINTS.bindparams(since=since), execution_options={"yield_per": STREAM_ROWS})
+    result = await session.stream(
+        _POINTS.bindparams(since=since), execution_options={"yield_per": STREAM_ROWS}
+    )
     async for chunk in result.partitions(STREAM_ROWS):
         yield [_point(row) for row in chunk]
 
 
 async def values_since(session: AsyncSession, since: str) -> AsyncIterator[list[MapValue]]:
-    result = await session.stream(_VALUES.bindparams(since=since), execution_options={"yield_per": STREAM_ROWS})
+    result = await session.stream(
+        _VALUES.bindparams(since=since), execution_options={"yield_per": STREAM_ROWS}
+    )
     async for chunk in result.partitions(STREAM_ROWS):
         yield [MapValue(*row) for row in chunk]

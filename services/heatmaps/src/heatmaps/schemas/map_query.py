@@ -162,7 +162,11 @@ QUERY_PARAMS: tuple[Param, ...] = (
         description="WKT POLYGON or MULTIPOLYGON (longitude latitude): the viewport. Pins are "
         "those whose position lies in it.",
     ),
-    query("keywords", {"type": "string", "maxLength": MAX_TEXT}, description="Every word must occur in the point's name or address."),
+    query(
+        "keywords",
+        {"type": "string", "maxLength": MAX_TEXT},
+        description="Every word must occur in the point's name or address.",
+    ),
     query("group_type", {"type": "string", "enum": list(GROUP_TYPES), "default": "cluster"}),
     query(
         "types[]",
@@ -180,10 +184,22 @@ QUERY_PARAMS: tuple[Param, ...] = (
         description="Constrain to these datazones: one `clusters` entry each, then one with "
         "`datazone_id` null clustering all of them together. Unknown ids: 400 eDataZoneNotFound.",
     ),
-    query("query", {"type": "string", "maxLength": MAX_TEXT}, description="Text the points' `type` must contain."),
-    query("type", {"type": "string", "enum": list(QUERY_TARGETS)}, description="What `query` runs on; required with it."),
+    query(
+        "query",
+        {"type": "string", "maxLength": MAX_TEXT},
+        description="Text the points' `type` must contain.",
+    ),
+    query(
+        "type",
+        {"type": "string", "enum": list(QUERY_TARGETS)},
+        description="What `query` runs on; required with it.",
+    ),
     *(
-        query(name, _integer_schema(low, high, default), description=f"supercluster's option (default {default}).")
+        query(
+            name,
+            _integer_schema(low, high, default),
+            description=f"supercluster's option (default {default}).",
+        )
         for name, (default, low, high) in TUNING.items()
     ),
 )

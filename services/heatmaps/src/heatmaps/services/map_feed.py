@@ -19,9 +19,10 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from heatmaps.domain.map_points import MapPoint
 from heatmaps.domain.tenant_map import TenantMap
 from heatmaps.repositories import map_points
-from heatmaps.repositories.access_replica import ReplicatedDatazone, access
+from heatmaps.repositories.access_replica import HeatmapsDatazone, access
 from proximity.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class MapFeed:
             touched: set[uuid.UUID] = set()
             async for chunk in map_points.points_since(session, self._since):
                 if first:
-                    by_tenant: dict[uuid.UUID, list[map_points.MapPoint]] = {}
+                    by_tenant: dict[uuid.UUID, list[MapPoint]] = {}
                     for tenant_id, point in chunk:
                         by_tenant.setdefault(tenant_id, []).append(point)
                     for tenant_id, points in by_tenant.items():
@@ -92,7 +93,11 @@ class MapFeed:
             self.loaded.set()
             log.info(
                 "maps loaded",
-                extra={"points": changed, "tenants": len(self.maps), "ms": round(1000 * (time.perf_counter() - started))},
+                extra={
+                    "points": changed,
+                    "tenants": len(self.maps),
+                    "ms": round(1000 * (time.perf_counter() - started)),
+                },
             )
         for tenant_id in touched:
             self._compact_if_due(tenant_id)
@@ -100,8 +105,10 @@ class MapFeed:
 
     async def _territories(self, session: AsyncSession) -> None:
         stamps = select(
-            col(ReplicatedDatazone.tenant_id), func.count(), func.coalesce(func.sum(col(ReplicatedDatazone.version)), 0)
-        ).group_by(col(ReplicatedDatazone.tenant_id))
+            col(HeatmapsDatazone.tenant_id),
+            func.count(),
+            func.coalesce(func.sum(col(HeatmapsDatazone.version)), 0),
+        ).group_by(col(HeatmapsDatazone.tenant_id))
         for tenant_id, count, total in (await session.execute(stamps)).all():
             stamp = (int(count), int(total))
             if self._zone_stamps.get(tenant_id) == stamp:
@@ -132,4 +139,3 @@ def start_map_feed(runtime: Runtime, *, poll_seconds: float) -> MapFeed:
     feed = MapFeed(runtime, poll_seconds=poll_seconds)
     runtime.tasks.append(asyncio.create_task(feed.run(), name="map-feed"))
     return feed
-
