@@ -17,15 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Float, Index, String, func, text
-from sqlalchemy.dialects.postgresql.base import ischema_names
-from sqlalchemy.types import UserDefinedType
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import UserDefinedType
 from sqlmodel import Field, SQLModel
 
 from heatmaps.domain.map_points import MapPoint
 from proximity.events.replica import apply_if_newer
-
 
 
 class XID8(UserDefinedType[str]):
