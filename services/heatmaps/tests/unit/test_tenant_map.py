@@ -235,3 +235,49 @@ def test_a_pin_of_many_points_lists_no_items() -> None:
     assert [(p.count, p.items) for p in entry.pins] == [(6, None)]
     [entry] = tenant_map.query(view(zoom=0, items_below=7))
     assert len(entry.pins[0].items or []) == 6
+
+
+def test_a_subset_once_built_follows_every_change_without_a_rebuild() -> None:
+    inside, outside = asset(0.1, 51.5), asset(2.5, 48.5)
+    tenant_map = built(inside, outside)
+    scoped = view(zoom=16, reach={"asset": frozenset({LONDON.id}), "entity": EVERYWHERE})
+    builds = tenant_map.builds_for(scoped)
+    assert len(builds) == 1
+    builds[0].run()  # what a worker thread does
+    tenant_map.adopt(builds)
+    assert tenant_map.builds_for(scoped) == []
+    assert items(tenant_map.query(scoped)[0]) == {inside.id}
+    # The outside point moves into London, the inside one leaves it, a newcomer arrives there.
+    tenant_map.apply(replace(outside, version=2, lng=0.2, lat=51.6))
+    tenant_map.apply(replace(inside, version=2, lng=2.5, lat=48.5))
+    newcomer = asset(0.3, 51.7)
+    tenant_map.apply(newcomer)
+    assert tenant_map.builds_for(scoped) == []
+    assert items(tenant_map.query(scoped)[0]) == {outside.id, newcomer.id}
+    tenant_map.apply(replace(newcomer, version=2, on_map=False))
+    assert items(tenant_map.query(scoped)[0]) == {outside.id}
+
+
+def test_a_change_while_a_subset_is_built_is_not_lost() -> None:
+    point = asset(0.1, 51.5)
+    tenant_map = built(point)
+    scoped = view(zoom=16, keywords=("site",))
+    [build] = tenant_map.builds_for(scoped)
+    moved = replace(point, version=2, lng=2.5, lat=48.5)
+    tenant_map.apply(moved)  # after the copy, before the build is adopted
+    build.run()
+    tenant_map.adopt([build])
+    [entry] = tenant_map.query(view(zoom=16, bbox=(2, 48, 3, 49), keywords=("site",)))
+    assert items(entry) == {point.id}
+
+
+def test_new_datazones_void_the_subsets() -> None:
+    point = asset(2.5, 48.5)
+    tenant_map = built(point)
+    scoped = view(zoom=16, reach={"asset": frozenset({LONDON.id}), "entity": EVERYWHERE})
+    assert tenant_map.query(scoped)[0].pins == []
+    wider = LONDON.model_copy(
+        update={"geozones": (Geozone(wkt="POLYGON((-1 48, 3 48, 3 52, -1 52, -1 48))"),)}
+    )
+    tenant_map.set_territory(Territory([wider, PARIS]))
+    assert items(tenant_map.query(scoped)[0]) == {point.id}

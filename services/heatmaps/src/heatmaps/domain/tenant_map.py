@@ -9,14 +9,13 @@ row of the read model.
 A query for everything the tenant has (a caller who may view both kinds everywhere, no text
 filter, no datazones, the default tuning) reads the live index. Any narrower query clusters its
 own subset (supercluster's semantics on exactly the points the caller may see: a pin never
-reveals where hidden points are), built from the arrays and kept while nothing changes (LRU).
+reveals where hidden points are; ``map_subsets``), built once and kept current from then on.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +25,7 @@ import shapely
 from heatmaps.domain.cluster_index import ClusterOptions
 from heatmaps.domain.live_index import LiveIndex, Pins
 from heatmaps.domain.map_points import KINDS, Kind, MapPoint
+from heatmaps.domain.map_subsets import SubsetBuild, SubsetRule, Subsets
 from heatmaps.domain.map_view import MapView, Pin, ZonePins
 from heatmaps.domain.pin_metrics import MetricTotals, largest_total, percents, totals_of
 from proximity.access.grants import EVERYWHERE
@@ -35,7 +35,6 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 KIND_CODE: dict[Kind, int] = {kind: code for code, kind in enumerate(KINDS)}
-CACHED_SUBSETS = 16
 _EMPTY = np.empty(0, np.int64)
 
 
@@ -54,7 +53,6 @@ class TenantMap:
     def __init__(self, options: ClusterOptions | None = None) -> None:
         self.options = options or ClusterOptions()
         self.live = LiveIndex(self.options)
-        self.generation = 0  # raised by every change: cached subsets older than it are stale
         self._slot: dict[uuid.UUID, int] = {}
         self._free: list[int] = []
         self._points: list[MapPoint | None] = []
@@ -72,7 +70,7 @@ class TenantMap:
         self._value_parts: dict[tuple[uuid.UUID, uuid.UUID], dict[uuid.UUID, float]] = {}
         self._value_versions: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], int] = {}
         self._territory = Territory(())
-        self._subsets: OrderedDict[Hashable, tuple[int, LiveIndex]] = OrderedDict()
+        self._subsets = Subsets()
 
     # -- keeping it current -------------------------------------------------------------
 
@@ -89,7 +87,6 @@ class TenantMap:
         """The live index over every located point, built once (after ``stage``)."""
         slots = np.flatnonzero(~np.isnan(self._lng))
         self.live.load(slots.astype(np.int64), self._lng[slots], self._lat[slots])
-        self.generation += 1
 
     def apply(self, point: MapPoint) -> bool:
         """One point's new state; False when an equal or newer one is already here."""
@@ -100,7 +97,8 @@ class TenantMap:
             self.live.put(slot, float(self._lng[slot]), float(self._lat[slot]))
         elif slot is not None:
             self.live.remove(slot)
-        self.generation += 1
+        if slot is not None:
+            self._subsets.changed(slot)
         return True
 
     def apply_value(
@@ -124,12 +122,12 @@ class TenantMap:
         slot = self._slot.get(point_id)
         if slot is not None:
             self._write_value(field_id, slot, parts)
-        self.generation += 1
         return True
 
     def set_territory(self, territory: Territory) -> None:
         """The tenant's datazones changed: every point's membership again (vectorised)."""
         self._territory = territory
+        self._subsets.forget()  # points move between rules wholesale: subsets are built again
         slots = [slot for slot, point in enumerate(self._points) if point is not None]
         located = [self._points[slot] for slot in slots]
         zones = territory.zones_of_many([p.locatable(self._industry_of(p)) for p in located if p is not None])
@@ -138,7 +136,6 @@ class TenantMap:
             self._zones[slot] = found
             for zone in found:
                 self._zone_members.setdefault(zone, set()).add(slot)
-        self.generation += 1
 
     def _industry_of(self, point: MapPoint) -> uuid.UUID | None:
         if point.kind == "entity" or point.entity_id is None:
@@ -206,6 +203,7 @@ class TenantMap:
             self._zones[slot] = zones
             for zone in zones:
                 self._zone_members.setdefault(zone, set()).add(slot)
+            self._subsets.changed(slot)
 
     def _take(self, point_id: uuid.UUID) -> int:
         if self._free:
@@ -248,21 +246,32 @@ class TenantMap:
 
     # -- answering ----------------------------------------------------------------------
 
+    def builds_for(self, view: MapView) -> list[SubsetBuild]:
+        """The subsets ``view`` needs that are not built yet, their points copied: ``run`` each
+        (in a worker thread if it is large), ``adopt`` them, then ``query``."""
+        if view.group_type != "cluster":
+            return []
+        builds: list[SubsetBuild] = []
+        for _zone, rule in self._entries(view):
+            if rule is not None and not self._subsets.cached(rule) and all(b.rule != rule for b in builds):
+                slots = self._slots_of(rule)
+                at = self._subsets.begin()
+                builds.append(SubsetBuild(rule, slots, self._lng[slots].copy(), self._lat[slots].copy(), at))
+        return builds
+
+    def adopt(self, builds: Iterable[SubsetBuild]) -> None:
+        for build in builds:
+            self._subsets.adopt(build)
+
+    def indexes_due(self) -> list[LiveIndex]:
+        """The live indexes (the tenant's, its subsets') whose changes call for a compaction."""
+        return [index for index in (self.live, *self._subsets.indexes()) if index.needs_compaction()]
+
     def query(self, view: MapView) -> list[ZonePins]:
         """Per datazone entry (``view.datazones`` each, then null: all of them together; or
-        only null: everything the caller may view), its pins with their metrics."""
-        selected = self._selected(view)
-        if view.datazones is None:
-            entries: list[tuple[uuid.UUID | None, I64 | None]] = [(None, selected)]
-        else:
-            union: set[int] = set()
-            entries = []
-            for zone in view.datazones:
-                members = self._zone_members.get(zone, set())
-                union |= members
-                entries.append((zone, self._within(selected, members)))
-            entries.append((None, self._within(selected, union)))
-        grouped = [(zone, self._grouped(view, zone, slots)) for zone, slots in entries]
+        only null: everything the caller may view), its pins with their metrics. A subset not
+        built yet (see ``builds_for``) is built here, on the caller's thread."""
+        grouped = [(zone, self._grouped(view, rule)) for zone, rule in self._entries(view)]
         totals = [
             [totals_of(metric, self._values, group.members, group.offsets) for metric in view.metrics]
             for _zone, group in grouped
@@ -273,38 +282,84 @@ class TenantMap:
             for (zone, group), parts in zip(grouped, totals, strict=True)
         ]
 
-    def _selected(self, view: MapView) -> I64 | None:
-        """The slots the query may count (None: all the tenant's, the live index as it is)."""
-        everything = (
-            view.kinds == frozenset(KINDS)
-            and all(view.reach.get(kind) is EVERYWHERE for kind in KINDS)
-            and not view.keywords
-            and view.query is None
-        )
-        if everything:
-            return None
-        slots = np.flatnonzero(~np.isnan(self._lng))
-        codes = [KIND_CODE[kind] for kind in view.kinds]
-        slots = slots[np.isin(self._kind[slots], codes)]
-        for kind in KINDS:
-            reach = view.reach.get(kind, frozenset())
-            if kind not in view.kinds or reach is EVERYWHERE:
-                continue
-            assert isinstance(reach, frozenset)
-            allowed: set[int] = set()
-            for zone in reach:
-                allowed |= self._zone_members.get(zone, set())
-            other = self._kind[slots] != KIND_CODE[kind]
-            slots = slots[other | np.isin(slots, np.fromiter(allowed, np.int64, len(allowed)))]
-        if view.keywords:
-            words = [word.casefold() for word in view.keywords]
-            slots = np.array(
-                [s for s in slots.tolist() if all(w in self._search[s] for w in words)], np.int64
+    def _entries(self, view: MapView) -> list[tuple[uuid.UUID | None, SubsetRule | None]]:
+        """Per answer entry, the rule of the points it counts (None: every point of the tenant,
+        the live index as it is)."""
+        if view.datazones is None:
+            everything = (
+                view.kinds == frozenset(KINDS)
+                and all(view.reach.get(kind) is EVERYWHERE for kind in KINDS)
+                and not view.keywords
+                and view.query is None
+                and view.options == self.options
             )
-        if view.query is not None:
-            text, target = view.query[0].casefold(), view.query[1]
+            return [(None, None if everything else self._rule(view, None))]
+        entries: list[tuple[uuid.UUID | None, SubsetRule | None]] = [
+            (zone, self._rule(view, frozenset({zone}))) for zone in view.datazones
+        ]
+        entries.append((None, self._rule(view, frozenset(view.datazones))))
+        return entries
+
+    def _rule(self, view: MapView, zones: frozenset[uuid.UUID] | None) -> SubsetRule:
+        reach: list[tuple[int, frozenset[uuid.UUID] | None]] = []
+        for kind in sorted(view.kinds):
+            found = view.reach.get(kind, frozenset())
+            reach.append((KIND_CODE[kind], None if found is EVERYWHERE else frozenset(found)))  # type: ignore[arg-type]
+        text = None if view.query is None else (view.query[0].casefold(), view.query[1])
+        return SubsetRule(
+            kinds=frozenset(KIND_CODE[kind] for kind in view.kinds),
+            reach=tuple(reach),
+            words=tuple(word.casefold() for word in view.keywords),
+            query=text,
+            zones=zones,
+            options=view.options,
+        )
+
+    def _members_of(self, zones: Iterable[uuid.UUID]) -> I64:
+        found: set[int] = set()
+        for zone in zones:
+            found |= self._zone_members.get(zone, set())
+        return np.fromiter(found, np.int64, len(found))
+
+    def _slots_of(self, rule: SubsetRule | None) -> I64:
+        """The located slots ``rule`` admits (None: every located slot), ascending."""
+        slots = np.flatnonzero(~np.isnan(self._lng)).astype(np.int64)
+        if rule is None:
+            return slots
+        slots = slots[np.isin(self._kind[slots], list(rule.kinds))]
+        for code, reach in rule.reach:
+            if reach is not None:
+                other = self._kind[slots] != code
+                slots = slots[other | np.isin(slots, self._members_of(reach))]
+        if rule.zones is not None:
+            slots = slots[np.isin(slots, self._members_of(rule.zones))]
+        if rule.words:
+            slots = np.array(
+                [s for s in slots.tolist() if all(w in self._search[s] for w in rule.words)], np.int64
+            )
+        if rule.query is not None:
+            text, target = rule.query
             slots = np.array([s for s in slots.tolist() if text in self._target(s, target)], np.int64)
         return slots.astype(np.int64)
+
+    def _admits(self, rule: SubsetRule, slot: int) -> tuple[float, float] | None:
+        """The slot's coordinates if ``rule`` admits its point now, else None (one point at a
+        time: what a subset replays)."""
+        lng, lat = float(self._lng[slot]), float(self._lat[slot])
+        code = int(self._kind[slot])
+        if lng != lng or self._points[slot] is None or code not in rule.kinds:
+            return None
+        zones = self._zones[slot]
+        for kind_code, reach in rule.reach:
+            if kind_code == code and reach is not None and zones.isdisjoint(reach):
+                return None
+        if rule.zones is not None and zones.isdisjoint(rule.zones):
+            return None
+        if rule.words and not all(w in self._search[slot] for w in rule.words):
+            return None
+        if rule.query is not None and rule.query[0] not in self._target(slot, rule.query[1]):
+            return None
+        return lng, lat
 
     def _target(self, slot: int, target: str) -> str:
         point = self._points[slot]
@@ -317,42 +372,28 @@ class TenantMap:
         value = point.group_value(target)
         return value.casefold() if value else ""
 
-    def _index_for(self, view: MapView, zone: uuid.UUID | None, slots: I64 | None) -> LiveIndex:
-        if slots is None and view.options == self.options:
+    def _index_of(self, rule: SubsetRule | None) -> LiveIndex:
+        if rule is None:
             return self.live
-        if slots is None:
-            slots = np.flatnonzero(~np.isnan(self._lng)).astype(np.int64)
-        key = (
-            view.kinds,
-            tuple(sorted((k, str(v)) for k, v in view.reach.items())),
-            view.keywords,
-            view.query,
-            zone,
-            view.datazones,
-            view.options,
-        )
-        kept = self._subsets.get(key)
-        if kept is not None and kept[0] == self.generation:
-            self._subsets.move_to_end(key)
-            return kept[1]
-        index = LiveIndex(view.options)
-        index.load(slots, self._lng[slots], self._lat[slots])
-        self._subsets[key] = (self.generation, index)
-        if len(self._subsets) > CACHED_SUBSETS:
-            self._subsets.popitem(last=False)
-        return index
+        found = self._subsets.current(rule, self._admits)
+        if found is None:
+            slots = self._slots_of(rule)
+            build = SubsetBuild(rule, slots, self._lng[slots], self._lat[slots], self._subsets.begin())
+            build.run()
+            self._subsets.adopt(build)
+            found = self._subsets.current(rule, self._admits)
+            assert found is not None
+        return found
 
-    def _grouped(self, view: MapView, zone: uuid.UUID | None, slots: I64 | None) -> _Grouped:
+    def _grouped(self, view: MapView, rule: SubsetRule | None) -> _Grouped:
         if view.group_type == "cluster":
-            pins = self._index_for(view, zone, slots).clusters(view.bbox, view.zoom)
+            pins = self._index_of(rule).clusters(view.bbox, view.zoom)
             if view.shape is not None and len(pins):
                 pins = _inside(pins, view.shape)
             return _Grouped(pins.lng, pins.lat, None, pins.members, pins.offsets)
-        return self._by_field(view, slots)
+        return self._by_field(view, self._slots_of(rule))
 
-    def _by_field(self, view: MapView, slots: I64 | None) -> _Grouped:
-        if slots is None:
-            slots = np.flatnonzero(~np.isnan(self._lng)).astype(np.int64)
+    def _by_field(self, view: MapView, slots: I64) -> _Grouped:
         west, south, east, north = view.bbox
         lng, lat = self._lng[slots], self._lat[slots]
         across = (lng >= west) & (lng <= east) if west <= east else (lng >= west) | (lng <= east)
@@ -398,13 +439,6 @@ class TenantMap:
                 )
             )
         return pins
-
-    def _within(self, selected: I64 | None, members: set[int]) -> I64:
-        """The located slots of a datazone that the query selected."""
-        zone = np.fromiter(members, np.int64, len(members))
-        zone.sort()
-        zone = zone[~np.isnan(self._lng[zone])]
-        return zone if selected is None else zone[np.isin(zone, selected)]
 
     def _id_of(self, slot: int) -> uuid.UUID:
         point = self._points[slot]

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from heatmaps.domain.live_index import LiveIndex
 from heatmaps.domain.map_points import MapPoint
 from heatmaps.domain.tenant_map import TenantMap
 from heatmaps.repositories import map_points
@@ -34,7 +35,7 @@ class MapFeed:
         self._poll = poll_seconds
         self._since = "0"
         self._zone_stamps: dict[uuid.UUID, tuple[int, int]] = {}
-        self._compacting: set[uuid.UUID] = set()
+        self._compacting: set[int] = set()  # ids of the indexes being compacted
         self.maps: dict[uuid.UUID, TenantMap] = {}
         self.loaded = asyncio.Event()
         self.passes = 0
@@ -118,20 +119,22 @@ class MapFeed:
             self._zone_stamps[tenant_id] = stamp
 
     def _compact_if_due(self, tenant_id: uuid.UUID) -> None:
-        tenant_map = self.maps[tenant_id]
-        if tenant_id in self._compacting or not tenant_map.live.needs_compaction():
-            return
-        self._compacting.add(tenant_id)
+        """Each index of the tenant whose changes call for it is compacted in a worker thread,
+        one at a time per index; queries and changes go on meanwhile (``LiveIndex.compact``)."""
+        for index in self.maps[tenant_id].indexes_due():
+            if id(index) in self._compacting:
+                continue
+            self._compacting.add(id(index))
 
-        async def compact() -> None:
-            try:
-                await asyncio.to_thread(tenant_map.live.compact)
-            finally:
-                self._compacting.discard(tenant_id)
+            async def compact(index: LiveIndex = index) -> None:
+                try:
+                    await asyncio.to_thread(index.compact)
+                finally:
+                    self._compacting.discard(id(index))
 
-        task = asyncio.create_task(compact(), name=f"compact-{tenant_id}")
-        self._runtime.tasks.append(task)  # cancelled with the runtime's, forgotten when done
-        task.add_done_callback(self._runtime.tasks.remove)
+            task = asyncio.create_task(compact(), name=f"compact-{tenant_id}")
+            self._runtime.tasks.append(task)  # cancelled with the runtime's, forgotten when done
+            task.add_done_callback(self._runtime.tasks.remove)
 
 
 def start_map_feed(runtime: Runtime, *, poll_seconds: float) -> MapFeed:

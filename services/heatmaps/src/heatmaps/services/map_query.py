@@ -72,4 +72,11 @@ async def query_heatmap(
         options=request.options,
         metrics=metrics_of(found.metrics),
     )
-    return feed.map_of(claims.tenant_id).query(view)
+    tenant_map = feed.map_of(claims.tenant_id)
+    # A subset's first build can take seconds at a million points: off the event loop, so
+    # every other request goes on meanwhile (changes during it are replayed when adopted).
+    builds = tenant_map.builds_for(view)
+    for build in builds:
+        await asyncio.to_thread(build.run)
+    tenant_map.adopt(builds)
+    return tenant_map.query(view)
