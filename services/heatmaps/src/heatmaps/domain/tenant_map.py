@@ -66,8 +66,8 @@ class TenantMap:
         self._zone_members: dict[uuid.UUID, set[int]] = {}
         self._assets_of_entity: dict[uuid.UUID, set[uuid.UUID]] = {}
         self._values: dict[uuid.UUID, F64] = {}
-        # (field, point) -> {object: value}: a point's value for a field is the sum over objects.
-        self._value_parts: dict[tuple[uuid.UUID, uuid.UUID], dict[uuid.UUID, float]] = {}
+        # point -> field -> {object: value}: a point's value for a field is the sum over objects.
+        self._value_parts: dict[uuid.UUID, dict[uuid.UUID, dict[uuid.UUID, float]]] = {}
         self._value_versions: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], int] = {}
         self._territory = Territory(())
         self._subsets = Subsets()
@@ -114,7 +114,7 @@ class TenantMap:
         if self._value_versions.get(key, 0) >= version:
             return False
         self._value_versions[key] = version
-        parts = self._value_parts.setdefault((field_id, point_id), {})
+        parts = self._value_parts.setdefault(point_id, {}).setdefault(field_id, {})
         if value is None:
             parts.pop(object_id, None)
         else:
@@ -187,9 +187,8 @@ class TenantMap:
             self._assets_of_entity.setdefault(point.entity_id, set()).add(point.id)
         if point.kind == "entity" and (previous_slot is None or _industry_changed(old, point)):
             self._recompute_assets_of(point.id)
-        for (field_id, point_id), parts in self._value_parts.items():
-            if point_id == point.id:
-                self._write_value(field_id, slot, parts)
+        for field_id, parts in self._value_parts.get(point.id, {}).items():
+            self._write_value(field_id, slot, parts)
         return slot
 
     def _recompute_assets_of(self, entity_id: uuid.UUID) -> None:
