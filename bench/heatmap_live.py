@@ -1,7 +1,7 @@
 """The live heatmap index under updates: sustained update rate, query latency, compaction, visibility.
 
     .venv/bin/python bench/heatmap_live.py [--points POINTS.bin] [-n 1000000] [--seed 42]
-        [--rates 100,1000,10000,0] [--phase-seconds 12] [--idle-seconds 4] [--json]
+        [--rates 100,1000,5000,0] [--phase-seconds 10] [--idle-seconds 4] [--json]
 
 Points: bench/supercluster/gen_points.py's synthetic set (N, SEED), or its POINTS.bin if given;
 slot i is point i. Queries: a 1920x1080 viewport (256-pixel tiles) centred on the seed's largest
@@ -204,9 +204,9 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument(
-        "--rates", default="100,1000,10000,0", help="updates per second per phase, 0 = unthrottled"
+        "--rates", default="100,1000,5000,0", help="updates per second per phase, 0 = unthrottled"
     )
-    ap.add_argument("--phase-seconds", type=float, default=12.0)
+    ap.add_argument("--phase-seconds", type=float, default=10.0)
     ap.add_argument("--idle-seconds", type=float, default=4.0)
     ap.add_argument("--json", action="store_true", help="JSON instead of markdown")
     a = ap.parse_args()

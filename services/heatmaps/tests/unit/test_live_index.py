@@ -228,6 +228,27 @@ def test_an_old_change_needs_compaction(monkeypatch: pytest.MonkeyPatch) -> None
     assert index.needs_compaction()
 
 
+def test_a_query_may_answer_from_a_recent_delta(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [100.0]
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            return now[0]
+
+    monkeypatch.setattr(live_index, "time", Clock)
+    index, model = loaded(50, 13, refresh_after=0.5)
+    index.clusters(WORLD, 0)
+    slot = next(iter(model))
+    index.remove(slot)
+    now[0] += 0.4
+    # Still the answer of 0.4 s ago, whole: the removed point is there, once.
+    assert sorted(index.clusters(WORLD, 0).members.tolist()) == sorted(model)
+    now[0] += 0.2
+    del model[slot]
+    assert sorted(index.clusters(WORLD, 0).members.tolist()) == sorted(model)
+
+
 def test_bad_input_is_refused() -> None:
     index = LiveIndex()
     with pytest.raises(ValueError, match="distinct"):
