@@ -1,7 +1,7 @@
 """The live heatmap index under updates: sustained update rate, query latency, compaction, visibility.
 
     .venv/bin/python bench/heatmap_live.py [--points POINTS.bin] [-n 1000000] [--seed 42]
-        [--rates 100,1000,5000,0] [--phase-seconds 10] [--idle-seconds 4] [--json]
+        [--rates 100,1000,5000,0] [--phase-seconds 10] [--idle-seconds 4] [--refresh-after 0] [--json]
 
 Points: bench/supercluster/gen_points.py's synthetic set (N, SEED), or its POINTS.bin if given;
 slot i is point i. Queries: a 1920x1080 viewport (256-pixel tiles) centred on the seed's largest
@@ -9,7 +9,8 @@ city at zooms 3, 8, 12 and 16, in turn, by one query thread calling `LiveIndex.c
 Phases, on one index: `idle` (queries only), then per rate in --rates (updates per second, 0 = as
 fast as the writer can) a phase of --phase-seconds where a writer thread applies moves (80 %,
 a jitter of ~0.05 degrees), removes (10 %) and creates (10 %, reusing freed slots), and a
-compactor thread runs `compact()` whenever `needs_compaction()` says so (the default policy).
+compactor thread runs `compact()` whenever `needs_compaction()` says so (the default policy), and
+once halfway through the phase if it has not yet.
 A query is counted "during compaction" if a compaction ran at any moment of it. Visibility: twice
 a second the writer puts a probe point somewhere new; the query thread also asks for a small box
 around it at zoom 16 each turn, and the time from `put` to the first answer holding it is kept.
@@ -140,8 +141,10 @@ def run(
             phase.largest_pending = max(phase.largest_pending, index.pending())
 
     def compact() -> None:
+        halfway = time.perf_counter() + seconds / 2
         while not stop.is_set():
-            if index.needs_compaction():
+            # The policy's call, and once halfway through a phase if it has not called yet.
+            if index.needs_compaction() or (not phase.compactions and time.perf_counter() > halfway):
                 t0 = time.perf_counter()
                 index.compact()
                 phase.compactions.append((t0, time.perf_counter()))
@@ -208,6 +211,7 @@ def main() -> None:
     )
     ap.add_argument("--phase-seconds", type=float, default=10.0)
     ap.add_argument("--idle-seconds", type=float, default=4.0)
+    ap.add_argument("--refresh-after", type=float, default=0.0, help="LiveIndex(refresh_after=...)")
     ap.add_argument("--json", action="store_true", help="JSON instead of markdown")
     a = ap.parse_args()
     t0 = time.perf_counter()
@@ -216,7 +220,7 @@ def main() -> None:
     city = gen_points.make_cities(random.Random(seed).random)[0]
     centre = (city["lon"], city["lat"])
     print(f"[bench] {n} points in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    index = LiveIndex()
+    index = LiveIndex(refresh_after=a.refresh_after)
     t0 = time.perf_counter()
     index.load(np.arange(n), lng0, lat0)
     load_s = time.perf_counter() - t0
@@ -235,7 +239,13 @@ def main() -> None:
         run(index, phase, seconds, centre, lng0, lat0)
         results.append(summary(phase))
         print(f"[bench] {phase.name} done", file=sys.stderr)
-    report = {"n": n, "seed": seed, "centre": centre, "load_s": round(load_s, 2), "viewport": shapes}
+    report = {
+        "n": n,
+        "seed": seed,
+        "refresh_after": a.refresh_after,
+        "load_s": round(load_s, 2),
+        "viewport": shapes,
+    }
     report["phases"] = results
     if a.json:
         print(json.dumps(report, indent=1))
@@ -245,7 +255,8 @@ def main() -> None:
 
 def markdown(report: dict[str, object]) -> str:
     lines = [
-        f"N = {report['n']:,}, load {report['load_s']} s, viewport rows/members: {report['viewport']}",
+        f"N = {report['n']:,}, refresh_after {report['refresh_after']} s, load {report['load_s']} s, "
+        f"viewport rows/members: {report['viewport']}",
         "",
     ]
     head = ["phase", "updates/s", "compactions (s)", "largest pending", "visible ms p50 / max"]
