@@ -254,9 +254,10 @@ class LiveIndex:
         with self._compact_lock:
             with self._lock:
                 self._journal = []
-                alive, lng, lat = self._alive, self._lng, self._lat
-            # Read without the lock: a slot the writer touches from here on is in the journal,
-            # and the journal overrides whatever this copy saw of it.
+                # A copy: np.flatnonzero over an array that changes meanwhile answers garbage.
+                alive, lng, lat = self._alive.copy(), self._lng, self._lat
+            # Coordinates read without the lock: a slot the writer touches from here on is in the
+            # journal, and the journal overrides whatever this read saw of it.
             slots = np.flatnonzero(alive).astype(np.int64)
             base = _Base.build(slots, lng[slots], lat[slots], self.options)
             with self._lock:
