@@ -76,7 +76,7 @@ class Phase:
     compactions: list[tuple[float, float]] = field(default_factory=list)
     visible_ms: list[float] = field(default_factory=list)
     updates: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the writer's, from its start to the stop (joins wait for a compaction)
     largest_pending: int = 0
 
 
@@ -137,7 +137,7 @@ def run(
                     lat[slot] = min(85.0, max(-85.0, y + rnd.gauss(0, 0.05)))
                     index.put(slot, lng[slot], lat[slot])
             done += due
-            phase.updates = done
+            phase.updates, phase.seconds = done, time.perf_counter() - start
             phase.largest_pending = max(phase.largest_pending, index.pending())
 
     def compact() -> None:
@@ -153,14 +153,12 @@ def run(
 
     jobs = [query] + ([write, compact] if phase.name != "idle" else [])
     threads = [threading.Thread(target=j) for j in jobs]
-    t0 = time.perf_counter()
     for t in threads:
         t.start()
     time.sleep(seconds)
     stop.set()
     for t in threads:
         t.join()
-    phase.seconds = time.perf_counter() - t0
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -189,7 +187,7 @@ def summary(phase: Phase) -> dict[str, object]:
     return {
         "phase": phase.name,
         "rate_asked": phase.rate,
-        "updates_per_s": round(phase.updates / phase.seconds),
+        "updates_per_s": round(phase.updates / phase.seconds) if phase.seconds else 0,
         "compactions_s": [round(c1 - c0, 2) for c0, c1 in phase.compactions],
         "largest_pending": phase.largest_pending,
         "visible_ms": {
