@@ -97,6 +97,7 @@ static PyObject *k_point_rows(PyObject *self, PyObject *const *args, Py_ssize_t 
     PyObject *rows = PyArray_SimpleNew(2, dims, NPY_FLOAT64);
     if (!rows) return NULL;
     double *t = DATA(rows, double);
+    Py_BEGIN_ALLOW_THREADS  /* this loop and the ones below touch only C buffers: queries go on */
     for (npy_intp i = 0; i < n; i++, t += COLUMNS) {
         t[C_LNG] = (float)lng_x(lng[i]);
         t[C_LAT] = (float)lat_y(lat[i]);
@@ -104,6 +105,7 @@ static PyObject *k_point_rows(PyObject *self, PyObject *const *args, Py_ssize_t 
         t[C_SUM] = t[C_MIN] = t[C_MAX] = value[i];
         t[C_START] = 0;
     }
+    Py_END_ALLOW_THREADS
     return rows;
 }
 
@@ -538,7 +540,9 @@ static PyObject *k_level_table(PyObject *self, PyObject *const *args, Py_ssize_t
     PyObject *table = PyArray_SimpleNew(2, dims, NPY_FLOAT64);
     if (!table) return NULL;
     double *t = DATA(table, double);
+    Py_BEGIN_ALLOW_THREADS
     for (npy_intp p = 0; p < n; p++) memcpy(t + p * COLUMNS, in + (npy_intp)ids[p] * COLUMNS, sizeof(double) * COLUMNS);
+    Py_END_ALLOW_THREADS
     return table;
 }
 
@@ -561,6 +565,7 @@ static PyObject *k_child_starts(PyObject *self, PyObject *const *args, Py_ssize_
         return PyErr_NoMemory();
     }
     int64_t *st = DATA(start, int64_t);
+    Py_BEGIN_ALLOW_THREADS
     memcpy(cursor, pstart, np_ * sizeof(int64_t));
     for (npy_intp p = 0; p < n; p++) count[ids[p]] = (int64_t)table[p * COLUMNS + C_COUNT];
     for (npy_intp i = 0; i < n; i++) {
@@ -568,6 +573,7 @@ static PyObject *k_child_starts(PyObject *self, PyObject *const *args, Py_ssize_
         cursor[parent[i]] += count[i];
     }
     for (npy_intp p = 0; p < n; p++) table[p * COLUMNS + C_START] = (double)st[ids[p]];
+    Py_END_ALLOW_THREADS
     free(cursor);
     free(count);
     return start;
@@ -583,6 +589,7 @@ static PyObject *k_finish_rows(PyObject *self, PyObject *const *args, Py_ssize_t
     const double *lng = t ? arg_array(args[1], NPY_FLOAT64, NULL, "lng") : NULL;
     const double *lat = lng ? arg_array(args[2], NPY_FLOAT64, NULL, "lat") : NULL;
     if (!lat) return NULL;
+    Py_BEGIN_ALLOW_THREADS
     for (npy_intp p = 0; p < n / COLUMNS; p++, t += COLUMNS) {
         if (t[C_COUNT] == 1) {
             t[C_LNG] = lng[(npy_intp)t[C_START]];
@@ -592,6 +599,7 @@ static PyObject *k_finish_rows(PyObject *self, PyObject *const *args, Py_ssize_t
             t[C_LAT] = y_lat(t[C_LAT]);
         }
     }
+    Py_END_ALLOW_THREADS
     Py_RETURN_NONE;
 }
 

@@ -111,6 +111,7 @@ class _View:
     base: _Base
     delta: ClusterIndex
     version: int
+    built: float  # time.monotonic()
 
 
 def _index(slots: I64, lng: F64, lat: F64, options: ClusterOptions) -> ClusterIndex:
@@ -125,6 +126,12 @@ class LiveIndex:
     rows that lost no member; a base cluster that lost members keeps its position (stale until
     the next compaction), one left with a single member becomes that point at its own coordinates,
     and one left with none disappears.
+
+    Policy: `needs_compaction()` once the changes outgrow max(compact_delta, compact_share of the
+    points) or the oldest waits compact_age seconds. A query after a change rebuilds the delta
+    (~5 us a point) unless the last one is younger than refresh_after seconds: 0 answers every
+    change at once; more bounds the rebuilds to one per refresh_after under a stream of changes,
+    each answer then exact as of a moment at most that old.
     """
 
     def __init__(
@@ -134,10 +141,11 @@ class LiveIndex:
         compact_delta: int = 1000,
         compact_share: float = 0.01,
         compact_age: float = 60.0,
+        refresh_after: float = 0.0,
     ) -> None:
         self.options = options or ClusterOptions()
         self._compact_delta, self._compact_share = compact_delta, compact_share
-        self._compact_age = compact_age
+        self._compact_age, self._refresh_after = compact_age, refresh_after
         self._lock = threading.Lock()  # the writer's state, and taking a view
         self._delta_lock = threading.Lock()  # one delta build at a time
         self._compact_lock = threading.Lock()  # one base build at a time
@@ -156,7 +164,7 @@ class LiveIndex:
         self._journal: list[int] | None = None  # slots changed while a compaction builds
         self._first_change: float | None = None
         self._version += 1
-        self._view = _View(base, _index(*self._delta.copy(), self.options), self._version)
+        self._view = _View(base, _index(*self._delta.copy(), self.options), self._version, time.monotonic())
 
     def load(self, slots: I64, lng: F64, lat: F64) -> None:
         """Replaces every point and builds the base over them."""
@@ -234,7 +242,8 @@ class LiveIndex:
 
     def needs_compaction(self) -> bool:
         """Whether the changes outgrew max(compact_delta, compact_share of the points), or the
-        oldest waits longer than compact_age seconds (cluster positions are stale until then)."""
+        oldest waits longer than compact_age seconds (cluster positions are stale until then);
+        the caller then runs compact(), in a thread of its own."""
         pending, first = self.pending(), self._first_change
         if pending > max(self._compact_delta, self._compact_share * self._count):
             return True
@@ -245,9 +254,10 @@ class LiveIndex:
         with self._compact_lock:
             with self._lock:
                 self._journal = []
-                alive, lng, lat = self._alive, self._lng, self._lat
-            # Read without the lock: a slot the writer touches from here on is in the journal,
-            # and the journal overrides whatever this copy saw of it.
+                # A copy: np.flatnonzero over an array that changes meanwhile answers garbage.
+                alive, lng, lat = self._alive.copy(), self._lng, self._lat
+            # Coordinates read without the lock: a slot the writer touches from here on is in the
+            # journal, and the journal overrides whatever this read saw of it.
             slots = np.flatnonzero(alive).astype(np.int64)
             base = _Base.build(slots, lng[slots], lat[slots], self.options)
             with self._lock:
@@ -286,7 +296,7 @@ class LiveIndex:
 
     def _current_view(self) -> _View:
         view = self._view
-        if view.version == self._version:
+        if view.version == self._version or time.monotonic() - view.built < self._refresh_after:
             return view
         with self._delta_lock:
             with self._lock:
@@ -294,7 +304,7 @@ class LiveIndex:
                     return self._view
                 points, version, base = self._delta.copy(), self._version, self._base
             # Built outside the lock: the writer goes on; this view answers as of `version`.
-            self._view = view = _View(base, _index(*points, self.options), version)
+            self._view = view = _View(base, _index(*points, self.options), version, time.monotonic())
             return view
 
 
