@@ -30,9 +30,10 @@ def create_app(settings: HeatmapsSettings | None = None) -> Starlette:
     settings = settings or HeatmapsSettings()
 
     async def wire(runtime: Runtime) -> Collaborators:
-        return Collaborators(
-            settings, runtime, start_map_feed(runtime, poll_seconds=settings.map_poll_seconds)
+        feed = start_map_feed(
+            runtime, poll_seconds=settings.map_poll_seconds, refresh_after=settings.map_refresh_seconds
         )
+        return Collaborators(settings, runtime, feed)
 
     return service_app(
         settings,

@@ -17,3 +17,6 @@ class HeatmapsSettings(ServiceSettings):
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/proximity_heatmaps"
     # How often each replica reads what changed in the map's read model (services.map_feed).
     map_poll_seconds: float = Field(default=0.1, gt=0, le=60)
+    # Under a stream of changes, a query may answer from clusters at most this old (seconds)
+    # rather than rebuild them for each change (docs/benchmarks.md, "Live updates").
+    map_refresh_seconds: float = Field(default=0.1, ge=0, le=10)

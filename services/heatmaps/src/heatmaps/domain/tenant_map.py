@@ -50,9 +50,11 @@ class _Grouped:
 
 
 class TenantMap:
-    def __init__(self, options: ClusterOptions | None = None) -> None:
+    def __init__(self, options: ClusterOptions | None = None, *, refresh_after: float = 0.0) -> None:
+        """``refresh_after``: how old (seconds) an answer of the live index may be under a stream
+        of changes (``LiveIndex``); 0, every change shows in the next query."""
         self.options = options or ClusterOptions()
-        self.live = LiveIndex(self.options)
+        self.live = LiveIndex(self.options, refresh_after=refresh_after)
         self._slot: dict[uuid.UUID, int] = {}
         self._free: list[int] = []
         self._points: list[MapPoint | None] = []

@@ -30,9 +30,10 @@ log = logging.getLogger(__name__)
 
 
 class MapFeed:
-    def __init__(self, runtime: Runtime, *, poll_seconds: float = 0.1) -> None:
+    def __init__(self, runtime: Runtime, *, poll_seconds: float = 0.1, refresh_after: float = 0.0) -> None:
         self._runtime = runtime
         self._poll = poll_seconds
+        self._refresh_after = refresh_after
         self._since = "0"
         self._zone_stamps: dict[uuid.UUID, tuple[int, int]] = {}
         self._compacting: set[int] = set()  # ids of the indexes being compacted
@@ -43,7 +44,7 @@ class MapFeed:
     def map_of(self, tenant_id: uuid.UUID) -> TenantMap:
         found = self.maps.get(tenant_id)
         if found is None:
-            found = self.maps[tenant_id] = TenantMap()
+            found = self.maps[tenant_id] = TenantMap(refresh_after=self._refresh_after)
         return found
 
     async def run(self) -> None:
@@ -137,8 +138,8 @@ class MapFeed:
             task.add_done_callback(self._runtime.tasks.remove)
 
 
-def start_map_feed(runtime: Runtime, *, poll_seconds: float) -> MapFeed:
+def start_map_feed(runtime: Runtime, *, poll_seconds: float, refresh_after: float) -> MapFeed:
     """The app's feed, one of the runtime's background tasks (stopped with it)."""
-    feed = MapFeed(runtime, poll_seconds=poll_seconds)
+    feed = MapFeed(runtime, poll_seconds=poll_seconds, refresh_after=refresh_after)
     runtime.tasks.append(asyncio.create_task(feed.run(), name="map-feed"))
     return feed
