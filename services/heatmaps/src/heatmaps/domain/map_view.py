@@ -36,6 +36,8 @@ class MapView:
 
 @dataclass(frozen=True, slots=True)
 class Pin:
+    """One pin, as a reader thinks of it (``ZonePins.pins``); answers are built from columns."""
+
     lng: float | None
     lat: float | None
     field: str | None
@@ -45,6 +47,35 @@ class Pin:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricColumn:
+    metric: PinMetric
+    totals: list[float | None]
+    percents: list[int | None]
+
+
+@dataclass(frozen=True, slots=True)
 class ZonePins:
+    """One ``clusters`` entry: its pins as columns (a pin is index i of each), so a large
+    answer is formatted without an object per pin."""
+
     datazone_id: uuid.UUID | None
-    pins: list[Pin]
+    lng: list[float] | None  # None: grouped by an address field
+    lat: list[float] | None
+    fields: list[str] | None  # None: clustered
+    counts: list[int]
+    metrics: list[MetricColumn]
+    items: list[list[uuid.UUID] | None]
+
+    @property
+    def pins(self) -> list[Pin]:
+        return [
+            Pin(
+                lng=None if self.lng is None else self.lng[i],
+                lat=None if self.lat is None else self.lat[i],
+                field=None if self.fields is None else self.fields[i],
+                count=count,
+                metrics=[(c.metric, c.totals[i], c.percents[i]) for c in self.metrics],
+                items=self.items[i],
+            )
+            for i, count in enumerate(self.counts)
+        ]

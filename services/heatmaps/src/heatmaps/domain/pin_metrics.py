@@ -72,27 +72,23 @@ def totals_of(metric: PinMetric, values: Mapping[uuid.UUID, F64], members: I64, 
     return MetricTotals(metric, np.where(have > 0, totals, np.nan))
 
 
-def _rounded(share: float) -> int:
-    return math.floor(share + 0.5) if share >= 0 else -math.floor(-share + 0.5)
-
-
 def percents(totals: MetricTotals, largest: float) -> list[int | None]:
     """Per pin, its ``percent`` (see the module); ``largest``: the metric's largest total in
     the whole answer (``largest_total``)."""
+    values = totals.totals
     ranges = totals.metric.ranges
-    shown: list[int | None] = []
-    for total in totals.totals.tolist():
-        if math.isnan(total):
-            shown.append(None)
-        elif ranges:
-            first, last = ranges[0], ranges[-1]
-            if last == first:
-                shown.append(100 if total >= first else 0)
-            else:
-                shown.append(_rounded(100 * min(max((total - first) / (last - first), 0.0), 1.0)))
+    if ranges:
+        first, last = ranges[0], ranges[-1]
+        if last == first:
+            share = np.where(values >= first, 100.0, 0.0)
         else:
-            shown.append(_rounded(100 * total / largest) if largest > 0 else 0)
-    return shown
+            share = 100 * np.clip((values - first) / (last - first), 0.0, 1.0)
+    elif largest > 0:
+        share = 100 * values / largest
+    else:
+        share = np.zeros_like(values)
+    rounded = np.sign(share) * np.floor(np.abs(share) + 0.5)  # half away from zero
+    return [None if v != v else int(v) for v in np.where(np.isnan(values), np.nan, rounded).tolist()]
 
 
 def largest_total(parts: Sequence[MetricTotals]) -> float:
@@ -106,8 +102,21 @@ def largest_total(parts: Sequence[MetricTotals]) -> float:
 
 def number_text(value: float) -> str:
     """Seed 004 shows the numbers of a query as strings: an integral value without a decimal
-    point, another with up to 9 decimals, trailing zeros dropped."""
-    if value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    text = f"{value:.9f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    point, another with up to 9 decimals, trailing zeros dropped, never an exponent."""
+    rounded = round(value, 9)
+    return _tidy(repr(rounded), rounded)
+
+
+def _tidy(text: str, value: float) -> str:
+    if "e" in text:  # below 1e-4 or beyond 1e16: spelled out
+        text = f"{value:.9f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "", "-") else text
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
+
+
+def number_texts(values: Sequence[float | None]) -> list[str | None]:
+    """``number_text`` of each value (None stays None), rounded in one numpy pass."""
+    floats = np.round(np.array([np.nan if v is None else v for v in values], dtype=np.float64), 9)
+    return [None if v != v else _tidy(repr(v), v) for v in floats.tolist()]

@@ -26,7 +26,7 @@ from heatmaps.domain.cluster_index import ClusterOptions
 from heatmaps.domain.live_index import LiveIndex, Pins
 from heatmaps.domain.map_points import KINDS, Kind, MapPoint
 from heatmaps.domain.map_subsets import SubsetBuild, SubsetRule, Subsets
-from heatmaps.domain.map_view import MapView, Pin, ZonePins
+from heatmaps.domain.map_view import MapView, MetricColumn, ZonePins
 from heatmaps.domain.pin_metrics import MetricTotals, largest_total, percents, totals_of
 from proximity.access.grants import EVERYWHERE
 from proximity.access.territory import Territory
@@ -63,7 +63,8 @@ class TenantMap:
         self._lat: F64 = np.full(0, np.nan)
         self._kind = np.zeros(0, np.int8)
         self._groups: dict[str, npt.NDArray[np.object_]] = {}
-        self._search: list[str] = []
+        # What keywords match, per slot: made on the first text query, not for every point loaded.
+        self._search: list[str | None] = []
         self._zones: list[frozenset[uuid.UUID]] = []
         self._zone_members: dict[uuid.UUID, set[int]] = {}
         self._assets_of_entity: dict[uuid.UUID, set[uuid.UUID]] = {}
@@ -180,7 +181,7 @@ class TenantMap:
         self._kind[slot] = KIND_CODE[point.kind]
         for name in ("country", "region", "city"):
             self._groups[name][slot] = point.group_value(name)
-        self._search[slot] = point.search_text()
+        self._search[slot] = None
         zones = self._territory.zones_of(point.locatable(self._industry_of(point)))
         self._zones[slot] = zones
         for zone in zones:
@@ -212,7 +213,7 @@ class TenantMap:
         else:
             slot = len(self._points)
             self._points.append(None)
-            self._search.append("")
+            self._search.append(None)
             self._zones.append(frozenset())
             if not self._groups:
                 self._groups = {
@@ -227,7 +228,7 @@ class TenantMap:
         del self._slot[point_id]
         self._points[slot] = None
         self._lng[slot] = self._lat[slot] = np.nan
-        self._search[slot] = ""
+        self._search[slot] = None
         for column in self._values.values():
             column[slot] = np.nan
         self._free.append(slot)
@@ -279,7 +280,7 @@ class TenantMap:
         ]
         largest = [largest_total([part[m] for part in totals]) for m in range(len(view.metrics))]
         return [
-            ZonePins(zone, self._pins(view, group, parts, largest))
+            self._entry(view, zone, group, parts, largest)
             for (zone, group), parts in zip(grouped, totals, strict=True)
         ]
 
@@ -336,7 +337,7 @@ class TenantMap:
             slots = slots[np.isin(slots, self._members_of(rule.zones))]
         if rule.words:
             slots = np.array(
-                [s for s in slots.tolist() if all(w in self._search[s] for w in rule.words)], np.int64
+                [s for s in slots.tolist() if all(w in self._text_of(s) for w in rule.words)], np.int64
             )
         if rule.query is not None:
             text, target = rule.query
@@ -356,11 +357,18 @@ class TenantMap:
                 return None
         if rule.zones is not None and zones.isdisjoint(rule.zones):
             return None
-        if rule.words and not all(w in self._search[slot] for w in rule.words):
+        if rule.words and not all(w in self._text_of(slot) for w in rule.words):
             return None
         if rule.query is not None and rule.query[0] not in self._target(slot, rule.query[1]):
             return None
         return lng, lat
+
+    def _text_of(self, slot: int) -> str:
+        text = self._search[slot]
+        if text is None:
+            point = self._points[slot]
+            text = self._search[slot] = point.search_text() if point is not None else ""
+        return text
 
     def _target(self, slot: int, target: str) -> str:
         point = self._points[slot]
@@ -369,7 +377,7 @@ class TenantMap:
         if target == "name":
             return point.name.casefold()
         if target == "address":
-            return self._search[slot]
+            return self._text_of(slot)
         value = point.group_value(target)
         return value.casefold() if value else ""
 
@@ -412,39 +420,41 @@ class TenantMap:
         offsets = np.concatenate([starts, [len(slots)]]).astype(np.int64)
         return _Grouped(None, None, values[starts].tolist(), slots.astype(np.int64), offsets)
 
-    def _pins(
-        self, view: MapView, group: _Grouped, parts: list[MetricTotals], largest: list[float]
-    ) -> list[Pin]:
-        counts = np.diff(group.offsets).tolist()
-        shown = [percents(part, largest[m]) for m, part in enumerate(parts)]
-        totals = [part.totals.tolist() for part in parts]
-        lngs = group.lng.tolist() if group.lng is not None else None
-        lats = group.lat.tolist() if group.lat is not None else None
-        offsets = group.offsets.tolist()
-        pins: list[Pin] = []
-        for i, count in enumerate(counts):
-            items = None
-            if count < view.items_below:
-                items = [self._id_of(s) for s in group.members[offsets[i] : offsets[i + 1]].tolist()]
-            pins.append(
-                Pin(
-                    lng=lngs[i] if lngs is not None else None,
-                    lat=lats[i] if lats is not None else None,
-                    field=group.fields[i] if group.fields is not None else None,
-                    count=count,
-                    metrics=[
-                        (metric, None if totals[m][i] != totals[m][i] else totals[m][i], shown[m][i])
-                        for m, metric in enumerate(view.metrics)
-                    ],
-                    items=items,
-                )
-            )
-        return pins
+    def _entry(
+        self,
+        view: MapView,
+        zone: uuid.UUID | None,
+        group: _Grouped,
+        parts: list[MetricTotals],
+        largest: list[float],
+    ) -> ZonePins:
+        counts = np.diff(group.offsets)
+        small = np.flatnonzero(counts < view.items_below).tolist()
+        items: list[list[uuid.UUID] | None] = [None] * len(counts)
+        members, offsets = group.members, group.offsets
+        for i in small:
+            items[i] = [self._id_of(s) for s in members[offsets[i] : offsets[i + 1]].tolist()]
+        return ZonePins(
+            datazone_id=zone,
+            lng=None if group.lng is None else group.lng.tolist(),
+            lat=None if group.lat is None else group.lat.tolist(),
+            fields=group.fields,
+            counts=counts.tolist(),
+            metrics=[
+                MetricColumn(part.metric, _nulls(part.totals), percents(part, largest[m]))
+                for m, part in enumerate(parts)
+            ],
+            items=items,
+        )
 
     def _id_of(self, slot: int) -> uuid.UUID:
         point = self._points[slot]
         assert point is not None
         return point.id
+
+
+def _nulls(values: F64) -> list[float | None]:
+    return [None if v != v else v for v in values.tolist()]
 
 
 def _industry_changed(old: MapPoint | None, new: MapPoint) -> bool:

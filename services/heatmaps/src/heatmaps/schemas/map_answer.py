@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from heatmaps.domain.map_view import ZonePins
-from heatmaps.domain.pin_metrics import number_text
+from heatmaps.domain.pin_metrics import number_texts
 from heatmaps.schemas.map_query import MapRequest
 
 NUMBER_TEXT: dict[str, Any] = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
@@ -59,38 +59,44 @@ RESULT_SCHEMA: dict[str, Any] = {
 }
 
 
-def _coordinate(value: float | None) -> str | None:
-    return None if value is None else number_text(value)
+def _texts(values: list[float] | None, count: int) -> list[str | None]:
+    return [None] * count if values is None else number_texts(values)
+
+
+def _optional_integers(values: list[int | None]) -> list[str | None]:
+    return [None if v is None else str(v) for v in values]
+
+
+def _entry(entry: ZonePins) -> dict[str, Any]:
+    size = len(entry.counts)
+    lats, longs = _texts(entry.lat, size), _texts(entry.lng, size)
+    fields = entry.fields if entry.fields is not None else [None] * size
+    columns = [
+        (
+            None if c.metric.field_id is None else str(c.metric.field_id),
+            c.metric.label,
+            c.metric.ref,
+            _optional_integers(c.percents),
+            number_texts(c.totals),
+        )
+        for c in entry.metrics
+    ]
+    pins = [
+        {
+            "lat": lats[i],
+            "long": longs[i],
+            "field": fields[i],
+            "count": str(count),
+            "metrics": [
+                {"field_id": field_id, "label": label, "ref": ref, "percent": shown[i], "total": totals[i]}
+                for field_id, label, ref, shown, totals in columns
+            ],
+            "items": None if entry.items[i] is None else [str(item) for item in entry.items[i] or ()],
+        }
+        for i, count in enumerate(entry.counts)
+    ]
+    return {"datazone_id": None if entry.datazone_id is None else str(entry.datazone_id), "pins": pins}
 
 
 def map_answer(request: MapRequest, entries: list[ZonePins]) -> dict[str, Any]:
-    return {
-        "zoom": request.zoom,
-        "bound": request.bound,
-        "clusters": [
-            {
-                "datazone_id": None if entry.datazone_id is None else str(entry.datazone_id),
-                "pins": [
-                    {
-                        "lat": _coordinate(pin.lat),
-                        "long": _coordinate(pin.lng),
-                        "field": pin.field,
-                        "count": str(pin.count),
-                        "metrics": [
-                            {
-                                "field_id": None if metric.field_id is None else str(metric.field_id),
-                                "label": metric.label,
-                                "ref": metric.ref,
-                                "percent": None if percent is None else str(percent),
-                                "total": None if total is None else number_text(total),
-                            }
-                            for metric, total, percent in pin.metrics
-                        ],
-                        "items": None if pin.items is None else [str(item) for item in pin.items],
-                    }
-                    for pin in entry.pins
-                ],
-            }
-            for entry in entries
-        ],
-    }
+    return {"zoom": request.zoom, "bound": request.bound, "clusters": [_entry(entry) for entry in entries]}
