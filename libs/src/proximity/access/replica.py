@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,8 +34,9 @@ from proximity.access.datazones import (
     DatazoneState,
 )
 from proximity.access.territory import Territory, zone_bounds
-from proximity.events.consumer import SessionEventHandler, UnusableEvent
+from proximity.events.consumer import SessionEventHandler
 from proximity.events.envelope import Event
+from proximity.events.payload import tenant_payload
 from proximity.events.replica import apply_if_newer
 
 CACHED_TERRITORIES = 256
@@ -111,15 +112,7 @@ D = TypeVar("D", bound=DatazoneRow)
 
 
 def _contract_of(event: Event, model: type[BaseModel]) -> Any:
-    if event.tenant_id is None:
-        raise UnusableEvent(f"{event.type} names no tenant")
-    try:
-        found = model.model_validate(event.data)
-    except ValidationError as exc:
-        raise UnusableEvent(f"{event.type} breaks its contract: {exc}") from None
-    if getattr(found, "contract", IAM_PAYLOAD_CONTRACT) != IAM_PAYLOAD_CONTRACT:
-        raise UnusableEvent(f"{event.type} carries payload contract {found.contract}; this service reads 1")  # type: ignore[attr-defined]
-    return found
+    return tenant_payload(event, model, contract=IAM_PAYLOAD_CONTRACT)[1]
 
 
 @dataclass(frozen=True, slots=True)

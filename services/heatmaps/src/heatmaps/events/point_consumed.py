@@ -9,11 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from heatmaps.domain.map_points import MapPoint, asset_point, entity_point
 from proximity.events.consumer import UnusableEvent
 from proximity.events.envelope import Event
+from proximity.events.payload import tenant_payload
 
 PAYLOAD_CONTRACT = 1
 ASSET_SUBJECTS = ("assets.asset.created", "assets.asset.updated", "assets.asset.deleted")
@@ -57,23 +58,12 @@ class ValueUpdated(BaseModel):
         return float(self.value) / float(10 ** (self.scalefactor or 0))
 
 
-def _checked(event: Event) -> tuple[uuid.UUID, dict[str, Any]]:
-    if event.tenant_id is None:
-        raise UnusableEvent(f"{event.type} names no tenant")
-    try:
-        head = _Located.model_validate(event.data)
-    except ValidationError as exc:
-        raise UnusableEvent(f"{event.type} breaks its contract: {exc}") from None
-    if head.contract != PAYLOAD_CONTRACT:
-        raise UnusableEvent(f"{event.type} has payload contract {head.contract}, not {PAYLOAD_CONTRACT}")
-    return event.tenant_id, dict(event.data)
-
-
 def point_of(event: Event) -> tuple[uuid.UUID, MapPoint] | None:
     """The tenant and point an asset or entity event announces (None: another subject)."""
     if event.type not in ASSET_SUBJECTS and event.type not in ENTITY_SUBJECTS:
         return None
-    tenant_id, data = _checked(event)
+    tenant_id, _ = tenant_payload(event, _Located, contract=PAYLOAD_CONTRACT)
+    data = dict(event.data)
     deleted = data.get("deleted_at") is not None or event.type.endswith(".deleted")
     read = asset_point if event.type in ASSET_SUBJECTS else entity_point
     try:
@@ -85,12 +75,4 @@ def point_of(event: Event) -> tuple[uuid.UUID, MapPoint] | None:
 def value_of(event: Event) -> tuple[uuid.UUID, ValueUpdated] | None:
     if event.type != VALUE_UPDATED:
         return None
-    if event.tenant_id is None:
-        raise UnusableEvent(f"{event.type} names no tenant")
-    try:
-        update = ValueUpdated.model_validate(event.data)
-    except ValidationError as exc:
-        raise UnusableEvent(f"{event.type} breaks its contract: {exc}") from None
-    if update.contract != PAYLOAD_CONTRACT:
-        raise UnusableEvent(f"{event.type} has payload contract {update.contract}, not {PAYLOAD_CONTRACT}")
-    return event.tenant_id, update
+    return tenant_payload(event, ValueUpdated, contract=PAYLOAD_CONTRACT)
