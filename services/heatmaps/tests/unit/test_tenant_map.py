@@ -60,7 +60,7 @@ def counted(entry: ZonePins) -> int:
 
 
 def items(entry: ZonePins) -> set[uuid.UUID]:
-    return {item for pin in entry.pins for item in (pin.items or [])}
+    return {uuid.UUID(item) for pin in entry.pins for item in (pin.items or [])}
 
 
 def built(*points: MapPoint) -> TenantMap:

@@ -43,7 +43,7 @@ class Pin:
     field: str | None
     count: int
     metrics: list[tuple[PinMetric, float | None, int | None]]  # (metric, total, percent)
-    items: list[uuid.UUID] | None
+    items: list[str] | None  # the points' ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ class ZonePins:
     fields: list[str] | None  # None: clustered
     counts: list[int]
     metrics: list[MetricColumn]
-    items: list[list[uuid.UUID] | None]
+    items: list[list[str] | None]  # per pin, its points' ids when it is small
 
     @property
     def pins(self) -> list[Pin]:

@@ -18,6 +18,7 @@ Both rounded half away from zero; null when ``total`` is null.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 F64 = npt.NDArray[np.float64]
+_TRAILING_ZEROS = re.compile(r"0+(?=\n)")
+_BARE_POINT = re.compile(r"\.(?=\n)")
 I64 = npt.NDArray[np.int64]
 
 
@@ -103,20 +106,16 @@ def largest_total(parts: Sequence[MetricTotals]) -> float:
 def number_text(value: float) -> str:
     """Seed 004 shows the numbers of a query as strings: an integral value without a decimal
     point, another with up to 9 decimals, trailing zeros dropped, never an exponent."""
-    rounded = round(value, 9)
-    return _tidy(repr(rounded), rounded)
-
-
-def _tidy(text: str, value: float) -> str:
-    if "e" in text:  # below 1e-4 or beyond 1e16: spelled out
-        text = f"{value:.9f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "", "-") else text
-    if text.endswith(".0"):
-        text = text[:-2]
-    return "0" if text == "-0" else text
+    return number_texts([value])[0] or "0"
 
 
 def number_texts(values: Sequence[float | None]) -> list[str | None]:
-    """``number_text`` of each value (None stays None), rounded in one numpy pass."""
-    floats = np.round(np.array([np.nan if v is None else v for v in values], dtype=np.float64), 9)
-    return [None if v != v else _tidy(repr(v), v) for v in floats.tolist()]
+    """``number_text`` of each value (None and NaN give None), in one formatting pass: a large
+    answer has thousands of coordinates and totals."""
+    floats = np.asarray(values, dtype=np.float64)  # None becomes NaN
+    if not floats.size:
+        return []
+    text = ("%.9f\n" * floats.size) % tuple(floats.tolist())
+    # Every number has a point: strip the zeros that end its fraction, then a bare point.
+    text = _BARE_POINT.sub("", _TRAILING_ZEROS.sub("", text))
+    return [None if t == "nan" else ("0" if t == "-0" else t) for t in text.split("\n")[:-1]]

@@ -58,6 +58,7 @@ class TenantMap:
         self._slot: dict[uuid.UUID, int] = {}
         self._free: list[int] = []
         self._points: list[MapPoint | None] = []
+        self._id_texts: list[str] = []  # each slot's point id as the answer spells it
         self._versions: dict[uuid.UUID, int] = {}  # deleted points too: a late event is old
         self._lng: F64 = np.full(0, np.nan)
         self._lat: F64 = np.full(0, np.nan)
@@ -213,6 +214,7 @@ class TenantMap:
         else:
             slot = len(self._points)
             self._points.append(None)
+            self._id_texts.append("")
             self._search.append(None)
             self._zones.append(frozenset())
             if not self._groups:
@@ -221,6 +223,7 @@ class TenantMap:
                 }
             self._grow(slot + 1)
         self._slot[point_id] = slot
+        self._id_texts[slot] = str(point_id)
         return slot
 
     def _release(self, point_id: uuid.UUID, slot: int) -> None:
@@ -430,10 +433,10 @@ class TenantMap:
     ) -> ZonePins:
         counts = np.diff(group.offsets)
         small = np.flatnonzero(counts < view.items_below).tolist()
-        items: list[list[uuid.UUID] | None] = [None] * len(counts)
+        items: list[list[str] | None] = [None] * len(counts)
         members, offsets = group.members, group.offsets
         for i in small:
-            items[i] = [self._id_of(s) for s in members[offsets[i] : offsets[i + 1]].tolist()]
+            items[i] = [self._id_texts[s] for s in members[offsets[i] : offsets[i + 1]].tolist()]
         return ZonePins(
             datazone_id=zone,
             lng=None if group.lng is None else group.lng.tolist(),
@@ -446,11 +449,6 @@ class TenantMap:
             ],
             items=items,
         )
-
-    def _id_of(self, slot: int) -> uuid.UUID:
-        point = self._points[slot]
-        assert point is not None
-        return point.id
 
 
 def _nulls(values: F64) -> list[float | None]:

@@ -11,6 +11,7 @@ gathered enough changes is compacted in a worker thread; queries go on meanwhile
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 import uuid
@@ -92,6 +93,10 @@ class MapFeed:
         self._since = since
         self.passes += 1
         if first:
+            # A million points are millions of long-lived objects: moved out of the collector's
+            # reach, so its full passes (which would walk them all) stay short.
+            gc.collect()
+            gc.freeze()
             self.loaded.set()
             log.info(
                 "maps loaded",
