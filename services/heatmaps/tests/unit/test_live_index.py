@@ -313,3 +313,13 @@ def test_a_compaction_racing_a_writer_and_a_reader_loses_nothing() -> None:
     assert np.array_equal(got.count, want[:, COUNT].astype(np.int64))
     assert np.array_equal(got.lng, want[:, LNG])
     assert np.array_equal(got.lat, want[:, LAT])
+
+
+def test_a_small_index_needs_compaction_at_its_first_change() -> None:
+    index = LiveIndex(compact_below=10)
+    index.load(np.arange(3, dtype=np.int64), np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 2.0]))
+    assert not index.needs_compaction()
+    index.put(3, 3.0, 3.0)
+    assert index.needs_compaction()
+    index.compact()
+    assert not index.needs_compaction()

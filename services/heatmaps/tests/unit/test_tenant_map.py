@@ -281,3 +281,15 @@ def test_new_datazones_void_the_subsets() -> None:
     )
     tenant_map.set_territory(Territory([wider, PARIS]))
     assert items(tenant_map.query(scoped)[0]) == {point.id}
+
+
+def test_a_point_added_near_an_old_one_joins_its_cluster_once_the_small_map_is_compacted() -> None:
+    old = asset(0.10, 51.50)
+    tenant_map = built(old)
+    newcomer = asset(0.11, 51.51)
+    tenant_map.apply(newcomer)
+    # Before compaction the newcomer is a pin of the delta beside the base's pin.
+    assert [p.count for p in tenant_map.query(view(zoom=3))[0].pins] == [1, 1]
+    assert tenant_map.indexes_due() == [tenant_map.live]
+    tenant_map.live.compact()  # what the feed does, in a worker thread
+    assert [p.count for p in tenant_map.query(view(zoom=3))[0].pins] == [2]

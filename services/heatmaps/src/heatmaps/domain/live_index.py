@@ -142,10 +142,12 @@ class LiveIndex:
         compact_share: float = 0.01,
         compact_age: float = 60.0,
         refresh_after: float = 0.0,
+        compact_below: int = 0,
     ) -> None:
         self.options = options or ClusterOptions()
         self._compact_delta, self._compact_share = compact_delta, compact_share
         self._compact_age, self._refresh_after = compact_age, refresh_after
+        self._compact_below = compact_below
         self._lock = threading.Lock()  # the writer's state, and taking a view
         self._delta_lock = threading.Lock()  # one delta build at a time
         self._compact_lock = threading.Lock()  # one base build at a time
@@ -241,10 +243,14 @@ class LiveIndex:
         return len(self._delta) + self._gone
 
     def needs_compaction(self) -> bool:
-        """Whether the changes outgrew max(compact_delta, compact_share of the points), or the
-        oldest waits longer than compact_age seconds (cluster positions are stale until then);
-        the caller then runs compact(), in a thread of its own."""
+        """Whether there is any change and at most compact_below points, or the changes outgrew
+        max(compact_delta, compact_share of the points), or the oldest waits longer than
+        compact_age seconds (until then a point put since the base does not merge with the
+        base's clusters, and clusters that lost members keep their positions); the caller then
+        runs compact(), in a thread of its own."""
         pending, first = self.pending(), self._first_change
+        if pending and self._count <= self._compact_below:
+            return True  # a small index rebuilds in milliseconds: its clusters are exact at once
         if pending > max(self._compact_delta, self._compact_share * self._count):
             return True
         return pending > 0 and first is not None and time.monotonic() - first > self._compact_age

@@ -28,6 +28,9 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 CACHED_SUBSETS = 8
+# An index of at most this many points is compacted at its first change (a build of ~50 ms):
+# its clusters are then exactly supercluster's within a feed pass, not only after a compaction.
+SMALL_INDEX = 20_000
 # Changes a cached subset may lag behind before it is dropped rather than replayed.
 MAX_JOURNAL = 200_000
 
@@ -55,7 +58,7 @@ class SubsetBuild:
     index: LiveIndex | None = None
 
     def run(self) -> None:
-        index = LiveIndex(self.rule.options)
+        index = LiveIndex(self.rule.options, compact_below=SMALL_INDEX)
         index.load(self.slots, self.lng, self.lat)
         self.index = index
 

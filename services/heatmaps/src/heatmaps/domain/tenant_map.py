@@ -25,7 +25,7 @@ import shapely
 from heatmaps.domain.cluster_index import ClusterOptions
 from heatmaps.domain.live_index import LiveIndex, Pins
 from heatmaps.domain.map_points import KINDS, Kind, MapPoint
-from heatmaps.domain.map_subsets import SubsetBuild, SubsetRule, Subsets
+from heatmaps.domain.map_subsets import SMALL_INDEX, SubsetBuild, SubsetRule, Subsets
 from heatmaps.domain.map_view import MapView, MetricColumn, ZonePins
 from heatmaps.domain.pin_metrics import MetricTotals, largest_total, percents, totals_of
 from proximity.access.grants import EVERYWHERE
@@ -54,7 +54,7 @@ class TenantMap:
         """``refresh_after``: how old (seconds) an answer of the live index may be under a stream
         of changes (``LiveIndex``); 0, every change shows in the next query."""
         self.options = options or ClusterOptions()
-        self.live = LiveIndex(self.options, refresh_after=refresh_after)
+        self.live = LiveIndex(self.options, refresh_after=refresh_after, compact_below=SMALL_INDEX)
         self._slot: dict[uuid.UUID, int] = {}
         self._free: list[int] = []
         self._points: list[MapPoint | None] = []
