@@ -21,6 +21,9 @@ from heatmaps.repositories.party_replica import apply_party
 from proximity.events.tables import OutboxMessage
 from proximity.testing.stand_in_identity import ClientKeys, Signer
 
+# A deadline, not a timing: the durable consumers read their streams from the start, and in a
+# full run other suites have put thousands of events there first.
+CATCH_UP_SECONDS = 90.0
 HEATMAP_PERMISSIONS = ("heatmaps.view", "heatmaps.create", "heatmaps.update", "heatmaps.delete")
 
 

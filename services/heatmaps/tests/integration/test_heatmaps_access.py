@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import uuid
 
-from heatmaps_harness import HEATMAP_PERMISSIONS, Heatmaps, Tenant, assert_error, create_heatmap, heatmap_body
+from heatmaps_harness import (
+    CATCH_UP_SECONDS,
+    HEATMAP_PERMISSIONS,
+    Heatmaps,
+    Tenant,
+    assert_error,
+    create_heatmap,
+    heatmap_body,
+)
 
 from proximity.testing.iam_events import eventually, grant_entry, permissions_updated, publish_as
 
@@ -46,6 +54,6 @@ async def test_iams_latest_grants_replace_the_tokens(service: Heatmaps, tenant: 
         response = await service.http.post("/heatmaps", headers=headers, json=heatmap_body())
         return response.status_code == 403
 
-    await eventually(create_refused)
+    await eventually(create_refused, seconds=CATCH_UP_SECONDS)
     listed = await service.http.get("/heatmaps", headers=headers)
     assert listed.status_code == 200, listed.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from heatmaps_harness import Heatmaps, Tenant, heatmap_body, metric
+from heatmaps_harness import CATCH_UP_SECONDS, Heatmaps, Tenant, heatmap_body, metric
 from sqlmodel import col, select
 
 from heatmaps.repositories.access_replica import HeatmapsDatazone
@@ -38,7 +38,7 @@ async def _becomes(service: Heatmaps, tenant: Tenant, outcome: str, **body: Any)
     async def reached() -> bool:
         return await _create_status(service, tenant, **body) == outcome
 
-    await eventually(reached)
+    await eventually(reached, seconds=CATCH_UP_SECONDS)
 
 
 async def test_parties_become_owners_until_deleted(service: Heatmaps, tenant: Tenant) -> None:
@@ -127,4 +127,4 @@ async def test_datazones_are_kept_in_the_replica(service: Heatmaps, tenant: Tena
             found = await session.execute(select(HeatmapsDatazone).where(col(HeatmapsDatazone.id) == zone))
             return found.scalars().first() is not None
 
-    await eventually(kept)
+    await eventually(kept, seconds=CATCH_UP_SECONDS)

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 import httpx
-from heatmaps_harness import Heatmaps, Tenant, heatmap_body, known_field, metric
+from heatmaps_harness import CATCH_UP_SECONDS, Heatmaps, Tenant, heatmap_body, known_field, metric
 
 from heatmaps.services.map_feed import MapFeed
 from proximity.events.envelope import Event
@@ -111,7 +111,7 @@ async def shows(
         seen = pins(await query(service, tenant, heatmap, **params))
         return expected(seen)
 
-    await eventually(agrees)
+    await eventually(agrees, seconds=CATCH_UP_SECONDS)
     return seen
 
 
@@ -175,7 +175,7 @@ async def test_a_caller_counts_only_the_points_their_territory_reaches(
         found = pins(await query(service, tenant, heatmap, headers=scoped))
         return [p["items"] for p in found] == [[str(inside)]]
 
-    await eventually(scoped_sees_only_inside)
+    await eventually(scoped_sees_only_inside, seconds=CATCH_UP_SECONDS)
     by_zone = await query(service, tenant, heatmap, **{"datazones[]": str(zone), "zoom": 0})
     assert [e["datazone_id"] for e in by_zone.json()["data"][0]["clusters"]] == [str(zone), None]
     assert [p["items"] for p in pins(by_zone, 0)] == [[str(inside)]]
