@@ -97,12 +97,13 @@ class TenantMap:
         if self._versions.get(point.id, 0) >= point.version:
             return False
         slot = self._store(point)
-        if slot is not None and not np.isnan(self._lng[slot]):
-            self.live.put(slot, float(self._lng[slot]), float(self._lat[slot]))
-        elif slot is not None:
+        if slot is None:
+            return True
+        if np.isnan(self._lng[slot]):
             self.live.remove(slot)
-        if slot is not None:
-            self._subsets.changed(slot)
+        else:
+            self.live.put(slot, float(self._lng[slot]), float(self._lat[slot]))
+        self._subsets.changed(slot)
         return True
 
     def apply_value(

@@ -16,15 +16,13 @@ import logging
 import time
 import uuid
 
-from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from heatmaps.domain.live_index import LiveIndex
 from heatmaps.domain.map_points import MapPoint
 from heatmaps.domain.tenant_map import TenantMap
 from heatmaps.repositories import map_points
-from heatmaps.repositories.access_replica import HeatmapsDatazone, access
+from heatmaps.repositories.access_replica import access, territory_stamps
 from proximity.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -108,17 +106,10 @@ class MapFeed:
         return changed
 
     async def _territories(self, session: AsyncSession) -> None:
-        stamps = select(
-            col(HeatmapsDatazone.tenant_id),
-            func.count(),
-            func.coalesce(func.sum(col(HeatmapsDatazone.version)), 0),
-        ).group_by(col(HeatmapsDatazone.tenant_id))
-        for tenant_id, count, total in (await session.execute(stamps)).all():
-            stamp = (int(count), int(total))
+        for tenant_id, stamp in (await territory_stamps(session)).items():
             if self._zone_stamps.get(tenant_id) == stamp:
                 continue
-            territory = await access.territory(session, tenant_id)
-            self.map_of(tenant_id).set_territory(territory)
+            self.map_of(tenant_id).set_territory(await access.territory(session, tenant_id))
             self._zone_stamps[tenant_id] = stamp
 
     def _compact_if_due(self, tenant_id: uuid.UUID) -> None:

@@ -7,14 +7,12 @@ import asyncio
 import uuid
 from typing import Any
 
-from sqlmodel import col, select
-
 from heatmaps.bootstrap import Collaborators
 from heatmaps.domain.map_view import MapView, ZonePins
 from heatmaps.domain.pin_metrics import PinMetric
 from heatmaps.errors import DatazoneNotFound, HeatmapNotFound
 from heatmaps.repositories import heatmap_records
-from heatmaps.repositories.access_replica import HeatmapsDatazone, HeatmapsGrant
+from heatmaps.repositories.access_replica import HeatmapsGrant, missing_datazones
 from heatmaps.schemas.map_query import MapRequest
 from proximity.access.caller import caller_access
 from proximity.auth.claims import Claims
@@ -46,13 +44,7 @@ async def query_heatmap(
         if found is None or found.deleted_at is not None:
             raise HeatmapNotFound()
         if request.datazones:
-            live = select(col(HeatmapsDatazone.id)).where(
-                col(HeatmapsDatazone.tenant_id) == claims.tenant_id,
-                col(HeatmapsDatazone.id).in_(request.datazones),
-                col(HeatmapsDatazone.deleted).is_(False),
-            )
-            known = set((await session.execute(live)).scalars().all())
-            missing = [zone for zone in request.datazones if zone not in known]
+            missing = await missing_datazones(session, claims.tenant_id, request.datazones)
             if missing:
                 raise DatazoneNotFound(f"Datazone {missing[0]} could not be found.")
     feed = ctx.feed
